@@ -1,0 +1,81 @@
+/*
+ * transport.h - byte streams to an IMAP server behind one small vtable.
+ *
+ * Knows nothing of IMAP.  Implementations: TCP (tcp.c), a child process
+ * over a socketpair (child.c, imaplib's IMAP4_stream); TLS (GnuTLS) and
+ * DEFLATE stack on any of them later through the same ops.
+ *
+ * Every implementation embeds struct net_conn as its first member.
+ * Errors are values (struct imap_err, kind ABORT for I/O failures and
+ * timeouts); nothing here prints or exits.  SIGPIPE never kills us:
+ * writes use MSG_NOSIGNAL.
+ */
+#ifndef IMAPSH_NET_TRANSPORT_H
+#define IMAPSH_NET_TRANSPORT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "util/buf.h"
+#include "util/err.h"
+
+struct net_conn;
+
+struct net_ops {
+	const char *name; /* "tcp", "child", "tls", ... */
+	/* >0 bytes read; 0 end of stream; -1 error or timeout (err set). */
+	ssize_t (*read)(struct net_conn *c, void *buf, size_t len, struct imap_err *err);
+	/* Writes all len bytes or returns -1 (err set). */
+	int (*write)(struct net_conn *c, const void *buf, size_t len, struct imap_err *err);
+	/* Appends a one-line description: transport, peer, local address. */
+	void (*describe)(struct net_conn *c, struct buf *out);
+	/* The fd to poll() for readability (e.g. IDLE with stdin), or -1. */
+	int (*pollfd)(struct net_conn *c);
+	/* Bytes already read from the fd but not yet returned by read()
+	 * (always 0 for plain fds; TLS records later). */
+	size_t (*pending)(struct net_conn *c);
+	/* Half-closes the write side (the server sees EOF); may be NULL. */
+	int (*shutdown_write)(struct net_conn *c, struct imap_err *err);
+	/* Releases everything; appends to report (if not NULL) how it ended,
+	 * e.g. "child exited with status 0" or "child killed by signal 9". */
+	void (*close)(struct net_conn *c, struct buf *report);
+};
+
+struct net_conn {
+	const struct net_ops *ops;
+	int timeout_ms; /* read/write timeout; <= 0 waits forever */
+};
+
+static inline ssize_t net_read(struct net_conn *c, void *buf, size_t len, struct imap_err *err)
+{
+	return c->ops->read(c, buf, len, err);
+}
+static inline int net_write(struct net_conn *c, const void *buf, size_t len, struct imap_err *err)
+{
+	return c->ops->write(c, buf, len, err);
+}
+static inline void net_describe(struct net_conn *c, struct buf *out)
+{
+	c->ops->describe(c, out);
+}
+/* Closes and frees c (NULL is fine). */
+void net_close(struct net_conn *c, struct buf *report);
+
+/*
+ * TCP: resolves host with getaddrinfo (IPv4 and IPv6, each address tried
+ * in turn), connects within timeout_ms (<= 0: the system's), and uses
+ * timeout_ms for every later read and write.  port is a number or service
+ * name.  NULL with err on failure, naming host, port and the reason.
+ */
+struct net_conn *net_tcp_connect(const char *host, const char *port, int timeout_ms,
+				 struct imap_err *err);
+
+/*
+ * Child process: runs command through "/bin/sh -c" with its stdin and
+ * stdout on one end of a socketpair; its stderr is ours.  The child's exit
+ * is noticed: a read that hits EOF reports it in err when the child
+ * died, and close() reaps it (after a short grace period, SIGTERM).
+ */
+struct net_conn *net_child_spawn(const char *command, int timeout_ms, struct imap_err *err);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * encode.h - turns a command (tag, verb, typed arguments) into wire bytes.
+ *
+ * Pure: no I/O.  Each argument's kind says what the grammar allows there;
+ * the encoder picks the cheapest legal form (atom, quoted string or
+ * literal).  CR, LF and NUL never go inside a quoted string: such data
+ * becomes a literal (or an error for RAW arguments), so one typed line
+ * never becomes two commands.  Secret arguments are marked so that traces
+ * can show them as <redacted>.
+ */
+#ifndef IMAPSH_PROTO_ENCODE_H
+#define IMAPSH_PROTO_ENCODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+#include "util/err.h"
+
+enum imap_arg_kind {
+	IMAP_ARG_RAW,     /* sent as given (sequence sets, (FLAGS UID), search keys); CR/LF/NUL refused */
+	IMAP_ARG_ASTRING, /* atom if it is a valid atom, else quoted, else literal */
+	IMAP_ARG_STRING,  /* quoted if possible, else literal (never an atom) */
+	IMAP_ARG_LITERAL, /* always a literal (APPEND message data) */
+};
+
+enum imap_arg_flags {
+	IMAP_ARG_SECRET = 1 << 0, /* password, SASL response: redacted in traces */
+	IMAP_ARG_BINARY = 1 << 1, /* LITERAL as literal8 ~{n} (RFC 3516) */
+};
+
+struct imap_arg {
+	enum imap_arg_kind kind;
+	unsigned flags;
+	const char *data;
+	size_t len;
+};
+
+enum imap_literal_mode {
+	IMAP_LITERAL_SYNC,  /* {n}: wait for "+" before the data */
+	IMAP_LITERAL_PLUS,  /* LITERAL+ (RFC 7888): {n+} for any size */
+	IMAP_LITERAL_MINUS, /* LITERAL- (RFC 7888): {n+} up to 4096 bytes, {n} above */
+};
+
+struct imap_span {
+	size_t off, len;
+};
+
+/*
+ * The encoded command.  bytes holds the whole command, CRLF included.
+ * It is sent in chunks: after every chunk but the last the client must
+ * wait for a continuation request ("+") from the server (a synchronizing
+ * literal).  secrets are the byte ranges to show as <redacted>.
+ */
+struct imap_wire {
+	struct buf bytes;
+	struct imap_span *chunks;
+	size_t nchunks;
+	struct imap_span *secrets;
+	size_t nsecrets;
+	size_t chunks_alloc_, secrets_alloc_;
+};
+
+void imap_wire_init(struct imap_wire *w);
+void imap_wire_release(struct imap_wire *w);
+
+/*
+ * Encodes "TAG VERB ARG...\r\n" into w (which is reset first).  verb may
+ * hold spaces ("UID FETCH").  Returns 0, or -1 with err (kind ERROR) when
+ * an argument cannot be encoded legally (e.g. a RAW argument with CR/LF/
+ * NUL, an empty RAW argument).
+ */
+int imap_encode(struct imap_wire *w, const char *tag, const char *verb,
+		const struct imap_arg *args, size_t nargs,
+		enum imap_literal_mode mode, struct imap_err *err);
+
+/* Appends w's bytes to out with every secret range replaced by <redacted>. */
+void imap_wire_redacted(const struct imap_wire *w, size_t off, size_t len, struct buf *out);
+
+/* True when s is a valid IMAP atom (RFC 9051 ATOM-CHAR+), non-empty. */
+bool imap_is_atom(const char *s, size_t len);
+
+#endif

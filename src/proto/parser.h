@@ -1,0 +1,81 @@
+/*
+ * parser.h - incremental, sans-I/O IMAP response parser.
+ *
+ * The caller feeds bytes as they arrive (any slice: 1 byte or 1 MB) and
+ * pulls complete responses.  The parser never reads or writes a file
+ * descriptor and never prints.  Memory is bounded by named limits; a
+ * literal larger than the sink threshold is streamed to the sink instead
+ * of being kept, so a 1 GB FETCH to a file keeps the process small.  A
+ * literal's announced size is never allocated up front.
+ *
+ *   struct imap_parser *p = imap_parser_new(NULL);
+ *   imap_parser_feed(p, data, n);
+ *   while ((rc = imap_parser_next(p, &resp, &err)) == 1) { ...; imap_response_free(resp); }
+ *   rc == 0: need more bytes;  rc == -1: err says why (kind ABORT; the
+ *   stream cannot be trusted any more).
+ */
+#ifndef IMAPSH_PROTO_PARSER_H
+#define IMAPSH_PROTO_PARSER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/response.h"
+#include "util/err.h"
+
+struct imap_parser_limits {
+	size_t max_line;          /* bytes of one response outside literals (default 1 MiB) */
+	size_t max_depth;         /* parenthesis nesting (default 64) */
+	size_t max_items;         /* values in one response (default 1,000,000) */
+	uint64_t max_literal_mem; /* a literal kept in memory at most (default 64 MiB) */
+};
+
+/* What the sink is told when a literal starts. */
+struct imap_literal_info {
+	uint64_t size;            /* announced size */
+	bool literal8;
+	const char *resp_name;    /* upper-cased response name so far ("FETCH"), or "" */
+	bool has_number;          /* "* 12 FETCH": number 12 */
+	uint64_t number;
+	const char *key;          /* the value just before the literal in its list, e.g. "BODY[]" or "RFC822", or "" */
+};
+
+/*
+ * Literal sink.  begin() is called for each literal whose announced size is
+ * at least the threshold; it returns a handle passed to data() and end(),
+ * or NULL to refuse (then the literal is kept in memory, subject to
+ * max_literal_mem).  data() gets the bytes in order as they arrive; end()
+ * is called once all size bytes were given (also for size 0).  A nonzero
+ * return from data() or end() stops parsing with an error whose text is
+ * taken from the sink's err.  If the parser is freed in mid-literal,
+ * abort() is called with the handle instead of end().
+ */
+struct imap_literal_sink {
+	void *(*begin)(void *ctx, const struct imap_literal_info *info);
+	int (*data)(void *ctx, void *handle, const char *data, size_t len, struct imap_err *err);
+	int (*end)(void *ctx, void *handle, struct imap_err *err);
+	void (*abort)(void *ctx, void *handle);
+	void *ctx;
+	uint64_t threshold;
+};
+
+struct imap_parser;
+
+/* limits may be NULL for the defaults; zero fields also mean default. */
+struct imap_parser *imap_parser_new(const struct imap_parser_limits *limits);
+void imap_parser_free(struct imap_parser *p);
+/* sink may be NULL (everything kept in memory, up to the limits). */
+void imap_parser_set_sink(struct imap_parser *p, const struct imap_literal_sink *sink);
+
+/* Adds bytes (copied).  Never fails: limits are checked by next(). */
+void imap_parser_feed(struct imap_parser *p, const void *data, size_t len);
+/* 1: *resp_r is a complete response (caller frees); 0: need more input;
+ * -1: syntax error or limit hit, err filled (kind IMAP_ERR_ABORT). */
+int imap_parser_next(struct imap_parser *p, struct imap_response **resp_r, struct imap_err *err);
+/* Bytes fed but not yet part of a returned response (the STARTTLS
+ * response-injection check needs this to be 0 after the tagged OK). */
+size_t imap_parser_pending(const struct imap_parser *p);
+/* Drops all state and buffered bytes (e.g. after a STARTTLS upgrade). */
+void imap_parser_reset(struct imap_parser *p);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * render.h - responses to text for people and for scripts.  Pure: each
+ * function appends to a struct buf; the caller writes it out.
+ *
+ * PRETTY  one response per line as the server sent it, the tag of a tagged
+ *         response left out ("OK [READ-WRITE] Select completed"); a
+ *         literal is shown as {N} followed by its text on the next lines
+ *         when it is printable text, or "{N} <binary, N bytes>" (summary)
+ *         when tty is set and the data is not text; control bytes other
+ *         than CR LF TAB escaped (\xHH); a sunk literal shows where it went.
+ * RAW     the response bytes exactly as received, tagged responses with
+ *         their tag.
+ * JSON    one JSON object per line (JSON Lines): {"type":"untagged",
+ *         "number":12,"name":"FETCH","data":[...]}, {"type":"tagged",
+ *         "tag":"A1","status":"OK","code":{"name":..,"args":[..]},
+ *         "text":".."}, {"type":"continuation","text":".."}.  Values:
+ *         ATOM -> string, NUMBER -> number, QUOTED/LITERAL -> string
+ *         (invalid UTF-8 bytes as \u00XX escapes of the byte), LIST ->
+ *         array, NIL -> null.
+ */
+#ifndef IMAPSH_SHELL_RENDER_H
+#define IMAPSH_SHELL_RENDER_H
+
+#include <stdbool.h>
+
+#include "proto/response.h"
+#include "util/buf.h"
+
+enum render_format {
+	RENDER_PRETTY,
+	RENDER_RAW,
+	RENDER_JSON,
+};
+
+struct render_opts {
+	enum render_format format;
+	bool tty;        /* output is a terminal: summarize binary literals */
+};
+
+void render_response(struct buf *out, const struct imap_response *r, const struct render_opts *o);
+/* One value, in the given format (PRETTY and RAW give IMAP syntax). */
+void render_value(struct buf *out, const struct imap_value *v, const struct render_opts *o);
+/* A JSON string literal (with quotes) for arbitrary bytes. */
+void render_json_string(struct buf *out, const char *s, size_t len);
+/* 1 if [s, s+len) looks like text worth printing (UTF-8, few controls). */
+int render_is_text(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * utf7.h - modified UTF-7 for mailbox names (RFC 3501 sec. 5.1.3).
+ */
+#ifndef IMAPSH_UTIL_UTF7_H
+#define IMAPSH_UTIL_UTF7_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+
+/* UTF-8 -> modified UTF-7, appended to out.  -1 (out unchanged) if the
+ * input is not valid UTF-8 (overlong forms, surrogates, > U+10FFFF). */
+int utf7_encode(const char *utf8, size_t len, struct buf *out);
+/* Modified UTF-7 -> UTF-8, appended to out.  -1 (out unchanged) if the
+ * input is not valid modified UTF-7 (bad base64, unpaired surrogates,
+ * "&" not closed, a shift encoding printable ASCII, non-zero pad bits). */
+int utf7_decode(const char *mutf7, size_t len, struct buf *out);
+/* True if s needs no encoding (printable ASCII without "&"). */
+bool utf7_is_plain(const char *s, size_t len);
+/* True if s is valid UTF-8. */
+bool utf8_valid(const char *s, size_t len);
+
+#endif
