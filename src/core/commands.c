@@ -1,1 +1,631 @@
-/* placeholder: being written */
+#include "core/commands.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/imapdate.h"
+#include "util/utf7.h"
+#include "util/xalloc.h"
+
+#define NA IMAP_STATE_NONAUTH
+#define AU IMAP_STATE_AUTH
+#define SE IMAP_STATE_SELECTED
+#define ANY IMAP_STATE_ANY
+
+/* Sorted by name (a unit test checks it). States follow imaplib's Commands. */
+const struct cmd_spec cmd_table[] = {
+	{ "append", "APPEND", 2, 4, { CA_MAILBOX }, CS_APPEND, AU | SE, NULL, false, NULL,
+	  "MAILBOX [FLAGS] [DATE] MESSAGE", "append a message (@FILE or \"text\") to MAILBOX" },
+	{ "authenticate", "AUTHENTICATE", 1, 3, { CA_ASTRING, CA_ASTRING, CA_SECRET }, CS_PLAIN, NA, NULL, false, NULL,
+	  "MECHANISM [USER [PASSWORD]]", "authenticate with a SASL mechanism (PLAIN, or any mechanism interactively)" },
+	{ "capability", "CAPABILITY", 0, 0, { CA_NONE }, CS_PLAIN, ANY, NULL, false, "CAPABILITY",
+	  "", "ask the server what it supports" },
+	{ "check", "CHECK", 0, 0, { CA_NONE }, CS_PLAIN, SE, NULL, false, NULL,
+	  "", "checkpoint the selected mailbox" },
+	{ "close", "CLOSE", 0, 0, { CA_NONE }, CS_PLAIN, SE, NULL, false, NULL,
+	  "", "close the mailbox, expunging \\Deleted messages" },
+	{ "copy", "COPY", 2, 2, { CA_SEQSET, CA_MAILBOX }, CS_PLAIN, SE, NULL, false, NULL,
+	  "SET MAILBOX", "copy messages to MAILBOX" },
+	{ "create", "CREATE", 1, 1, { CA_MAILBOX }, CS_PLAIN, AU | SE, NULL, false, NULL,
+	  "MAILBOX", "create a mailbox" },
+	{ "delete", "DELETE", 1, 1, { CA_MAILBOX }, CS_PLAIN, AU | SE, NULL, false, NULL,
+	  "MAILBOX", "delete a mailbox" },
+	{ "deleteacl", "DELETEACL", 2, 2, { CA_MAILBOX, CA_ASTRING }, CS_PLAIN, AU | SE, "ACL", false, NULL,
+	  "MAILBOX WHO", "remove WHO's rights on MAILBOX (RFC 4314)" },
+	{ "enable", "ENABLE", 1, CMD_MANY, { CA_ASTRING }, CS_PLAIN, AU, "ENABLE", true, "ENABLED",
+	  "CAPABILITY...", "enable server extensions (RFC 5161)" },
+	{ "examine", "EXAMINE", 0, 1, { CA_MAILBOX }, CS_PLAIN, AU | SE, NULL, false, "EXISTS",
+	  "[MAILBOX]", "select a mailbox read-only" },
+	{ "expunge", "EXPUNGE", 0, 0, { CA_NONE }, CS_PLAIN, SE, NULL, false, "EXPUNGE",
+	  "", "remove \\Deleted messages" },
+	{ "fetch", "FETCH", 2, 2, { CA_SEQSET, CA_RAW }, CS_PLAIN, SE, NULL, false, "FETCH",
+	  "SET PARTS", "fetch message data, e.g. fetch 1:5 (FLAGS ENVELOPE)" },
+	{ "getacl", "GETACL", 1, 1, { CA_MAILBOX }, CS_PLAIN, AU | SE, "ACL", false, "ACL",
+	  "MAILBOX", "show the access control list of MAILBOX" },
+	{ "getannotation", "GETANNOTATION", 3, 3, { CA_MAILBOX, CA_RAW, CA_RAW }, CS_PLAIN, AU | SE, "ANNOTATEMORE", false, "ANNOTATION",
+	  "MAILBOX ENTRY ATTRIBUTE", "read annotations (draft ANNOTATEMORE)" },
+	{ "getquota", "GETQUOTA", 1, 1, { CA_ASTRING }, CS_PLAIN, AU | SE, "QUOTA", false, "QUOTA",
+	  "ROOT", "show usage and limits of a quota root (RFC 9208)" },
+	{ "getquotaroot", "GETQUOTAROOT", 1, 1, { CA_MAILBOX }, CS_PLAIN, AU | SE, "QUOTA", false, "QUOTAROOT",
+	  "MAILBOX", "show the quota roots of MAILBOX and their quotas" },
+	{ "id", "ID", 0, CMD_MANY, { CA_ASTRING }, CS_ID, NA | AU | SE, "ID", false, "ID",
+	  "[FIELD VALUE]...", "exchange client and server identification (RFC 2971)" },
+	{ "idle", "IDLE", 0, 1, { CA_NUMBER }, CS_IDLE, AU | SE, "IDLE", true, NULL,
+	  "[SECONDS]", "wait for server updates (RFC 2177) for SECONDS, or until Enter on a terminal" },
+	{ "list", "LIST", 0, 2, { CA_MAILBOX, CA_PATTERN }, CS_LIST, AU | SE, NULL, false, "LIST",
+	  "[REFERENCE [PATTERN]]", "list mailboxes (defaults: \"\" and *)" },
+	{ "login", "LOGIN", 2, 2, { CA_ASTRING, CA_SECRET }, CS_PLAIN, NA, NULL, false, NULL,
+	  "USER PASSWORD", "log in with a plain-text password" },
+	{ "logout", "LOGOUT", 0, 0, { CA_NONE }, CS_PLAIN, ANY, NULL, false, "BYE",
+	  "", "end the session" },
+	{ "lsub", "LSUB", 0, 2, { CA_MAILBOX, CA_PATTERN }, CS_LIST, AU | SE, NULL, false, "LSUB",
+	  "[REFERENCE [PATTERN]]", "list subscribed mailboxes" },
+	{ "move", "MOVE", 2, 2, { CA_SEQSET, CA_MAILBOX }, CS_PLAIN, SE, "MOVE", false, NULL,
+	  "SET MAILBOX", "move messages to MAILBOX (RFC 6851)" },
+	{ "myrights", "MYRIGHTS", 1, 1, { CA_MAILBOX }, CS_PLAIN, AU | SE, "ACL", false, "MYRIGHTS",
+	  "MAILBOX", "show your rights on MAILBOX" },
+	{ "namespace", "NAMESPACE", 0, 0, { CA_NONE }, CS_PLAIN, AU | SE, "NAMESPACE", false, "NAMESPACE",
+	  "", "show the personal, other users' and shared namespaces" },
+	{ "noop", "NOOP", 0, 0, { CA_NONE }, CS_PLAIN, ANY, NULL, false, NULL,
+	  "", "do nothing; lets the server send updates" },
+	{ "partial", "PARTIAL", 4, 4, { CA_NUMBER, CA_RAW, CA_NUMBER, CA_NUMBER }, CS_PLAIN, SE, NULL, false, "FETCH",
+	  "NUM PART START LENGTH", "fetch part of a message (obsolete IMAP2bis)" },
+	{ "proxyauth", "PROXYAUTH", 1, 1, { CA_ASTRING }, CS_PLAIN, AU, NULL, false, NULL,
+	  "USER", "act as USER (administrators)" },
+	{ "recent", "NOOP", 0, 0, { CA_NONE }, CS_PLAIN, ANY, NULL, false, "RECENT",
+	  "", "show the RECENT count (sends NOOP)" },
+	{ "rename", "RENAME", 2, 2, { CA_MAILBOX, CA_MAILBOX }, CS_PLAIN, AU | SE, NULL, false, NULL,
+	  "OLD NEW", "rename a mailbox" },
+	{ "search", "SEARCH", 1, CMD_MANY, { CA_CRITERIA }, CS_SEARCH, SE, NULL, false, "SEARCH",
+	  "[CHARSET] CRITERIA...", "search the selected mailbox, e.g. search UNSEEN FROM \"Ann\"" },
+	{ "select", "SELECT", 0, 2, { CA_MAILBOX }, CS_SELECT, AU | SE, NULL, false, "EXISTS",
+	  "[MAILBOX [readonly]]", "select a mailbox (default INBOX); readonly sends EXAMINE" },
+	{ "setacl", "SETACL", 3, 3, { CA_MAILBOX, CA_ASTRING, CA_ASTRING }, CS_PLAIN, AU | SE, "ACL", false, NULL,
+	  "MAILBOX WHO RIGHTS", "set WHO's rights on MAILBOX" },
+	{ "setannotation", "SETANNOTATION", 1, CMD_MANY, { CA_RAW }, CS_PLAIN, AU | SE, "ANNOTATEMORE", false, "ANNOTATION",
+	  "ARGS...", "set annotations (draft ANNOTATEMORE)" },
+	{ "setquota", "SETQUOTA", 2, 2, { CA_ASTRING, CA_RAW }, CS_PLAIN, AU | SE, "QUOTA", false, "QUOTA",
+	  "ROOT LIMITS", "set limits, e.g. setquota \"\" (STORAGE 512)" },
+	{ "sort", "SORT", 1, CMD_MANY, { CA_RAW }, CS_SORT, SE, "SORT", false, "SORT",
+	  "CRITERIA [CHARSET] SEARCH...", "sorted search, e.g. sort (REVERSE DATE) UTF-8 ALL (RFC 5256)" },
+	{ "status", "STATUS", 2, 2, { CA_MAILBOX, CA_RAW }, CS_PLAIN, AU | SE, NULL, false, "STATUS",
+	  "MAILBOX ITEMS", "mailbox status, e.g. status INBOX (MESSAGES UNSEEN)" },
+	{ "store", "STORE", 3, 3, { CA_SEQSET, CA_RAW, CA_FLAGS }, CS_PLAIN, SE, NULL, false, "FETCH",
+	  "SET COMMAND FLAGS", "change flags, e.g. store 1:3 +FLAGS (\\Seen)" },
+	{ "subscribe", "SUBSCRIBE", 1, 1, { CA_MAILBOX }, CS_PLAIN, AU | SE, NULL, false, NULL,
+	  "MAILBOX", "subscribe to a mailbox" },
+	{ "thread", "THREAD", 1, CMD_MANY, { CA_ASTRING }, CS_THREAD, SE, "THREAD", false, "THREAD",
+	  "ALGORITHM [CHARSET] SEARCH...", "threaded search, e.g. thread REFERENCES UTF-8 ALL (RFC 5256)" },
+	{ "uid", "UID", 2, CMD_MANY, { CA_RAW }, CS_UID, SE, NULL, false, NULL,
+	  "COMMAND ARGS...", "copy, fetch, move, search, sort, store, thread or expunge by UID" },
+	{ "unselect", "UNSELECT", 0, 0, { CA_NONE }, CS_PLAIN, SE, "UNSELECT", false, NULL,
+	  "", "leave the mailbox without expunging (RFC 3691)" },
+	{ "unsubscribe", "UNSUBSCRIBE", 1, 1, { CA_MAILBOX }, CS_PLAIN, AU | SE, NULL, false, NULL,
+	  "MAILBOX", "unsubscribe from a mailbox" },
+	{ "xatom", NULL, 1, CMD_MANY, { CA_RAW }, CS_XATOM, ANY, NULL, false, NULL,
+	  "NAME [ARGS...]", "send a command the shell does not know, arguments as typed" },
+};
+
+const size_t cmd_table_size = sizeof(cmd_table) / sizeof(cmd_table[0]);
+
+const struct cmd_spec *cmd_lookup(const char *name)
+{
+	size_t lo = 0, hi = cmd_table_size;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcasecmp(name, cmd_table[mid].name);
+		if (c == 0)
+			return &cmd_table[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+void cmd_usage(const struct cmd_spec *spec, struct buf *out)
+{
+	buf_adds(out, spec->name);
+	if (spec->usage[0]) {
+		buf_addch(out, ' ');
+		buf_adds(out, spec->usage);
+	}
+}
+
+void cmd_call_init(struct cmd_call *c)
+{
+	memset(c, 0, sizeof(*c));
+	buf_init(&c->store, 0);
+}
+
+void cmd_call_release(struct cmd_call *c)
+{
+	buf_release(&c->store);
+	memset(c, 0, sizeof(*c));
+	buf_init(&c->store, 0);
+}
+
+/* ---- building ------------------------------------------------------- */
+
+struct builder {
+	struct cmd_call *c;
+	size_t n;
+	const struct session *s;
+	struct imap_err *err;
+	const char *cmdname;
+};
+
+static int add_arg(struct builder *b, enum imap_arg_kind kind, unsigned flags,
+		   const char *data, size_t len)
+{
+	if (b->n >= sizeof(b->c->args) / sizeof(b->c->args[0]))
+		return err_set(b->err, IMAP_ERR_ERROR, "%s: too many arguments (at most %zu)",
+			       b->cmdname, sizeof(b->c->args) / sizeof(b->c->args[0]));
+	b->c->args[b->n].kind = kind;
+	b->c->args[b->n].flags = flags;
+	b->c->args[b->n].data = data;
+	b->c->args[b->n].len = len;
+	b->c->offsets[b->n] = SIZE_MAX;
+	b->n++;
+	return 0;
+}
+
+/* An argument whose bytes live in c->store (fixed up at the end). */
+static int add_stored(struct builder *b, enum imap_arg_kind kind, unsigned flags,
+		      const char *data, size_t len)
+{
+	size_t off = b->c->store.len;
+	buf_add(&b->c->store, data, len);
+	buf_addch(&b->c->store, '\0');
+	if (add_arg(b, kind, flags, NULL, len))
+		return -1;
+	b->c->offsets[b->n - 1] = off;
+	return 0;
+}
+
+static bool is_seqset(const char *s, size_t len)
+{
+	size_t i;
+	if (!len)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isdigit((unsigned char)s[i]) && !strchr(":*,$", s[i]))
+			return false;
+	return true;
+}
+
+static int add_mailbox(struct builder *b, const struct cmd_word *w)
+{
+	struct buf enc = BUF_INIT;
+	int rc;
+
+	if (!utf8_valid(w->s, w->len))
+		return err_set(b->err, IMAP_ERR_ERROR,
+			       "%s: mailbox name is not valid UTF-8", b->cmdname);
+	if (memchr(w->s, '\0', w->len) || memchr(w->s, '\r', w->len) || memchr(w->s, '\n', w->len))
+		return err_set(b->err, IMAP_ERR_ERROR,
+			       "%s: a mailbox name cannot contain a line break or NUL", b->cmdname);
+	/* A name that is already valid modified UTF-7 ("Entw&APw-rfe") is
+	 * sent as typed; anything else is encoded ("Tom & Jerry" ->
+	 * "Tom &- Jerry", "Entwürfe" -> "Entw&APw-rfe"). */
+	if (utf7_is_plain(w->s, w->len) ||
+	    (memchr(w->s, '&', w->len) && utf7_decode(w->s, w->len, &enc) == 0)) {
+		buf_release(&enc);
+		return add_arg(b, IMAP_ARG_ASTRING, 0, w->s, w->len);
+	}
+	buf_reset(&enc);
+	if (utf7_encode(w->s, w->len, &enc) < 0) {
+		buf_release(&enc);
+		return err_set(b->err, IMAP_ERR_ERROR, "%s: cannot encode mailbox name", b->cmdname);
+	}
+	rc = add_stored(b, IMAP_ARG_ASTRING, 0, enc.buf, enc.len);
+	buf_release(&enc);
+	return rc;
+}
+
+/* A word sent as the user typed it; a quoted word is sent as a string
+ * (quoted or literal, as its bytes need). */
+static int add_raw(struct builder *b, const struct cmd_word *w)
+{
+	if (w->quoted || w->from_file)
+		return add_arg(b, IMAP_ARG_STRING, 0, w->s, w->len);
+	return add_arg(b, IMAP_ARG_RAW, 0, w->raw, w->raw_len);
+}
+
+static int add_message(struct builder *b, const struct cmd_word *w)
+{
+	struct buf m = BUF_INIT;
+	size_t i;
+	int rc;
+
+	if (!w->quoted && !w->from_file)
+		return err_set(b->err, IMAP_ERR_ERROR,
+			       "%s: the message must be @FILE or a quoted string", b->cmdname);
+	/* As imaplib: every CR, LF and CRLF becomes CRLF. */
+	buf_grow(&m, w->len + w->len / 32);
+	for (i = 0; i < w->len; i++) {
+		char ch = w->s[i];
+		if (ch == '\r') {
+			buf_add(&m, "\r\n", 2);
+			if (i + 1 < w->len && w->s[i + 1] == '\n')
+				i++;
+		} else if (ch == '\n') {
+			buf_add(&m, "\r\n", 2);
+		} else {
+			buf_addch(&m, ch);
+		}
+	}
+	rc = add_stored(b, IMAP_ARG_LITERAL, 0, m.buf, m.len);
+	buf_release(&m);
+	return rc;
+}
+
+static int add_word(struct builder *b, enum cmd_arg kind, const struct cmd_word *w)
+{
+	switch (kind) {
+	case CA_SEQSET:
+		if (!is_seqset(w->s, w->len))
+			return err_set(b->err, IMAP_ERR_ERROR,
+				       "%s: \"%.*s\" is not a message set (e.g. 1:5,7 or 1:* or $)",
+				       b->cmdname, (int)(w->len > 60 ? 60 : w->len), w->s);
+		return add_arg(b, IMAP_ARG_RAW, 0, w->s, w->len);
+	case CA_MAILBOX:
+	case CA_PATTERN:
+		return add_mailbox(b, w);
+	case CA_ASTRING:
+		return add_arg(b, IMAP_ARG_ASTRING, 0, w->s, w->len);
+	case CA_SECRET:
+		return add_arg(b, IMAP_ARG_ASTRING, IMAP_ARG_SECRET, w->s, w->len);
+	case CA_RAW:
+	case CA_CRITERIA:
+		return add_raw(b, w);
+	case CA_FLAGS:
+		if (w->quoted || (w->raw_len && w->raw[0] == '('))
+			return add_raw(b, w);
+		{
+			struct buf f = BUF_INIT;
+			int rc;
+			buf_addch(&f, '(');
+			buf_add(&f, w->raw, w->raw_len);
+			buf_addch(&f, ')');
+			rc = add_stored(b, IMAP_ARG_RAW, 0, f.buf, f.len);
+			buf_release(&f);
+			return rc;
+		}
+	case CA_DATE: {
+		struct buf d = BUF_INIT;
+		int rc;
+		if (imapdate_from_user(w->s, &d, b->err) < 0) {
+			err_prefix(b->err, "%s", b->cmdname);
+			buf_release(&d);
+			return -1;
+		}
+		rc = add_stored(b, IMAP_ARG_STRING, 0, d.buf, d.len);
+		buf_release(&d);
+		return rc;
+	}
+	case CA_MESSAGE:
+		return add_message(b, w);
+	case CA_NUMBER: {
+		size_t i;
+		for (i = 0; i < w->len; i++)
+			if (!isdigit((unsigned char)w->s[i]))
+				break;
+		if (!w->len || i < w->len || w->len > 10)
+			return err_set(b->err, IMAP_ERR_ERROR, "%s: \"%.*s\" is not a number",
+				       b->cmdname, (int)(w->len > 60 ? 60 : w->len), w->s);
+		return add_arg(b, IMAP_ARG_RAW, 0, w->s, w->len);
+	}
+	case CA_NONE:
+		break;
+	}
+	return err_set(b->err, IMAP_ERR_ERROR, "%s: too many arguments", b->cmdname);
+}
+
+static bool word_is(const struct cmd_word *w, const char *s)
+{
+	return !w->quoted && w->len == strlen(s) && strncasecmp(w->s, s, w->len) == 0;
+}
+
+static bool word_is_none(const struct cmd_word *w)
+{
+	return word_is(w, "None") || word_is(w, "NIL");
+}
+
+/* Does the word name a charset (the optional first argument of imaplib's
+ * search, and the charset of sort and thread)? */
+static bool word_is_charset(const struct cmd_word *w)
+{
+	static const char *const names[] = {
+		"UTF-8", "US-ASCII", "ISO-8859-", "WINDOWS-12", "ISO-2022-", "KOI8-",
+		"SHIFT_JIS", "EUC-JP", "EUC-KR", "GB2312", "GBK", "GB18030", "BIG5", "UTF-7",
+	};
+	size_t i;
+	if (w->quoted)
+		return false;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i]);
+		if (w->len >= n && strncasecmp(w->s, names[i], n) == 0 &&
+		    (names[i][n - 1] == '-' || names[i][n - 1] == '2' || w->len == n))
+			return true;
+	}
+	return false;
+}
+
+static int add_criteria(struct builder *b, const struct cmd_word *w, size_t n, bool default_all)
+{
+	size_t i;
+	if (n == 0 && default_all)
+		return add_arg(b, IMAP_ARG_RAW, 0, "ALL", 3);
+	if (n == 0)
+		return err_set(b->err, IMAP_ERR_ERROR, "%s: search criteria missing (e.g. ALL)", b->cmdname);
+	for (i = 0; i < n; i++)
+		if (add_raw(b, &w[i]))
+			return -1;
+	return 0;
+}
+
+/* sort/thread: [CHARSET] SEARCH...; the charset is required by RFC 5256
+ * and defaults to UTF-8 when left out (or given as None). */
+static int add_charset_and_criteria(struct builder *b, const struct cmd_word *w, size_t n)
+{
+	if (n && word_is_none(&w[0])) {
+		w++;
+		n--;
+		add_arg(b, IMAP_ARG_RAW, 0, "UTF-8", 5);
+	} else if (n && word_is_charset(&w[0])) {
+		if (add_arg(b, IMAP_ARG_ASTRING, 0, w[0].s, w[0].len))
+			return -1;
+		w++;
+		n--;
+	} else if (add_arg(b, IMAP_ARG_RAW, 0, "UTF-8", 5)) {
+		return -1;
+	}
+	return add_criteria(b, w, n, true);
+}
+
+static int build_plain(struct builder *b, const struct cmd_spec *spec,
+		       const struct cmd_word *w, size_t n)
+{
+	size_t i, nk = 0;
+	while (nk < sizeof(spec->kinds) / sizeof(spec->kinds[0]) && spec->kinds[nk] != CA_NONE)
+		nk++;
+	for (i = 0; i < n; i++) {
+		enum cmd_arg k = nk ? spec->kinds[i < nk ? i : nk - 1] : CA_NONE;
+		if (add_word(b, k, &w[i]))
+			return -1;
+	}
+	return 0;
+}
+
+static int build_args(struct builder *b, const struct cmd_spec *spec,
+		      const struct cmd_word *w, size_t n);
+
+static int build_uid(struct builder *b, const struct cmd_word *w, size_t n)
+{
+	static const char *const subs[] = {
+		"copy", "expunge", "fetch", "move", "search", "sort", "store", "thread",
+	};
+	const struct cmd_spec *sub = NULL;
+	char name[16];
+	size_t i;
+
+	if (w[0].len < sizeof(name) && !w[0].quoted) {
+		memcpy(name, w[0].s, w[0].len);
+		name[w[0].len] = '\0';
+		for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+			if (strcasecmp(name, subs[i]) == 0)
+				sub = cmd_lookup(subs[i]);
+	}
+	if (!sub)
+		return err_set(b->err, IMAP_ERR_ERROR,
+			       "uid: \"%.*s\" is not a UID command (copy, expunge, fetch, move, search, sort, store, thread)",
+			       (int)(w[0].len > 40 ? 40 : w[0].len), w[0].s);
+	snprintf(b->c->verb, sizeof(b->c->verb), "UID %s", sub->verb);
+	b->c->cmd.data_name = sub->data_name;
+	b->cmdname = sub->name;
+	if (sub->shape == CS_PLAIN && strcmp(sub->name, "expunge") == 0) {
+		/* UID EXPUNGE takes a UID set (RFC 4315). */
+		if (n != 2)
+			return err_set(b->err, IMAP_ERR_ERROR, "usage: uid expunge SET");
+		return add_word(b, CA_SEQSET, &w[1]);
+	}
+	if (n - 1 < sub->min_args || (sub->max_args != CMD_MANY && n - 1 > sub->max_args)) {
+		struct buf u = BUF_INIT;
+		cmd_usage(sub, &u);
+		err_set(b->err, IMAP_ERR_ERROR, "usage: uid %s", u.buf);
+		buf_release(&u);
+		return -1;
+	}
+	return build_args(b, sub, w + 1, n - 1);
+}
+
+static int build_args(struct builder *b, const struct cmd_spec *spec,
+		      const struct cmd_word *w, size_t n)
+{
+	size_t i;
+
+	switch (spec->shape) {
+	case CS_PLAIN:
+		return build_plain(b, spec, w, n);
+	case CS_SELECT: {
+		static const struct cmd_word inbox = { "INBOX", 5, "INBOX", 5, false, false };
+		if (n == 2) {
+			if (word_is(&w[1], "readonly") || word_is(&w[1], "true") || word_is(&w[1], "1"))
+				snprintf(b->c->verb, sizeof(b->c->verb), "EXAMINE");
+			else if (!(word_is(&w[1], "false") || word_is(&w[1], "0")))
+				return err_set(b->err, IMAP_ERR_ERROR,
+					       "select: the second argument must be \"readonly\" (got \"%.*s\")",
+					       (int)(w[1].len > 40 ? 40 : w[1].len), w[1].s);
+		}
+		return add_mailbox(b, n ? &w[0] : &inbox);
+	}
+	case CS_SEARCH:
+		if (n >= 2 && word_is_none(&w[0])) {
+			w++;
+			n--;
+		} else if (n >= 2 && word_is_charset(&w[0])) {
+			if (add_arg(b, IMAP_ARG_RAW, 0, "CHARSET", 7) ||
+			    add_arg(b, IMAP_ARG_ASTRING, 0, w[0].s, w[0].len))
+				return -1;
+			w++;
+			n--;
+		}
+		return add_criteria(b, w, n, false);
+	case CS_SORT:
+		if (w[0].raw_len && w[0].raw[0] == '(') {
+			if (add_arg(b, IMAP_ARG_RAW, 0, w[0].raw, w[0].raw_len))
+				return -1;
+		} else {
+			struct buf f = BUF_INIT;
+			int rc;
+			buf_addch(&f, '(');
+			buf_add(&f, w[0].s, w[0].len);
+			buf_addch(&f, ')');
+			rc = add_stored(b, IMAP_ARG_RAW, 0, f.buf, f.len);
+			buf_release(&f);
+			if (rc)
+				return -1;
+		}
+		return add_charset_and_criteria(b, w + 1, n - 1);
+	case CS_THREAD:
+		if (add_arg(b, IMAP_ARG_ASTRING, 0, w[0].s, w[0].len))
+			return -1;
+		return add_charset_and_criteria(b, w + 1, n - 1);
+	case CS_APPEND:
+		if (add_mailbox(b, &w[0]))
+			return -1;
+		for (i = 1; i + 1 < n; i++) {
+			bool flags = !w[i].quoted && w[i].len &&
+				     (w[i].s[0] == '(' || w[i].s[0] == '\\' || w[i].s[0] == '$');
+			if (word_is_none(&w[i]))
+				continue;
+			if (add_word(b, flags ? CA_FLAGS : CA_DATE, &w[i]))
+				return -1;
+		}
+		return add_message(b, &w[n - 1]);
+	case CS_UID:
+		return build_uid(b, w, n);
+	case CS_XATOM:
+		if (w[0].quoted || !imap_is_atom(w[0].s, w[0].len))
+			return err_set(b->err, IMAP_ERR_ERROR, "xatom: \"%.*s\" is not a command name",
+				       (int)(w[0].len > 40 ? 40 : w[0].len), w[0].s);
+		snprintf(b->c->verb, sizeof(b->c->verb), "%.*s", (int)w[0].len, w[0].s);
+		for (i = 1; i < n; i++)
+			if (add_raw(b, &w[i]))
+				return -1;
+		return 0;
+	case CS_ID: {
+		struct buf l = BUF_INIT;
+		int rc;
+		if (n == 0)
+			return add_arg(b, IMAP_ARG_RAW, 0, "NIL", 3);
+		if (n % 2)
+			return err_set(b->err, IMAP_ERR_ERROR, "id: give FIELD VALUE pairs (e.g. id name imapsh version 1)");
+		/* a parenthesised list of strings, each quoted as it needs */
+		buf_addch(&l, '(');
+		for (i = 0; i < n; i++) {
+			size_t j;
+			if (i)
+				buf_addch(&l, ' ');
+			for (j = 0; j < w[i].len; j++)
+				if (w[i].s[j] == '\r' || w[i].s[j] == '\n' || w[i].s[j] == '\0' ||
+				    (unsigned char)w[i].s[j] >= 0x80)
+					break;
+			if (j < w[i].len || w[i].len > 1024) {
+				buf_release(&l);
+				return err_set(b->err, IMAP_ERR_ERROR,
+					       "id: fields and values must be printable ASCII up to 1024 bytes");
+			}
+			buf_addch(&l, '"');
+			for (j = 0; j < w[i].len; j++) {
+				if (w[i].s[j] == '"' || w[i].s[j] == '\\')
+					buf_addch(&l, '\\');
+				buf_addch(&l, w[i].s[j]);
+			}
+			buf_addch(&l, '"');
+		}
+		buf_addch(&l, ')');
+		rc = add_stored(b, IMAP_ARG_RAW, 0, l.buf, l.len);
+		buf_release(&l);
+		return rc;
+	}
+	case CS_IDLE:
+		if (n == 1) {
+			const char *p = w[0].s;
+			char *end;
+			double secs = strtod(p, &end);
+			if (!w[0].len || *end || secs <= 0 || secs > 86400)
+				return err_set(b->err, IMAP_ERR_ERROR,
+					       "idle: SECONDS must be a number from 0 to 86400 (e.g. idle 30)");
+		}
+		return 0;
+	case CS_LIST: {
+		static const struct cmd_word star = { "*", 1, "*", 1, false, false };
+		if (n >= 1 && w[0].len) {
+			if (add_mailbox(b, &w[0]))
+				return -1;
+		} else if (add_arg(b, IMAP_ARG_ASTRING, 0, "", 0)) {
+			return -1;
+		}
+		return add_mailbox(b, n >= 2 ? &w[1] : &star);
+	}
+	}
+	return err_set(b->err, IMAP_ERR_ERROR, "internal error: unknown command shape");
+}
+
+int cmd_build(const struct cmd_spec *spec, const struct cmd_word *words, size_t nwords,
+	      const struct session *s, struct cmd_call *out, struct imap_err *err)
+{
+	struct builder b = { out, 0, s, err, spec->name };
+	size_t i;
+
+	cmd_call_release(out);
+	out->spec = spec;
+	if (nwords < spec->min_args || (spec->max_args != CMD_MANY && nwords > spec->max_args)) {
+		struct buf u = BUF_INIT;
+		cmd_usage(spec, &u);
+		err_set(err, IMAP_ERR_ERROR, "usage: %s", u.buf);
+		buf_release(&u);
+		return -1;
+	}
+	if (s) {
+		enum imap_state st = session_state(s);
+		if (!(spec->states & st)) {
+			struct buf allowed = BUF_INIT;
+			unsigned bit;
+			for (bit = 1; bit <= IMAP_STATE_LOGOUT; bit <<= 1) {
+				if (!(spec->states & bit))
+					continue;
+				if (allowed.len)
+					buf_adds(&allowed, ", ");
+				buf_adds(&allowed, imap_state_name(bit));
+			}
+			err_set(err, IMAP_ERR_ERROR, "%s is not allowed in state %s (only in %s)",
+				spec->verb ? spec->verb : spec->name, imap_state_name(st), allowed.buf);
+			buf_release(&allowed);
+			return -1;
+		}
+		if (spec->cap_required && spec->capability && !session_has_cap(s, spec->capability))
+			return err_set(err, IMAP_ERR_ERROR,
+				       "%s needs the server capability %s, which this server does not offer",
+				       spec->name, spec->capability);
+	}
+	if (spec->verb)
+		snprintf(out->verb, sizeof(out->verb), "%s", spec->verb);
+	out->cmd.data_name = spec->data_name;
+	if (build_args(&b, spec, words, nwords))
+		return -1;
+	for (i = 0; i < b.n; i++)
+		if (out->offsets[i] != SIZE_MAX)
+			out->args[i].data = out->store.buf + out->offsets[i];
+	out->cmd.verb = out->verb;
+	out->cmd.args = out->args;
+	out->cmd.nargs = b.n;
+	return 0;
+}

@@ -1,1 +1,109 @@
-/* placeholder */
+/*
+ * commands.h - the command table: one row per IMAP command the shell
+ * offers, with imaplib's method name and argument order, the states it is
+ * allowed in (imaplib's Commands table), its argument kinds, the
+ * capability it needs and the untagged response that carries its data.
+ * Help, completion, argument checking and the man page's list come from
+ * here.  cmd_build() turns the words a user typed into a session_cmd.
+ */
+#ifndef IMAPSH_CORE_COMMANDS_H
+#define IMAPSH_CORE_COMMANDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/session.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+/* What one argument position takes. */
+enum cmd_arg {
+	CA_NONE = 0,
+	CA_SEQSET,   /* 1:5,7,*  $  (sent as typed) */
+	CA_MAILBOX,  /* a mailbox name: UTF-8 typed, modified UTF-7 sent */
+	CA_PATTERN,  /* a LIST pattern (may hold % and *) */
+	CA_ASTRING,  /* user name, ACL identifier, rights, root, capability */
+	CA_SECRET,   /* password: an astring redacted in every trace */
+	CA_RAW,      /* sent as typed: (FLAGS UID), +FLAGS, (MESSAGES UNSEEN) */
+	CA_FLAGS,    /* a flag list; (\Seen) or \Seen (parentheses added) */
+	CA_DATE,     /* INTERNALDATE, ISO 8601 or epoch seconds */
+	CA_MESSAGE,  /* the message: @FILE (bytes exact) or a quoted string */
+	CA_NUMBER,   /* a number (IDLE: seconds, fractions allowed) */
+	CA_CRITERIA, /* the rest: search keys; quoted words sent as strings */
+};
+
+/* Commands whose arguments need more than a kind per position. */
+enum cmd_shape {
+	CS_PLAIN = 0, /* args[i] takes kinds[i]; the last kind repeats if max_args allows */
+	CS_SELECT,    /* MAILBOX [readonly] -> SELECT or EXAMINE */
+	CS_SEARCH,    /* [CHARSET] CRITERIA... */
+	CS_SORT,      /* (CRITERIA) [CHARSET] SEARCH-CRITERIA... */
+	CS_THREAD,    /* ALGORITHM [CHARSET] SEARCH-CRITERIA... */
+	CS_APPEND,    /* MAILBOX [FLAGS] [DATE] MESSAGE */
+	CS_UID,       /* SUBCOMMAND ARGS... */
+	CS_XATOM,     /* NAME ARGS... sent as typed */
+	CS_LIST,      /* [REFERENCE [PATTERN]], defaults "" and * */
+	CS_ID,        /* [FIELD VALUE]... -> ID NIL or ID ("f" "v" ...) */
+	CS_IDLE,      /* [SECONDS]: checked here, not sent (the shell waits) */
+};
+
+struct cmd_spec {
+	const char *name;        /* shell name (imaplib method), lower case */
+	const char *verb;        /* IMAP verb */
+	unsigned char min_args;
+	unsigned char max_args;  /* CMD_MANY: no upper bound */
+	enum cmd_arg kinds[5];
+	enum cmd_shape shape;
+	unsigned states;         /* enum imap_state bits */
+	const char *capability;  /* capability the command belongs to, or NULL */
+	bool cap_required;       /* refuse locally when the server lacks it */
+	const char *data_name;   /* untagged response with the command's data */
+	const char *usage;       /* arguments, e.g. "MAILBOX [readonly]" */
+	const char *help;        /* one line */
+};
+
+#define CMD_MANY 255
+
+extern const struct cmd_spec cmd_table[];
+extern const size_t cmd_table_size;
+
+/* Case-insensitive lookup by shell name; NULL if unknown. */
+const struct cmd_spec *cmd_lookup(const char *name);
+
+/* One word the user typed (the shell's token, seen from the core). */
+struct cmd_word {
+	const char *s;  /* unquoted value (for @FILE: the file's contents) */
+	size_t len;
+	const char *raw; /* as typed (quotes kept) */
+	size_t raw_len;
+	bool quoted;
+	bool from_file;  /* s holds the bytes of an @FILE */
+};
+
+/* A built command: the session_cmd plus the memory behind it. */
+struct cmd_call {
+	struct session_cmd cmd;
+	const struct cmd_spec *spec;
+	struct imap_arg args[64];
+	char verb[64];
+	struct buf store;          /* owns converted argument bytes */
+	size_t offsets[64];        /* offsets into store for args that live there (SIZE_MAX: not) */
+};
+
+void cmd_call_init(struct cmd_call *c);
+void cmd_call_release(struct cmd_call *c);
+
+/*
+ * Checks and converts: argument count, the state (ERROR "SELECT is not
+ * allowed in state NONAUTH"), the capability (ERROR naming it), and each
+ * argument's form.  s may be NULL to skip the state and capability checks
+ * (unit tests); utf8_ok sends mailbox names as UTF-8 (UTF8=ACCEPT
+ * enabled) instead of modified UTF-7.  0 or -1 with err.
+ */
+int cmd_build(const struct cmd_spec *spec, const struct cmd_word *words, size_t nwords,
+	      const struct session *s, struct cmd_call *out, struct imap_err *err);
+
+/* Appends "name usage" for help texts. */
+void cmd_usage(const struct cmd_spec *spec, struct buf *out);
+
+#endif

@@ -1,1 +1,684 @@
-/* placeholder: being written */
+#include "core/session.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <poll.h>
+#include <time.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/tag.h"
+#include "util/xalloc.h"
+
+/* Untagged responses kept per name at most (imaplib keeps all; a FETCH of
+ * 1:* that is not the running command's data must not grow without end). */
+#define KEEP_PER_NAME 1000
+#define READ_CHUNK 65536
+
+struct kept {
+	char *name;
+	struct imap_response **items;
+	size_t count, alloc;
+};
+
+struct session {
+	struct net_conn *conn;
+	struct imap_parser *parser;
+	struct session_hooks hooks;
+	struct tagger tagger;
+	char next_tag[32];
+	enum imap_state state;
+	char *mailbox;
+	bool readonly;
+	bool alive;
+	bool bye_seen;
+	char bye_text[256];
+	char **caps;
+	size_t ncaps, caps_alloc;
+	struct kept *kept;
+	size_t nkept, kept_alloc;
+	const char *data_name; /* of the running command */
+	char *rbuf;
+};
+
+const char *imap_state_name(enum imap_state st)
+{
+	switch (st) {
+	case IMAP_STATE_NONAUTH: return "NONAUTH";
+	case IMAP_STATE_AUTH: return "AUTH";
+	case IMAP_STATE_SELECTED: return "SELECTED";
+	case IMAP_STATE_LOGOUT: return "LOGOUT";
+	}
+	return "?";
+}
+
+static void trace(struct session *s, int level, enum trace_kind kind, const char *text, size_t len)
+{
+	if (s->hooks.trace)
+		s->hooks.trace(s->hooks.ctx, level, kind, text, len);
+}
+
+static void tracef(struct session *s, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void tracef(struct session *s, int level, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	if (!s->hooks.trace)
+		return;
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	trace(s, level, TRACE_EVENT, b.buf, b.len);
+	buf_release(&b);
+}
+
+struct session *session_new(struct net_conn *conn, const struct session_hooks *hooks)
+{
+	struct session *s = xcalloc(1, sizeof(*s));
+	s->conn = conn;
+	s->parser = imap_parser_new(NULL);
+	if (hooks)
+		s->hooks = *hooks;
+	if (s->hooks.sink)
+		imap_parser_set_sink(s->parser, s->hooks.sink);
+	tagger_init(&s->tagger, 0);
+	tagger_next(&s->tagger, s->next_tag, sizeof(s->next_tag));
+	s->state = IMAP_STATE_NONAUTH;
+	s->alive = true;
+	s->rbuf = xmalloc(READ_CHUNK);
+	return s;
+}
+
+static void clear_caps(struct session *s)
+{
+	size_t i;
+	for (i = 0; i < s->ncaps; i++)
+		free(s->caps[i]);
+	s->ncaps = 0;
+}
+
+static void clear_kept(struct session *s)
+{
+	size_t i, j;
+	for (i = 0; i < s->nkept; i++) {
+		for (j = 0; j < s->kept[i].count; j++)
+			imap_response_free(s->kept[i].items[j]);
+		free(s->kept[i].items);
+		free(s->kept[i].name);
+	}
+	free(s->kept);
+	s->kept = NULL;
+	s->nkept = s->kept_alloc = 0;
+}
+
+void session_free(struct session *s, struct buf *report)
+{
+	if (!s)
+		return;
+	net_close(s->conn, report);
+	imap_parser_free(s->parser);
+	clear_caps(s);
+	free(s->caps);
+	clear_kept(s);
+	free(s->mailbox);
+	free(s->rbuf);
+	free(s);
+}
+
+enum imap_state session_state(const struct session *s) { return s->state; }
+const char *session_mailbox(const struct session *s) { return s->mailbox; }
+bool session_readonly(const struct session *s) { return s->readonly; }
+bool session_alive(const struct session *s) { return s->alive; }
+struct net_conn *session_conn(struct session *s) { return s->conn; }
+const char *session_next_tag(struct session *s) { return s->next_tag; }
+
+void session_set_state(struct session *s, enum imap_state st)
+{
+	s->state = st;
+	if (st != IMAP_STATE_SELECTED) {
+		free(s->mailbox);
+		s->mailbox = NULL;
+		s->readonly = false;
+	}
+}
+
+bool session_has_cap(const struct session *s, const char *cap)
+{
+	size_t i;
+	for (i = 0; i < s->ncaps; i++)
+		if (strcasecmp(s->caps[i], cap) == 0)
+			return true;
+	return false;
+}
+
+size_t session_caps(const struct session *s, const char *const **caps_r)
+{
+	*caps_r = (const char *const *)s->caps;
+	return s->ncaps;
+}
+
+const char *session_protocol_version(const struct session *s)
+{
+	if (session_has_cap(s, "IMAP4rev2"))
+		return "IMAP4REV2";
+	if (session_has_cap(s, "IMAP4rev1"))
+		return "IMAP4REV1";
+	if (session_has_cap(s, "IMAP4"))
+		return "IMAP4";
+	return "IMAP4REV1";
+}
+
+enum imap_literal_mode session_literal_mode(const struct session *s)
+{
+	if (session_has_cap(s, "LITERAL+"))
+		return IMAP_LITERAL_PLUS;
+	if (session_has_cap(s, "LITERAL-") || session_has_cap(s, "IMAP4rev2"))
+		return IMAP_LITERAL_MINUS;
+	return IMAP_LITERAL_SYNC;
+}
+
+/* Replaces the capability list with the atoms of list (a LIST value). */
+static void set_caps(struct session *s, const struct imap_value *list)
+{
+	struct buf b = BUF_INIT;
+	size_t i, j;
+	clear_caps(s);
+	for (i = 0; i < list->count; i++) {
+		const struct imap_value *v = &list->items[i];
+		char *c;
+		if (v->type != IMAP_VALUE_ATOM && v->type != IMAP_VALUE_NUMBER)
+			continue;
+		xgrow((void **)&s->caps, &s->caps_alloc, s->ncaps + 1, sizeof(*s->caps));
+		c = xmemdup(v->str, v->len);
+		for (j = 0; j < v->len; j++)
+			c[j] = (char)toupper((unsigned char)c[j]);
+		s->caps[s->ncaps++] = c;
+		if (b.len)
+			buf_addch(&b, ' ');
+		buf_adds(&b, c);
+	}
+	tracef(s, 1, "capabilities: %s", b.buf);
+	buf_release(&b);
+}
+
+/* ---- keeping untagged responses by name (imaplib's untagged_responses) */
+
+static struct kept *kept_slot(struct session *s, const char *name, bool create)
+{
+	size_t i;
+	for (i = 0; i < s->nkept; i++)
+		if (strcasecmp(s->kept[i].name, name) == 0)
+			return &s->kept[i];
+	if (!create)
+		return NULL;
+	xgrow((void **)&s->kept, &s->kept_alloc, s->nkept + 1, sizeof(*s->kept));
+	memset(&s->kept[s->nkept], 0, sizeof(s->kept[0]));
+	s->kept[s->nkept].name = xstrdup(name);
+	return &s->kept[s->nkept++];
+}
+
+static void keep(struct session *s, const char *name, struct imap_response *r)
+{
+	struct kept *k = kept_slot(s, name, true);
+	if (k->count == KEEP_PER_NAME) {
+		imap_response_free(k->items[0]);
+		memmove(k->items, k->items + 1, (k->count - 1) * sizeof(*k->items));
+		k->count--;
+	}
+	xgrow((void **)&k->items, &k->alloc, k->count + 1, sizeof(*k->items));
+	k->items[k->count++] = r;
+}
+
+size_t session_take_untagged(struct session *s, const char *name, struct imap_response ***list_r)
+{
+	struct kept *k = kept_slot(s, name, false);
+	size_t n;
+	*list_r = NULL;
+	if (!k || !k->count)
+		return 0;
+	*list_r = k->items;
+	n = k->count;
+	k->items = NULL;
+	k->count = k->alloc = 0;
+	return n;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static int fail(struct session *s, struct imap_err *err)
+{
+	s->alive = false;
+	if (err->kind == IMAP_ERR_NONE)
+		err->kind = IMAP_ERR_ABORT;
+	return -1;
+}
+
+/* The server closed the connection: say why as well as we know (a child
+ * transport leaves its exit status in err). */
+static int eof(struct session *s, struct imap_err *err)
+{
+	char why[200] = "";
+	if (err->kind != IMAP_ERR_NONE && err->msg[0])
+		snprintf(why, sizeof(why), " (%.190s)", err->msg);
+	if (s->bye_seen)
+		err_set(err, IMAP_ERR_ABORT, "server said BYE: %s", s->bye_text);
+	else if (imap_parser_pending(s->parser))
+		err_set(err, IMAP_ERR_ABORT,
+			"connection lost: the server closed the connection in the middle of a response%s", why);
+	else
+		err_set(err, IMAP_ERR_ABORT, "connection lost: the server closed the connection%s", why);
+	return fail(s, err);
+}
+
+static int read_response(struct session *s, struct imap_response **r, struct imap_err *err)
+{
+	for (;;) {
+		int rc = imap_parser_next(s->parser, r, err);
+		ssize_t n;
+		if (rc == 1) {
+			trace(s, 4, TRACE_RECEIVED, (*r)->raw, (*r)->raw_len);
+			return 0;
+		}
+		if (rc < 0) {
+			err_prefix(err, "protocol error");
+			return fail(s, err);
+		}
+		n = net_read(s->conn, s->rbuf, READ_CHUNK, err);
+		if (n < 0)
+			return fail(s, err);
+		if (n == 0)
+			return eof(s, err);
+		tracef(s, 5, "read %zd bytes", n);
+		imap_parser_feed(s->parser, s->rbuf, (size_t)n);
+	}
+}
+
+int session_read_response(struct session *s, struct imap_response **r, struct imap_err *err)
+{
+	if (!s->alive)
+		return err_set(err, IMAP_ERR_ABORT, "not connected");
+	return read_response(s, r, err);
+}
+
+long session_read_bytes(struct session *s, void *buf, size_t n, struct imap_err *err)
+{
+	ssize_t got;
+	if (!s->alive)
+		return err_set(err, IMAP_ERR_ABORT, "not connected");
+	got = net_read(s->conn, buf, n, err);
+	if (got < 0)
+		return fail(s, err);
+	return (long)got;
+}
+
+static void deliver_untagged(struct session *s, struct imap_response *r);
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int session_idle_wait(struct session *s, int timeout_ms, int extra_fd, struct imap_err *err)
+{
+	long long deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : -1;
+	if (!s->alive)
+		return err_set(err, IMAP_ERR_ABORT, "not connected");
+	for (;;) {
+		struct imap_response *r;
+		struct pollfd pfd[2];
+		int rc, wait, nfds = 1;
+		ssize_t n;
+
+		while ((rc = imap_parser_next(s->parser, &r, err)) == 1) {
+			trace(s, 4, TRACE_RECEIVED, r->raw, r->raw_len);
+			if (r->kind != IMAP_RESP_UNTAGGED) {
+				err_set(err, IMAP_ERR_ABORT,
+					"protocol error: the server sent \"%s\" while idling",
+					r->kind == IMAP_RESP_TAGGED ? "a tagged response" : "+");
+				imap_response_free(r);
+				return fail(s, err);
+			}
+			deliver_untagged(s, r);
+		}
+		if (rc < 0) {
+			err_prefix(err, "protocol error");
+			return fail(s, err);
+		}
+		wait = -1;
+		if (deadline >= 0) {
+			long long left = deadline - now_ms();
+			if (left <= 0)
+				return 0;
+			wait = left > 1000000 ? 1000000 : (int)left;
+		}
+		pfd[0].fd = s->conn->ops->pollfd(s->conn);
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		if (extra_fd >= 0) {
+			pfd[1].fd = extra_fd;
+			pfd[1].events = POLLIN;
+			pfd[1].revents = 0;
+			nfds = 2;
+		}
+		if (!s->conn->ops->pending || !s->conn->ops->pending(s->conn)) {
+			rc = poll(pfd, (nfds_t)nfds, wait);
+			if (rc < 0) {
+				if (errno == EINTR)
+					continue;
+				return err_set_errno(err, IMAP_ERR_ABORT, errno, "poll");
+			}
+			if (rc == 0)
+				continue;
+			if (nfds == 2 && (pfd[1].revents & (POLLIN | POLLHUP)))
+				return 1;
+			if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+		}
+		n = net_read(s->conn, s->rbuf, READ_CHUNK, err);
+		if (n < 0)
+			return fail(s, err);
+		if (n == 0)
+			return eof(s, err);
+		imap_parser_feed(s->parser, s->rbuf, (size_t)n);
+	}
+}
+
+static bool name_is(const char *a, const char *b)
+{
+	return a && b && strcasecmp(a, b) == 0;
+}
+
+/* What an untagged response (or a status response's code) tells us. */
+static void learn(struct session *s, const struct imap_response *r)
+{
+	if (r->code_name) {
+		if (name_is(r->code_name, "CAPABILITY"))
+			set_caps(s, &r->code_args);
+		else if (name_is(r->code_name, "READ-ONLY") && s->state == IMAP_STATE_SELECTED)
+			s->readonly = true;
+		else if (name_is(r->code_name, "READ-WRITE") && s->state == IMAP_STATE_SELECTED)
+			s->readonly = false;
+	}
+	if (r->kind == IMAP_RESP_UNTAGGED) {
+		if (name_is(r->name, "CAPABILITY"))
+			set_caps(s, &r->data);
+		if (r->status == IMAP_STATUS_BYE) {
+			s->bye_seen = true;
+			snprintf(s->bye_text, sizeof(s->bye_text), "%.*s",
+				 (int)(r->text_len > 200 ? 200 : r->text_len), r->text);
+		}
+	}
+}
+
+/* Shows an untagged response and keeps or frees it. */
+static void deliver_untagged(struct session *s, struct imap_response *r)
+{
+	learn(s, r);
+	if (s->hooks.untagged)
+		s->hooks.untagged(s->hooks.ctx, r);
+	if (name_is(r->name, s->data_name) && !r->code_name) {
+		imap_response_free(r);
+		return;
+	}
+	if (r->code_name && r->status != IMAP_STATUS_NONE) {
+		/* imaplib files "* OK [UIDVALIDITY 3] .." under UIDVALIDITY */
+		keep(s, r->code_name, r);
+		return;
+	}
+	keep(s, r->name ? r->name : "", r);
+}
+
+/* ---- sending ------------------------------------------------------------- */
+
+static int send_bytes(struct session *s, const struct imap_wire *w, size_t off, size_t len,
+		      struct imap_err *err)
+{
+	if (s->hooks.trace) {
+		struct buf t = BUF_INIT;
+		imap_wire_redacted(w, off, len, &t);
+		trace(s, 4, TRACE_SENT, t.buf, t.len);
+		buf_release(&t);
+	}
+	if (net_write(s->conn, w->bytes.buf + off, len, err) < 0)
+		return fail(s, err);
+	return 0;
+}
+
+int session_send_raw(struct session *s, const void *data, size_t len, struct imap_err *err)
+{
+	if (!s->alive)
+		return err_set(err, IMAP_ERR_ABORT, "not connected");
+	trace(s, 4, TRACE_SENT, data, len);
+	if (net_write(s->conn, data, len, err) < 0)
+		return fail(s, err);
+	return 0;
+}
+
+static int send_line(struct session *s, const char *data, size_t len, bool secret,
+		     struct imap_err *err)
+{
+	struct buf b = BUF_INIT;
+	int rc;
+	buf_add(&b, data, len);
+	buf_add(&b, "\r\n", 2);
+	trace(s, 4, TRACE_SENT, secret ? "<redacted>\r\n" : b.buf, secret ? 12 : b.len);
+	rc = net_write(s->conn, b.buf, b.len, err);
+	buf_release(&b);
+	return rc < 0 ? fail(s, err) : 0;
+}
+
+/* Updates state from a command's tagged response. */
+static void after_tagged(struct session *s, const struct session_cmd *cmd,
+			 const struct imap_response *t)
+{
+	const char *v = cmd->verb;
+	bool ok = t->status == IMAP_STATUS_OK;
+
+	learn(s, t);
+	if (name_is(v, "LOGIN") || name_is(v, "AUTHENTICATE")) {
+		if (ok) {
+			session_set_state(s, IMAP_STATE_AUTH);
+			tracef(s, 1, "state AUTH");
+		}
+	} else if (name_is(v, "SELECT") || name_is(v, "EXAMINE")) {
+		if (ok) {
+			const struct imap_arg *a = cmd->nargs ? &cmd->args[0] : NULL;
+			free(s->mailbox);
+			s->mailbox = a ? xmemdup(a->data, a->len) : xstrdup("INBOX");
+			s->state = IMAP_STATE_SELECTED;
+			s->readonly = name_is(v, "EXAMINE") ||
+				      name_is(t->code_name, "READ-ONLY");
+			tracef(s, 1, "state SELECTED %s%s", s->mailbox, s->readonly ? " (read-only)" : "");
+		} else if (s->state == IMAP_STATE_SELECTED) {
+			/* RFC 9051 6.3.2: a failed SELECT leaves no mailbox selected */
+			session_set_state(s, IMAP_STATE_AUTH);
+			tracef(s, 1, "state AUTH");
+		}
+	} else if (name_is(v, "CLOSE") || name_is(v, "UNSELECT")) {
+		if (ok)
+			session_set_state(s, IMAP_STATE_AUTH);
+	} else if (name_is(v, "LOGOUT")) {
+		session_set_state(s, IMAP_STATE_LOGOUT);
+		s->alive = false;
+	}
+}
+
+static bool tag_is(const struct imap_response *r, const char *tag)
+{
+	return r->tag && strcmp(r->tag, tag) == 0;
+}
+
+static int unexpected_tag(struct session *s, struct imap_response *r, struct imap_err *err)
+{
+	err_set(err, IMAP_ERR_ABORT,
+		"protocol error: the server answered tag \"%.40s\", but the command waiting has tag %s",
+		r->tag, s->next_tag);
+	imap_response_free(r);
+	return fail(s, err);
+}
+
+int session_command(struct session *s, const struct session_cmd *cmd,
+		    struct imap_response **tagged_r, struct imap_err *err)
+{
+	struct imap_wire w;
+	char tag[32];
+	size_t chunk = 0;
+	int rc = -1;
+
+	*tagged_r = NULL;
+	if (!s->alive)
+		return err_set(err, IMAP_ERR_ABORT, "not connected (the session has ended)");
+	imap_wire_init(&w);
+	if (imap_encode(&w, s->next_tag, cmd->verb, cmd->args, cmd->nargs,
+			session_literal_mode(s), err) < 0) {
+		imap_wire_release(&w);
+		return -1;
+	}
+	snprintf(tag, sizeof(tag), "%s", s->next_tag);
+	tagger_next(&s->tagger, s->next_tag, sizeof(s->next_tag));
+	s->data_name = cmd->data_name;
+	tracef(s, 2, "command %s %s", tag, cmd->verb);
+
+	if (send_bytes(s, &w, w.chunks[0].off, w.chunks[0].len, err))
+		goto out;
+	chunk = 1;
+	for (;;) {
+		struct imap_response *r;
+		if (read_response(s, &r, err))
+			goto out;
+		if (r->kind == IMAP_RESP_UNTAGGED) {
+			deliver_untagged(s, r);
+			continue;
+		}
+		if (r->kind == IMAP_RESP_TAGGED) {
+			if (!tag_is(r, tag)) {
+				/* restore the expected tag for the message */
+				snprintf(s->next_tag, sizeof(s->next_tag), "%s", tag);
+				unexpected_tag(s, r, err);
+				goto out;
+			}
+			after_tagged(s, cmd, r);
+			tracef(s, 2, "result %s %s", tag, imap_status_name(r->status));
+			*tagged_r = r;
+			rc = 0;
+			goto out;
+		}
+		/* continuation */
+		if (chunk < w.nchunks) {
+			if (send_bytes(s, &w, w.chunks[chunk].off, w.chunks[chunk].len, err)) {
+				imap_response_free(r);
+				goto out;
+			}
+			chunk++;
+			imap_response_free(r);
+			continue;
+		}
+		if (cmd->cont) {
+			struct buf reply = BUF_INIT;
+			bool secret = false;
+			int c = cmd->cont(cmd->cont_ctx, r, &reply, &secret, err);
+			imap_response_free(r);
+			if (c < 0) {
+				buf_release(&reply);
+				fail(s, err);
+				goto out;
+			}
+			if (c == 1)
+				c = send_line(s, "*", 1, false, err);
+			else if (c == 0)
+				c = send_line(s, reply.buf, reply.len, secret, err);
+			else
+				c = 0;
+			if (secret)
+				memset(reply.buf, 0, reply.len);
+			buf_release(&reply);
+			if (c)
+				goto out;
+			continue;
+		}
+		imap_response_free(r);
+		err_set(err, IMAP_ERR_ABORT,
+			"protocol error: the server sent a continuation request (+) that %s did not ask for",
+			cmd->verb);
+		fail(s, err);
+		goto out;
+	}
+out:
+	s->data_name = NULL;
+	imap_wire_release(&w);
+	if (rc == 0 && (*tagged_r)->status == IMAP_STATUS_OK &&
+	    (name_is(cmd->verb, "LOGIN") || name_is(cmd->verb, "AUTHENTICATE")) &&
+	    !name_is((*tagged_r)->code_name, "CAPABILITY")) {
+		/* capabilities often change after login; ask again */
+		struct imap_err e2 = IMAP_ERR_INIT;
+		if (session_refresh_caps(s, &e2) < 0 && !s->alive) {
+			*err = e2;
+			imap_response_free(*tagged_r);
+			*tagged_r = NULL;
+			return -1;
+		}
+	}
+	return rc;
+}
+
+int session_refresh_caps(struct session *s, struct imap_err *err)
+{
+	struct session_cmd c = { "CAPABILITY", NULL, 0, "CAPABILITY", NULL, NULL };
+	struct imap_response *t;
+	void (*untagged)(void *, const struct imap_response *) = s->hooks.untagged;
+	int rc;
+
+	/* the shell did not ask for this one: do not show it */
+	s->hooks.untagged = NULL;
+	rc = session_command(s, &c, &t, err);
+	s->hooks.untagged = untagged;
+	if (rc < 0)
+		return -1;
+	if (t->status != IMAP_STATUS_OK) {
+		err_set(err, IMAP_ERR_ERROR, "CAPABILITY failed: %s %.*s",
+			imap_status_name(t->status), (int)t->text_len, t->text);
+		imap_response_free(t);
+		return -1;
+	}
+	imap_response_free(t);
+	return 0;
+}
+
+int session_greet(struct session *s, struct imap_err *err)
+{
+	struct imap_response *r;
+	if (read_response(s, &r, err)) {
+		err_prefix(err, "no greeting");
+		return -1;
+	}
+	if (r->kind != IMAP_RESP_UNTAGGED ||
+	    (r->status != IMAP_STATUS_OK && r->status != IMAP_STATUS_PREAUTH)) {
+		struct buf b = BUF_INIT;
+		buf_add_escaped(&b, r->raw, r->raw_len > 200 ? 200 : r->raw_len);
+		if (r->status == IMAP_STATUS_BYE)
+			err_set(err, IMAP_ERR_ABORT, "the server refused the connection: %s", b.buf);
+		else
+			err_set(err, IMAP_ERR_ABORT,
+				"bad greeting (expected \"* OK\" or \"* PREAUTH\"): %s", b.buf);
+		if (s->hooks.untagged)
+			s->hooks.untagged(s->hooks.ctx, r);
+		buf_release(&b);
+		imap_response_free(r);
+		return fail(s, err);
+	}
+	s->state = r->status == IMAP_STATUS_PREAUTH ? IMAP_STATE_AUTH : IMAP_STATE_NONAUTH;
+	tracef(s, 1, "greeting %s, state %s", imap_status_name(r->status), imap_state_name(s->state));
+	learn(s, r);
+	if (s->hooks.untagged)
+		s->hooks.untagged(s->hooks.ctx, r);
+	imap_response_free(r);
+	if (!s->ncaps)
+		return session_refresh_caps(s, err);
+	return 0;
+}

@@ -1,1 +1,150 @@
-/* placeholder */
+/*
+ * session.h - one IMAP session: greeting, state, capabilities, tags, and
+ * the round trip of one command with its continuations.
+ *
+ * The session owns the transport and a parser.  It never prints: every
+ * response goes to the caller through hooks as it arrives (so long
+ * FETCHes and IDLE show live), and traces go to hooks->trace already
+ * redacted.  Untagged responses that are not the data of the running
+ * command are kept by name, as imaplib's untagged_responses, for
+ * session_take_untagged() (imaplib's response()).
+ */
+#ifndef IMAPSH_CORE_SESSION_H
+#define IMAPSH_CORE_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "net/transport.h"
+#include "proto/encode.h"
+#include "proto/parser.h"
+#include "proto/response.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+/* imaplib's states, as bits so a command can allow several. */
+enum imap_state {
+	IMAP_STATE_NONAUTH = 1 << 0,
+	IMAP_STATE_AUTH = 1 << 1,
+	IMAP_STATE_SELECTED = 1 << 2,
+	IMAP_STATE_LOGOUT = 1 << 3,
+};
+#define IMAP_STATE_ANY (IMAP_STATE_NONAUTH | IMAP_STATE_AUTH | IMAP_STATE_SELECTED | IMAP_STATE_LOGOUT)
+
+const char *imap_state_name(enum imap_state st);
+
+enum trace_kind {
+	TRACE_SENT,     /* bytes we sent (redacted), one call per line or chunk */
+	TRACE_RECEIVED, /* one whole response as received */
+	TRACE_EVENT,    /* a note from the session: "capabilities: ...", "state AUTH" */
+};
+
+struct session_hooks {
+	/* Each untagged response as it arrives (also the greeting). */
+	void (*untagged)(void *ctx, const struct imap_response *r);
+	/* Wire traffic and events; text is already redacted.  level is the
+	 * minimum trace level at which it should be shown. */
+	void (*trace)(void *ctx, int level, enum trace_kind kind, const char *text, size_t len);
+	/* Streams big literals (may be NULL: kept in memory up to the limit). */
+	const struct imap_literal_sink *sink;
+	void *ctx;
+};
+
+/*
+ * Handler for a "+" continuation that the command's own literals do not
+ * explain (AUTHENTICATE, IDLE).  Fill reply (sent followed by CRLF) and
+ * return 0; set *secret when the reply must be redacted; return 1 to
+ * cancel ("*" is sent, RFC 9051 6.2.2); return 2 to send nothing (e.g.
+ * IDLE: the handler sent DONE itself through session_send_line); -1 to
+ * abort with err.
+ */
+typedef int (*session_cont_fn)(void *ctx, const struct imap_response *r,
+			       struct buf *reply, bool *secret, struct imap_err *err);
+
+struct session_cmd {
+	const char *verb;             /* "SELECT", "UID FETCH", ... */
+	const struct imap_arg *args;
+	size_t nargs;
+	/* Name of the untagged responses that carry this command's data
+	 * ("FETCH", "LIST"): delivered to hooks but not kept.  NULL: none. */
+	const char *data_name;
+	session_cont_fn cont;         /* may be NULL */
+	void *cont_ctx;
+};
+
+struct session;
+
+/* Takes ownership of conn.  hooks is copied. */
+struct session *session_new(struct net_conn *conn, const struct session_hooks *hooks);
+/* Closes the transport (report: how it ended, may be NULL) and frees. */
+void session_free(struct session *s, struct buf *report);
+
+/*
+ * Reads the greeting: OK -> NONAUTH, PREAUTH -> AUTH, BYE or anything
+ * else -> -1 (ABORT).  Capabilities come from a [CAPABILITY] code when
+ * present, else a CAPABILITY command is sent.
+ */
+int session_greet(struct session *s, struct imap_err *err);
+
+/*
+ * Runs one command to its tagged response.  Returns 0 when a tagged
+ * response came; *tagged_r (caller frees with imap_response_free) has
+ * status OK, NO or BAD.  -1 with err when the session broke (ABORT:
+ * EOF, timeout, parse error, BYE) or the command could not be sent
+ * (ERROR: bad argument).  On ABORT the session is dead: every later
+ * call fails.  State, selected mailbox and capabilities are updated from
+ * the result (LOGIN/AUTHENTICATE, SELECT/EXAMINE, CLOSE/UNSELECT,
+ * LOGOUT, [CAPABILITY], [READ-ONLY]).
+ */
+int session_command(struct session *s, const struct session_cmd *cmd,
+		    struct imap_response **tagged_r, struct imap_err *err);
+
+/* Sends line + CRLF, no tag (IDLE's DONE, the shell's "send"). */
+int session_send_raw(struct session *s, const void *data, size_t len, struct imap_err *err);
+/* Reads one response (any kind) with the session's timeout; 0 = got one,
+ * -1 = error.  For the shell's "readline"/"read" and for IDLE. */
+int session_read_response(struct session *s, struct imap_response **r, struct imap_err *err);
+/* Reads up to n raw bytes from the connection (shell's "read"); they
+ * bypass the parser.  Returns bytes read, 0 on EOF, -1 on error. */
+long session_read_bytes(struct session *s, void *buf, size_t n, struct imap_err *err);
+
+/*
+ * For IDLE: waits up to timeout_ms (< 0: forever) for the server, or for
+ * extra_fd (if >= 0) to become readable.  Untagged responses that arrive
+ * are delivered through the hooks as usual.  0: the time is up; 1:
+ * extra_fd is readable; -1: error (a tagged response or a continuation
+ * here is a protocol error; ABORT).
+ */
+int session_idle_wait(struct session *s, int timeout_ms, int extra_fd, struct imap_err *err);
+
+enum imap_state session_state(const struct session *s);
+/* Selected mailbox as the user named it, or NULL. */
+const char *session_mailbox(const struct session *s);
+bool session_readonly(const struct session *s);
+bool session_alive(const struct session *s);
+/* Capabilities, upper-cased. */
+bool session_has_cap(const struct session *s, const char *cap);
+size_t session_caps(const struct session *s, const char *const **caps_r);
+/* "IMAP4REV2" when offered, else "IMAP4REV1" (imaplib's PROTOCOL_VERSION). */
+const char *session_protocol_version(const struct session *s);
+/* Re-reads CAPABILITY. */
+int session_refresh_caps(struct session *s, struct imap_err *err);
+struct net_conn *session_conn(struct session *s);
+/* Tag the next command will carry. */
+const char *session_next_tag(struct session *s);
+
+/*
+ * imaplib's response(code): takes the untagged responses kept under name
+ * (upper-cased match; also response codes such as "UIDVALIDITY", kept
+ * from status responses).  Returns how many; *list_r (free each with
+ * imap_response_free, then free the array) may be NULL if 0.
+ */
+size_t session_take_untagged(struct session *s, const char *name, struct imap_response ***list_r);
+
+/* Selects the literal mode from capabilities (LITERAL+ / LITERAL-). */
+enum imap_literal_mode session_literal_mode(const struct session *s);
+
+/* Forget state learned so far (after STARTTLS later); used by open. */
+void session_set_state(struct session *s, enum imap_state st);
+
+#endif

@@ -1,1 +1,301 @@
-/* placeholder: being written */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include "net/transport.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* How long a read at EOF waits for the child's exit to show up. */
+#define EOF_REAP_MS 200
+/* close(): time for the child to exit on its own after EOF, then after SIGTERM. */
+#define CLOSE_GRACE_MS 2000
+#define TERM_GRACE_MS 1000
+#define POLL_STEP_MS 10
+
+struct child_conn {
+	struct net_conn base;
+	int fd;
+	pid_t pid;
+	char *command;
+	bool reaped;
+	int status; /* wait status, valid when reaped */
+};
+
+static const struct net_ops child_ops;
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Checks once without blocking whether the child ended. */
+static bool child_poll(struct child_conn *k)
+{
+	pid_t r;
+
+	if (k->reaped)
+		return true;
+	do
+		r = waitpid(k->pid, &k->status, WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r == k->pid) {
+		k->reaped = true;
+	} else if (r < 0 && errno == ECHILD) {
+		/* someone else reaped it (e.g. SIGCHLD set to SIG_IGN) */
+		k->reaped = true;
+		k->status = -1;
+	}
+	return k->reaped;
+}
+
+/* Waits up to ms for the child to end. */
+static bool child_wait(struct child_conn *k, int ms)
+{
+	int waited = 0;
+
+	while (!child_poll(k)) {
+		if (waited >= ms)
+			return false;
+		sleep_ms(POLL_STEP_MS);
+		waited += POLL_STEP_MS;
+	}
+	return true;
+}
+
+static void add_status(struct buf *out, int status)
+{
+	if (status < 0)
+		buf_adds(out, "ended (exit status unknown)");
+	else if (WIFEXITED(status))
+		buf_addf(out, "exited with status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		buf_addf(out, "killed by signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+	else
+		buf_addf(out, "ended with wait status 0x%x", (unsigned)status);
+}
+
+int net_child_exit_status(struct net_conn *c, struct buf *msg)
+{
+	struct child_conn *k = (struct child_conn *)c;
+
+	if (!c || c->ops != &child_ops || !child_poll(k))
+		return -1;
+	if (msg)
+		add_status(msg, k->status);
+	return k->status < 0 ? 0 : k->status;
+}
+
+/* Appends " (server process exited with status 3)" to err when known. */
+static void err_add_status(struct child_conn *k, struct imap_err *err)
+{
+	struct buf b = BUF_INIT;
+	size_t n;
+
+	if (!err || !child_poll(k))
+		return;
+	add_status(&b, k->status);
+	n = strlen(err->msg);
+	snprintf(err->msg + n, sizeof(err->msg) - n, " (server process %s)", b.buf);
+	buf_release(&b);
+}
+
+static ssize_t child_read(struct net_conn *c, void *buf, size_t len, struct imap_err *err)
+{
+	struct child_conn *k = (struct child_conn *)c;
+	ssize_t n = net_fd_read(k->fd, buf, len, c->timeout_ms, err);
+
+	if (n < 0) {
+		err_add_status(k, err);
+	} else if (n == 0 && child_wait(k, EOF_REAP_MS) && err) {
+		/* End of stream stays a 0 return; err says why. */
+		struct buf b = BUF_INIT;
+		add_status(&b, k->status);
+		err_set(err, IMAP_ERR_ABORT, "server process %s", b.buf);
+		buf_release(&b);
+	}
+	return n;
+}
+
+static int child_write(struct net_conn *c, const void *buf, size_t len, struct imap_err *err)
+{
+	struct child_conn *k = (struct child_conn *)c;
+
+	int e;
+
+	if (net_fd_write(k->fd, buf, len, c->timeout_ms, err) == 0)
+		return 0;
+	e = errno;
+	/* A broken pipe means the child is gone or going: wait for its status. */
+	if (e == EPIPE || e == ECONNRESET)
+		child_wait(k, EOF_REAP_MS);
+	err_add_status(k, err);
+	return -1;
+}
+
+static void child_describe(struct net_conn *c, struct buf *out)
+{
+	struct child_conn *k = (struct child_conn *)c;
+
+	buf_addf(out, "child pid %ld: %s", (long)k->pid, k->command);
+	if (child_poll(k)) {
+		buf_adds(out, " (");
+		add_status(out, k->status);
+		buf_addch(out, ')');
+	}
+}
+
+static int child_pollfd(struct net_conn *c)
+{
+	return ((struct child_conn *)c)->fd;
+}
+
+static size_t child_pending(struct net_conn *c)
+{
+	(void)c;
+	return 0;
+}
+
+static int child_shutdown_write(struct net_conn *c, struct imap_err *err)
+{
+	if (shutdown(((struct child_conn *)c)->fd, SHUT_WR) < 0)
+		return err_set_errno(err, IMAP_ERR_ABORT, errno,
+				     "cannot half-close the connection to the server process");
+	return 0;
+}
+
+static void child_close(struct net_conn *c, struct buf *report)
+{
+	struct child_conn *k = (struct child_conn *)c;
+	const char *how = NULL;
+
+	/* EOF on its stdin is the polite way to ask an IMAP server to go. */
+	shutdown(k->fd, SHUT_RDWR);
+	close(k->fd);
+	if (!child_wait(k, CLOSE_GRACE_MS)) {
+		how = "SIGTERM";
+		kill(k->pid, SIGTERM);
+		if (!child_wait(k, TERM_GRACE_MS)) {
+			how = "SIGKILL";
+			kill(k->pid, SIGKILL);
+			while (!child_poll(k))
+				sleep_ms(POLL_STEP_MS);
+		}
+	}
+	if (report) {
+		buf_adds(report, "child ");
+		add_status(report, k->status);
+		if (how)
+			buf_addf(report, " (sent %s after it did not exit)", how);
+	}
+	free(k->command);
+	free(k);
+}
+
+static const struct net_ops child_ops = {
+	.name = "child",
+	.read = child_read,
+	.write = child_write,
+	.describe = child_describe,
+	.pollfd = child_pollfd,
+	.pending = child_pending,
+	.shutdown_write = child_shutdown_write,
+	.close = child_close,
+};
+
+/* In the forked child: only async-signal-safe calls from here on. */
+static void __attribute__((noreturn))
+exec_child(int sock, const char *command, long maxfd)
+{
+	static const char msg[] = "imapsh: cannot run /bin/sh\n";
+	static const int reset[] = { SIGPIPE, SIGCHLD, SIGALRM, SIGTERM, SIGUSR1, SIGUSR2 };
+	sigset_t none;
+	size_t i;
+	int fd;
+
+	/* No setpgid(): a command like "ssh host imapd" may ask for a
+	 * password on /dev/tty, which a background process group cannot
+	 * read (SIGTTIN would stop it).  So ^C in the terminal reaches the
+	 * server too, as with imaplib's IMAP4_stream. */
+	/* Undo what we may have ignored (SIGPIPE above all: a server must
+	 * die of it as usual).  SIGHUP/SIGINT/SIGQUIT stay as our parent
+	 * left them (nohup, background jobs).  Handlers reset at exec. */
+	for (i = 0; i < sizeof(reset) / sizeof(reset[0]); i++)
+		signal(reset[i], SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	/* Move the socket above 2 first so dup2 never is a no-op that would
+	 * keep its close-on-exec flag. */
+	fd = fcntl(sock, F_DUPFD, 3);
+	if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
+		_exit(127);
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
+		maxfd = 0;
+#endif
+	for (fd = 3; fd < maxfd; fd++)
+		close(fd);
+	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+	if (write(2, msg, sizeof(msg) - 1) < 0) {
+		/* nothing left to do */
+	}
+	_exit(127);
+}
+
+struct net_conn *net_child_spawn(const char *command, int timeout_ms, struct imap_err *err)
+{
+	struct child_conn *k;
+	int sv[2];
+	long maxfd;
+	pid_t pid;
+
+	if (!command || !*command) {
+		err_set(err, IMAP_ERR_ERROR, "the server command is empty");
+		return NULL;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		err_set_errno(err, IMAP_ERR_ABORT, errno,
+			      "cannot start \"%s\": socketpair", command);
+		return NULL;
+	}
+	maxfd = sysconf(_SC_OPEN_MAX);
+	if (maxfd < 0 || maxfd > 65536)
+		maxfd = 65536;
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(sv[0]);
+		close(sv[1]);
+		err_set_errno(err, IMAP_ERR_ABORT, e, "cannot start \"%s\": fork", command);
+		return NULL;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		exec_child(sv[1], command, maxfd);
+	}
+	close(sv[1]);
+
+	k = xcalloc(1, sizeof(*k));
+	k->base.ops = &child_ops;
+	k->base.timeout_ms = timeout_ms;
+	k->fd = sv[0];
+	k->pid = pid;
+	k->command = xstrdup(command);
+	return &k->base;
+}

@@ -78,4 +78,26 @@ struct net_conn *net_tcp_connect(const char *host, const char *port, int timeout
  */
 struct net_conn *net_child_spawn(const char *command, int timeout_ms, struct imap_err *err);
 
+/*
+ * How the child of a child transport ended, once it has: returns the wait
+ * status (>= 0, as from waitpid) and appends "exited with status 3" or
+ * "killed by signal 9" to msg (if not NULL), so the caller can say
+ * "server process exited with status 3".  Returns -1 (msg untouched) while
+ * the child runs, or when c is not a child transport.  Never blocks.
+ */
+int net_child_exit_status(struct net_conn *c, struct buf *msg);
+
+/*
+ * For implementations on a plain fd (tcp.c, child.c; TLS may use them for
+ * its push/pull).  Both wait at most timeout_ms (<= 0: forever) for the fd
+ * to become ready, retry on EINTR, and name the failure in err (kind
+ * ABORT): "timed out after 0.2 s waiting for the server", "cannot read
+ * from the server: ...".  net_fd_read returns >0, 0 at end of stream, or
+ * -1.  net_fd_write sends everything (send() with MSG_NOSIGNAL, so fd must
+ * be a socket) and returns 0, or -1; timeout_ms is the longest wait
+ * without progress.
+ */
+ssize_t net_fd_read(int fd, void *buf, size_t len, int timeout_ms, struct imap_err *err);
+int net_fd_write(int fd, const void *buf, size_t len, int timeout_ms, struct imap_err *err);
+
 #endif

@@ -1,1 +1,272 @@
-/* placeholder: being written */
+#include "proto/encode.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* RFC 7888 sec. 4: LITERAL- allows non-synchronizing literals up to this. */
+#define LITERAL_MINUS_MAX 4096
+
+static const char redacted_mark[] = "<redacted>";
+
+/*
+ * RFC 9051 sec. 9:
+ *   ATOM-CHAR     = <any CHAR except atom-specials>
+ *   atom-specials = "(" / ")" / "{" / SP / CTL / list-wildcards /
+ *                   quoted-specials / resp-specials
+ *   list-wildcards = "%" / "*";  quoted-specials = DQUOTE / "\";
+ *   resp-specials = "]";  CHAR = %x01-7F;  CTL = %x00-1F / %x7F
+ */
+static bool is_atom_char(unsigned char c)
+{
+	if (c <= 0x1f || c >= 0x7f)
+		return false;
+	return !strchr("(){ %*\"\\]", c);
+}
+
+/* ASTRING-CHAR = ATOM-CHAR / resp-specials */
+static bool is_astring_char(unsigned char c)
+{
+	return c == ']' || is_atom_char(c);
+}
+
+/* TEXT-CHAR = <any CHAR except CR and LF>; NUL is not a CHAR.  8-bit
+ * bytes could go quoted under UTF8=ACCEPT, but a literal is always legal. */
+static bool is_quotable(unsigned char c)
+{
+	return c != 0 && c != '\r' && c != '\n' && c < 0x80;
+}
+
+bool imap_is_atom(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!s || !len)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!is_atom_char((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static bool is_astring_atom(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!is_astring_char((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static bool can_quote(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!is_quotable((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+void imap_wire_init(struct imap_wire *w)
+{
+	buf_init(&w->bytes, 0);
+	w->chunks = NULL;
+	w->nchunks = 0;
+	w->chunks_alloc_ = 0;
+	w->secrets = NULL;
+	w->nsecrets = 0;
+	w->secrets_alloc_ = 0;
+}
+
+void imap_wire_release(struct imap_wire *w)
+{
+	buf_release(&w->bytes);
+	free(w->chunks);
+	free(w->secrets);
+	imap_wire_init(w);
+}
+
+static void add_span(struct imap_span **v, size_t *n, size_t *alloc, size_t off, size_t len)
+{
+	xgrow((void **)v, alloc, *n + 1, sizeof(**v));
+	(*v)[*n].off = off;
+	(*v)[*n].len = len;
+	(*n)++;
+}
+
+/* Closes the chunk that began at *start and ends at the current end. */
+static void end_chunk(struct imap_wire *w, size_t *start)
+{
+	add_span(&w->chunks, &w->nchunks, &w->chunks_alloc_, *start, w->bytes.len - *start);
+	*start = w->bytes.len;
+}
+
+static void add_quoted(struct buf *b, const char *s, size_t len)
+{
+	size_t i;
+
+	buf_grow(b, len + 2);
+	buf_addch(b, '"');
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			buf_addch(b, '\\');
+		buf_addch(b, s[i]);
+	}
+	buf_addch(b, '"');
+}
+
+/* Adds "{n}\r\n" (or "{n+}", "~{n}") and the data; returns where the data
+ * starts.  A synchronizing header ends the current chunk. */
+static size_t add_literal(struct imap_wire *w, size_t *chunk_start, const char *s,
+			  size_t len, bool binary, enum imap_literal_mode mode)
+{
+	bool plus = mode == IMAP_LITERAL_PLUS ||
+		    (mode == IMAP_LITERAL_MINUS && len <= LITERAL_MINUS_MAX);
+	size_t data_off;
+
+	buf_addf(&w->bytes, "%s{%zu%s}\r\n", binary ? "~" : "", len, plus ? "+" : "");
+	if (!plus)
+		end_chunk(w, chunk_start);
+	data_off = w->bytes.len;
+	buf_add(&w->bytes, s, len);
+	return data_off;
+}
+
+static int check_raw(const struct imap_arg *a, size_t argno, struct imap_err *err)
+{
+	if (!a->len)
+		return err_set(err, IMAP_ERR_ERROR,
+			       "argument %zu is empty; this position takes a bare word "
+			       "(sequence set, list or search key), not an empty string",
+			       argno);
+	if (memchr(a->data, '\r', a->len) || memchr(a->data, '\n', a->len))
+		return err_set(err, IMAP_ERR_ERROR,
+			       "argument %zu contains a line break; this position is sent "
+			       "as typed, and a line break would end the command early",
+			       argno);
+	if (memchr(a->data, '\0', a->len))
+		return err_set(err, IMAP_ERR_ERROR,
+			       "argument %zu contains a NUL byte; this position is sent "
+			       "as typed, and IMAP does not allow NUL there",
+			       argno);
+	return 0;
+}
+
+static int check_head(const char *what, const char *s, bool atom, struct imap_err *err)
+{
+	size_t i, len = s ? strlen(s) : 0;
+
+	if (!len)
+		return err_set(err, IMAP_ERR_ERROR, "the command %s is empty", what);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (atom ? (!is_atom_char(c) || c == '+')
+			 : (c < 0x20 || c >= 0x7f))
+			return err_set(err, IMAP_ERR_ERROR,
+				       "the command %s \"%s\" contains a character that is not "
+				       "allowed there (byte 0x%02x)",
+				       what, s, c);
+	}
+	return 0;
+}
+
+int imap_encode(struct imap_wire *w, const char *tag, const char *verb,
+		const struct imap_arg *args, size_t nargs,
+		enum imap_literal_mode mode, struct imap_err *err)
+{
+	size_t chunk_start = 0, i;
+
+	buf_reset(&w->bytes);
+	w->nchunks = 0;
+	w->nsecrets = 0;
+
+	/* tag = 1*<any ASTRING-CHAR except "+">; we use the stricter atom. */
+	if (check_head("tag", tag, true, err) < 0 || check_head("verb", verb, false, err) < 0)
+		return -1;
+	buf_adds(&w->bytes, tag);
+	buf_addch(&w->bytes, ' ');
+	buf_adds(&w->bytes, verb);
+
+	for (i = 0; i < nargs; i++) {
+		const struct imap_arg *a = &args[i];
+		const char *s = a->data ? a->data : "";
+		size_t len = a->data ? a->len : 0;
+		size_t off, span;
+
+		buf_addch(&w->bytes, ' ');
+		off = w->bytes.len;
+		switch (a->kind) {
+		case IMAP_ARG_RAW: {
+			struct imap_arg tmp = *a;
+			tmp.data = s;
+			tmp.len = len;
+			if (check_raw(&tmp, i + 1, err) < 0)
+				goto fail;
+			buf_add(&w->bytes, s, len);
+			break;
+		}
+		case IMAP_ARG_ASTRING:
+			if (is_astring_atom(s, len)) {
+				buf_add(&w->bytes, s, len);
+				break;
+			}
+			/* fall through */
+		case IMAP_ARG_STRING:
+			if (can_quote(s, len))
+				add_quoted(&w->bytes, s, len);
+			else
+				off = add_literal(w, &chunk_start, s, len, false, mode);
+			break;
+		case IMAP_ARG_LITERAL:
+			off = add_literal(w, &chunk_start, s, len,
+					  (a->flags & IMAP_ARG_BINARY) != 0, mode);
+			break;
+		default:
+			err_set(err, IMAP_ERR_ERROR, "argument %zu has an unknown kind %d",
+				i + 1, (int)a->kind);
+			goto fail;
+		}
+		span = w->bytes.len - off;
+		if ((a->flags & IMAP_ARG_SECRET) && span)
+			add_span(&w->secrets, &w->nsecrets, &w->secrets_alloc_, off, span);
+	}
+	buf_add(&w->bytes, "\r\n", 2);
+	end_chunk(w, &chunk_start);
+	return 0;
+
+fail:
+	buf_reset(&w->bytes);
+	w->nchunks = 0;
+	w->nsecrets = 0;
+	return -1;
+}
+
+void imap_wire_redacted(const struct imap_wire *w, size_t off, size_t len, struct buf *out)
+{
+	size_t end, pos, i;
+
+	if (off > w->bytes.len)
+		return;
+	if (len > w->bytes.len - off)
+		len = w->bytes.len - off;
+	end = off + len;
+	pos = off;
+	for (i = 0; i < w->nsecrets && pos < end; i++) {
+		size_t s_off = w->secrets[i].off, s_end = s_off + w->secrets[i].len;
+
+		if (s_end <= pos)
+			continue;
+		if (s_off >= end)
+			break;
+		if (s_off > pos)
+			buf_add(out, w->bytes.buf + pos, s_off - pos);
+		buf_add(out, redacted_mark, sizeof(redacted_mark) - 1);
+		pos = s_end < end ? s_end : end;
+	}
+	if (pos < end)
+		buf_add(out, w->bytes.buf + pos, end - pos);
+}

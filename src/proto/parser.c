@@ -1,1 +1,1018 @@
-/* placeholder: being written */
+/*
+ * parser.c - incremental, sans-I/O IMAP response parser (RFC 9051 sec. 7, 9).
+ *
+ * One byte-at-a-time state machine that builds the response tree as bytes
+ * arrive, so feeding one byte at a time costs the same as feeding a whole
+ * response: nothing is ever rescanned, except the resp-text of a status
+ * response, parsed once when its line is complete.  Literal data is
+ * copied in bulk (or handed to the sink), resp-text in bulk up to the line
+ * end.
+ *
+ * Buffers: `in` holds fed bytes not yet scanned (from in_pos); `cur` holds
+ * the current response as received (it becomes raw), sunk literal data
+ * excepted.  Tokens are remembered as offsets into cur and copied into
+ * the response's arena when they end.
+ *
+ * Leniency (real servers): a bare LF ends a line; values may follow each
+ * other without a space ("(2)(3 4)" in THREAD) or with several; atoms take
+ * any byte but SP ( ) { " CR LF, and a '[' in an atom runs to its matching
+ * ']' (BODY[HEADER.FIELDS (FROM TO)]<0> is one atom).  Never lenient where
+ * it could shift the framing: a literal header must end its line, CR/LF
+ * never enter a quoted string, and {n+} from a server is refused.
+ */
+#include "proto/parser.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_MAX_LINE ((size_t)1 << 20)
+#define DEFAULT_MAX_DEPTH ((size_t)64)
+#define DEFAULT_MAX_ITEMS ((size_t)1000000)
+#define DEFAULT_MAX_LITERAL_MEM ((uint64_t)64 << 20)
+
+/* A line end, given to the state machine as one event. */
+#define EV_EOL 256
+
+/* Bytes of context shown in a syntax error message. */
+#define ERR_CONTEXT 60
+
+enum pstate {
+	P_START,      /* first byte of a response */
+	P_TAG,        /* in the tag */
+	P_TAG_SP,     /* spaces after the tag */
+	P_STATUS,     /* the status word of a tagged response */
+	P_STAR,       /* after '*' */
+	P_WORD1_SP,   /* spaces after '*' */
+	P_WORD1,      /* number or name after '*' */
+	P_NAME_SP,    /* spaces after the number */
+	P_NAME,       /* name after the number */
+	P_CONT,       /* after '+' */
+	P_TEXT,       /* resp-text up to the line end */
+	V_BETWEEN,    /* between values */
+	V_ATOM,       /* in an atom (or number, NIL) */
+	V_QUOTED,     /* in a quoted string */
+	V_QUOTED_ESC, /* after a backslash in a quoted string */
+	V_LIT_SIZE,   /* after '{' */
+	V_LIT_END,    /* after '}': the line must end */
+	V_LIT_DATA,   /* literal bytes */
+};
+
+/* An open list: its values so far. frames[0] is the response's data (or
+ * the response code's arguments). */
+struct frame {
+	struct imap_value *items;
+	size_t count;
+	size_t alloc;
+};
+
+struct imap_parser {
+	struct imap_parser_limits lim;
+	struct imap_literal_sink sink;
+	bool has_sink;
+
+	struct buf in;           /* fed bytes; scanned up to in_pos */
+	size_t in_pos;
+	struct buf cur;          /* the current response as received */
+	size_t consumed;         /* input bytes of the current response, sunk ones too */
+
+	bool failed;
+	struct imap_err err;
+
+	struct imap_response *resp; /* being built, NULL before its first byte */
+	enum pstate st;
+	bool code_mode;          /* scanning the arguments of a [response code] */
+	bool cr_pending;         /* a CR was seen, the line end needs its LF */
+	size_t tok_start;        /* offset in cur where the current token began */
+	size_t bracket;          /* '[' depth inside an atom */
+	size_t line_bytes;       /* bytes outside literals */
+	size_t nitems;
+	size_t text_start;
+
+	struct frame *frames;
+	size_t depth;            /* open lists: frames[1..depth] */
+	size_t frames_alloc;
+
+	/* the literal being read */
+	uint64_t lit_size;
+	uint64_t lit_left;
+	unsigned lit_digits;
+	bool lit8;
+	bool lit_sunk;
+	void *lit_handle;        /* sink handle while sunk, else NULL */
+	struct imap_literal_sink lit_sink; /* the sink that took it */
+	size_t lit_start;        /* kept: offset of the data in cur */
+	uint64_t kept_total;     /* literal bytes kept in memory for this response */
+};
+
+/* ------------------------------------------------------------------ */
+/* errors */
+
+static const char *fmt_byte(char *tmp, size_t n, int c)
+{
+	if (c == EV_EOL)
+		snprintf(tmp, n, "end of line");
+	else if (c >= 0x21 && c < 0x7f && c != '\'')
+		snprintf(tmp, n, "'%c'", c);
+	else if (c == ' ')
+		snprintf(tmp, n, "space");
+	else
+		snprintf(tmp, n, "byte 0x%02x", (unsigned)c);
+	return tmp;
+}
+
+/* A syntax error at offset off of the response: says what, where (1-based
+ * byte of the response) and shows the bytes before it. */
+static int syntax_error(struct imap_parser *p, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int syntax_error(struct imap_parser *p, size_t off, const char *fmt, ...)
+{
+	char what[256];
+	struct buf ctx = BUF_INIT;
+	size_t end, start;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	end = off + 1 <= p->cur.len ? off + 1 : p->cur.len;
+	if (end > off && (p->cur.buf[off] == '\r' || p->cur.buf[off] == '\n'))
+		end = off; /* the line end itself says nothing */
+	start = end > ERR_CONTEXT ? end - ERR_CONTEXT : 0;
+	if (start)
+		buf_adds(&ctx, "...");
+	buf_add_escaped(&ctx, p->cur.buf + start, end - start);
+	err_set(&p->err, IMAP_ERR_ABORT, "%s at byte %zu of the response \"%s\"",
+		what, off + 1, ctx.buf);
+	buf_release(&ctx);
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* building values */
+
+static bool is_digits(const char *s, size_t len)
+{
+	size_t i;
+	if (!len)
+		return false;
+	for (i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static bool parse_u64(const char *s, size_t len, uint64_t *r)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (!is_digits(s, len))
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*r = v;
+	return true;
+}
+
+static char *dup_upper(struct imap_response *r, const char *s, size_t len)
+{
+	char *u = imap_response_strdup(r, s, len);
+	size_t i;
+	for (i = 0; i < len; i++)
+		if (u[i] >= 'a' && u[i] <= 'z')
+			u[i] = (char)(u[i] - 'a' + 'A');
+	return u;
+}
+
+static int count_item(struct imap_parser *p)
+{
+	if (p->nitems >= p->lim.max_items)
+		return err_set(&p->err, IMAP_ERR_ABORT,
+			       "server response has more than %zu values", p->lim.max_items);
+	p->nitems++;
+	return 0;
+}
+
+static void push_value(struct imap_parser *p, const struct imap_value *v)
+{
+	struct frame *f = &p->frames[p->depth];
+	if (f->count == f->alloc)
+		xgrow((void **)&f->items, &f->alloc, f->count + 1, sizeof(*f->items));
+	f->items[f->count++] = *v;
+}
+
+/* The frame's values as a LIST value in the arena; empties the frame. */
+static void frame_to_list(struct imap_parser *p, struct frame *f, struct imap_value *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->type = IMAP_VALUE_LIST;
+	v->count = f->count;
+	if (f->count) {
+		struct imap_value *items =
+			imap_response_alloc(p->resp, f->count * sizeof(*items));
+		memcpy(items, f->items, f->count * sizeof(*items));
+		v->items = items;
+	}
+	f->count = 0;
+}
+
+static int open_list(struct imap_parser *p)
+{
+	if (p->depth >= p->lim.max_depth)
+		return err_set(&p->err, IMAP_ERR_ABORT,
+			       "server response nests parentheses deeper than %zu levels",
+			       p->lim.max_depth);
+	if (count_item(p) < 0)
+		return -1;
+	if (p->depth + 1 >= p->frames_alloc) {
+		size_t old = p->frames_alloc;
+		xgrow((void **)&p->frames, &p->frames_alloc, p->depth + 2, sizeof(*p->frames));
+		memset(p->frames + old, 0, (p->frames_alloc - old) * sizeof(*p->frames));
+	}
+	p->depth++;
+	p->frames[p->depth].count = 0;
+	return 0;
+}
+
+static void close_list(struct imap_parser *p)
+{
+	struct imap_value v;
+	frame_to_list(p, &p->frames[p->depth], &v);
+	p->depth--;
+	push_value(p, &v);
+}
+
+/* Atom, number or NIL from cur[tok_start, end). */
+static void finish_atom(struct imap_parser *p, size_t end)
+{
+	const char *s = p->cur.buf + p->tok_start;
+	size_t len = end - p->tok_start;
+	struct imap_value v;
+
+	memset(&v, 0, sizeof(v));
+	if (len == 3 && (s[0] | 0x20) == 'n' && (s[1] | 0x20) == 'i' && (s[2] | 0x20) == 'l') {
+		v.type = IMAP_VALUE_NIL;
+	} else {
+		v.type = parse_u64(s, len, &v.num) ? IMAP_VALUE_NUMBER : IMAP_VALUE_ATOM;
+		v.str = imap_response_strdup(p->resp, s, len);
+		v.len = len;
+	}
+	push_value(p, &v);
+}
+
+/* Quoted string from cur[tok_start, end): \" and \\ unescaped; any other
+ * backslash pair is kept as it came. */
+static void finish_quoted(struct imap_parser *p, size_t end)
+{
+	const char *s = p->cur.buf + p->tok_start;
+	size_t len = end - p->tok_start, i, n = 0;
+	char *d = imap_response_alloc(p->resp, len + 1);
+	struct imap_value v;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\\' && i + 1 < len && (s[i + 1] == '"' || s[i + 1] == '\\'))
+			i++;
+		d[n++] = s[i];
+	}
+	d[n] = '\0';
+	memset(&v, 0, sizeof(v));
+	v.type = IMAP_VALUE_QUOTED;
+	v.str = d;
+	v.len = n;
+	push_value(p, &v);
+}
+
+/* ------------------------------------------------------------------ */
+/* literals */
+
+static void literal_abort(struct imap_parser *p)
+{
+	if (p->lit_handle && p->lit_sink.abort)
+		p->lit_sink.abort(p->lit_sink.ctx, p->lit_handle);
+	p->lit_handle = NULL;
+}
+
+static int sink_error(struct imap_parser *p, struct imap_err *serr)
+{
+	if (serr->msg[0])
+		err_set(&p->err, IMAP_ERR_ABORT, "%s", serr->msg);
+	else
+		err_set(&p->err, IMAP_ERR_ABORT, "the literal sink failed on a literal of %" PRIu64 " bytes",
+			p->lit_size);
+	return -1;
+}
+
+static int literal_done(struct imap_parser *p)
+{
+	struct imap_value v;
+
+	memset(&v, 0, sizeof(v));
+	v.type = IMAP_VALUE_LITERAL;
+	v.literal_size = p->lit_size;
+	v.literal8 = p->lit8;
+	if (p->lit_sunk) {
+		struct imap_err serr = IMAP_ERR_INIT;
+		void *h = p->lit_handle;
+		p->lit_handle = NULL;
+		v.sunk = true;
+		if (p->lit_sink.end && p->lit_sink.end(p->lit_sink.ctx, h, &serr))
+			return sink_error(p, &serr);
+	} else {
+		v.len = (size_t)p->lit_size;
+		v.str = imap_response_strdup(p->resp, p->cur.buf + p->lit_start, v.len);
+	}
+	push_value(p, &v);
+	p->st = V_BETWEEN;
+	return 0;
+}
+
+/* The line of a literal header ended: sink the literal or keep it. */
+static int literal_start(struct imap_parser *p)
+{
+	p->lit_sunk = false;
+	p->lit_handle = NULL;
+	if (p->has_sink && p->sink.begin && p->lit_size >= p->sink.threshold) {
+		struct imap_literal_info info;
+		struct frame *f = &p->frames[p->depth];
+		const struct imap_value *prev = f->count ? &f->items[f->count - 1] : NULL;
+
+		info.size = p->lit_size;
+		info.literal8 = p->lit8;
+		info.resp_name = p->resp->name;
+		info.has_number = p->resp->has_number;
+		info.number = p->resp->number;
+		info.key = "";
+		if (prev && (prev->type == IMAP_VALUE_ATOM || prev->type == IMAP_VALUE_NUMBER ||
+			     prev->type == IMAP_VALUE_QUOTED))
+			info.key = prev->str;
+		p->lit_handle = p->sink.begin(p->sink.ctx, &info);
+		if (p->lit_handle) {
+			p->lit_sunk = true;
+			p->lit_sink = p->sink;
+		}
+	}
+	if (!p->lit_sunk) {
+		uint64_t max = p->lim.max_literal_mem;
+		if (p->lit_size > max || p->lit_size > SIZE_MAX / 2)
+			return err_set(&p->err, IMAP_ERR_ABORT,
+				       "server response has a literal of %" PRIu64
+				       " bytes, more than the %" PRIu64 " bytes kept in memory",
+				       p->lit_size, max);
+		if (p->lit_size > max - p->kept_total)
+			return err_set(&p->err, IMAP_ERR_ABORT,
+				       "server response's literals add up to more than the %" PRIu64
+				       " bytes kept in memory", max);
+		p->kept_total += p->lit_size;
+		p->lit_start = p->cur.len;
+	}
+	p->lit_left = p->lit_size;
+	p->st = V_LIT_DATA;
+	if (!p->lit_left)
+		return literal_done(p);
+	return 0;
+}
+
+/* Literal bytes from the input, in bulk. */
+static int literal_data(struct imap_parser *p)
+{
+	size_t avail = p->in.len - p->in_pos;
+	size_t n = p->lit_left < avail ? (size_t)p->lit_left : avail;
+	const char *d = p->in.buf + p->in_pos;
+
+	if (p->lit_sunk) {
+		struct imap_err serr = IMAP_ERR_INIT;
+		if (p->lit_sink.data && p->lit_sink.data(p->lit_sink.ctx, p->lit_handle, d, n, &serr))
+			return sink_error(p, &serr);
+	} else {
+		buf_add(&p->cur, d, n);
+	}
+	p->in_pos += n;
+	p->consumed += n;
+	p->lit_left -= n;
+	if (!p->lit_left)
+		return literal_done(p);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* values: the state machine for everything after the response name,
+ * also run over a response code's arguments (code_mode). */
+
+static int between(struct imap_parser *p, int c, size_t off);
+
+static int atom_byte(struct imap_parser *p, int c, size_t off)
+{
+	if (p->bracket) {
+		if (c == EV_EOL) {
+			/* an unclosed '[': end the atom with the line */
+			finish_atom(p, off);
+			p->st = V_BETWEEN;
+			return between(p, c, off);
+		}
+		if (c == '[')
+			p->bracket++;
+		else if (c == ']')
+			p->bracket--;
+		return 0;
+	}
+	switch (c) {
+	case '{':
+		if (off - p->tok_start == 1 && p->cur.buf[p->tok_start] == '~') {
+			/* ~{n}: literal8 (RFC 3516) */
+			if (p->code_mode)
+				return syntax_error(p, off, "literal in a response code");
+			p->st = V_LIT_SIZE;
+			p->lit8 = true;
+			p->lit_size = 0;
+			p->lit_digits = 0;
+			return 0;
+		}
+		/* fall through */
+	case ' ': case '(': case ')': case '"': case EV_EOL:
+		finish_atom(p, off);
+		p->st = V_BETWEEN;
+		return between(p, c, off);
+	case ']':
+		if (p->code_mode) {
+			finish_atom(p, off);
+			p->st = V_BETWEEN;
+			return between(p, c, off);
+		}
+		return 0;
+	case '[':
+		p->bracket = 1;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int between(struct imap_parser *p, int c, size_t off)
+{
+	char tmp[32];
+
+	switch (c) {
+	case EV_EOL:
+		if (p->depth)
+			return syntax_error(p, off, "line ended inside %zu unclosed '('", p->depth);
+		return 1;
+	case ' ':
+		return 0;
+	case '(':
+		return open_list(p);
+	case ')':
+		if (!p->depth)
+			return syntax_error(p, off, "unexpected ')'");
+		close_list(p);
+		return 0;
+	case '"':
+		if (count_item(p) < 0)
+			return -1;
+		p->tok_start = off + 1;
+		p->st = V_QUOTED;
+		return 0;
+	case '{':
+		if (p->code_mode)
+			return syntax_error(p, off, "literal in a response code");
+		if (count_item(p) < 0)
+			return -1;
+		p->st = V_LIT_SIZE;
+		p->lit8 = false;
+		p->lit_size = 0;
+		p->lit_digits = 0;
+		return 0;
+	case ']':
+		if (p->code_mode) {
+			if (p->depth)
+				return syntax_error(p, off, "unexpected %s", fmt_byte(tmp, sizeof(tmp), c));
+			return 2; /* end of the response code */
+		}
+		break;
+	default:
+		break;
+	}
+	if (count_item(p) < 0)
+		return -1;
+	p->tok_start = off;
+	p->bracket = c == '[';
+	p->st = V_ATOM;
+	return 0;
+}
+
+static int value_byte(struct imap_parser *p, int c, size_t off)
+{
+	char tmp[32];
+
+	switch (p->st) {
+	case V_BETWEEN:
+		return between(p, c, off);
+	case V_ATOM:
+		return atom_byte(p, c, off);
+	case V_QUOTED:
+	case V_QUOTED_ESC:
+		if (c == '\r' || c == '\n' || c == EV_EOL)
+			return syntax_error(p, off, "line break inside a quoted string");
+		if (c == '\0')
+			return syntax_error(p, off, "NUL byte inside a quoted string");
+		if (p->st == V_QUOTED_ESC)
+			p->st = V_QUOTED;
+		else if (c == '\\')
+			p->st = V_QUOTED_ESC;
+		else if (c == '"') {
+			finish_quoted(p, off);
+			p->st = V_BETWEEN;
+		}
+		return 0;
+	case V_LIT_SIZE:
+		if (c >= '0' && c <= '9') {
+			unsigned d = (unsigned)(c - '0');
+			if (p->lit_size > (UINT64_MAX - d) / 10)
+				return syntax_error(p, off, "literal size does not fit in 64 bits");
+			p->lit_size = p->lit_size * 10 + d;
+			p->lit_digits++;
+			return 0;
+		}
+		if (c == '}' && p->lit_digits) {
+			p->st = V_LIT_END;
+			return 0;
+		}
+		if (c == '+' && p->lit_digits)
+			return syntax_error(p, off, "non-synchronizing literal {%" PRIu64
+					    "+} from the server", p->lit_size);
+		return syntax_error(p, off, "unexpected %s in a literal size",
+				    fmt_byte(tmp, sizeof(tmp), c));
+	case V_LIT_END:
+		if (c != EV_EOL)
+			return syntax_error(p, off, "literal header {%" PRIu64
+					    "} not followed by end of line", p->lit_size);
+		return literal_start(p);
+	default:
+		return syntax_error(p, off, "internal parser state %d", (int)p->st);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* response heads and resp-text */
+
+static bool is_name_end(int c)
+{
+	return c == ' ' || c == EV_EOL || c == '(' || c == ')' || c == '[' ||
+	       c == '"' || c == '{';
+}
+
+static enum imap_status status_of(const char *w)
+{
+	if (!strcmp(w, "OK")) return IMAP_STATUS_OK;
+	if (!strcmp(w, "NO")) return IMAP_STATUS_NO;
+	if (!strcmp(w, "BAD")) return IMAP_STATUS_BAD;
+	if (!strcmp(w, "PREAUTH")) return IMAP_STATUS_PREAUTH;
+	if (!strcmp(w, "BYE")) return IMAP_STATUS_BYE;
+	return IMAP_STATUS_NONE;
+}
+
+/* After a status word or '+': c is the byte that ended it. */
+static int start_text(struct imap_parser *p, int c, size_t off)
+{
+	if (c == EV_EOL) {
+		p->text_start = off;
+		p->st = P_TEXT;
+		return 1;
+	}
+	p->text_start = c == ' ' ? off + 1 : off;
+	p->st = P_TEXT;
+	return 0;
+}
+
+static int name_done(struct imap_parser *p, int c, size_t off)
+{
+	struct imap_response *r = p->resp;
+	size_t len = off - p->tok_start;
+
+	if (!len)
+		return syntax_error(p, off, "untagged response without a name");
+	r->name = dup_upper(r, p->cur.buf + p->tok_start, len);
+	if (!r->has_number) {
+		r->status = status_of(r->name);
+		if (r->status != IMAP_STATUS_NONE)
+			return start_text(p, c, off);
+	}
+	p->st = V_BETWEEN;
+	return between(p, c, off);
+}
+
+static int head_byte(struct imap_parser *p, int c, size_t off)
+{
+	struct imap_response *r = p->resp;
+	char tmp[32];
+
+	switch (p->st) {
+	case P_START:
+		if (c == EV_EOL)
+			return syntax_error(p, off, "empty line instead of a response");
+		if (c == ' ')
+			return syntax_error(p, off, "response starts with a space");
+		if (c == '*') {
+			r = p->resp = imap_response_new(IMAP_RESP_UNTAGGED);
+			p->st = P_STAR;
+		} else if (c == '+') {
+			r = p->resp = imap_response_new(IMAP_RESP_CONTINUATION);
+			p->st = P_CONT;
+		} else {
+			r = p->resp = imap_response_new(IMAP_RESP_TAGGED);
+			p->tok_start = off;
+			p->st = P_TAG;
+		}
+		return 0;
+	case P_TAG:
+		if (c == EV_EOL)
+			return syntax_error(p, off, "tagged response without a status");
+		if (c == ' ') {
+			r->tag = imap_response_strdup(r, p->cur.buf + p->tok_start, off - p->tok_start);
+			p->st = P_TAG_SP;
+		}
+		return 0;
+	case P_TAG_SP:
+		if (c == EV_EOL)
+			return syntax_error(p, off, "tagged response without a status");
+		if (c == ' ')
+			return 0;
+		p->tok_start = off;
+		p->st = P_STATUS;
+		/* fall through */
+	case P_STATUS:
+		if (c != ' ' && c != '[' && c != EV_EOL)
+			return 0;
+		r->name = dup_upper(r, p->cur.buf + p->tok_start, off - p->tok_start);
+		r->status = status_of(r->name);
+		if (r->status != IMAP_STATUS_OK && r->status != IMAP_STATUS_NO &&
+		    r->status != IMAP_STATUS_BAD)
+			return syntax_error(p, off, "tagged response with status '%s' instead of OK, NO or BAD",
+					    r->name);
+		return start_text(p, c, off);
+	case P_STAR:
+		if (c == ' ') {
+			p->st = P_WORD1_SP;
+			return 0;
+		}
+		if (c == EV_EOL)
+			return syntax_error(p, off, "untagged response without a name");
+		return syntax_error(p, off, "expected a space after '*', found %s",
+				    fmt_byte(tmp, sizeof(tmp), c));
+	case P_WORD1_SP:
+		if (c == ' ')
+			return 0;
+		p->tok_start = off;
+		p->st = P_WORD1;
+		/* fall through */
+	case P_WORD1:
+		if (!is_name_end(c))
+			return 0;
+		if (is_digits(p->cur.buf + p->tok_start, off - p->tok_start)) {
+			if (!parse_u64(p->cur.buf + p->tok_start, off - p->tok_start, &r->number))
+				return syntax_error(p, off, "number does not fit in 64 bits");
+			r->has_number = true;
+			if (c == ' ') {
+				p->st = P_NAME_SP;
+				return 0;
+			}
+			if (c == EV_EOL)
+				return syntax_error(p, off, "untagged response '* %" PRIu64 "' without a name",
+						    r->number);
+			return syntax_error(p, off, "unexpected %s after a message number",
+					    fmt_byte(tmp, sizeof(tmp), c));
+		}
+		return name_done(p, c, off);
+	case P_NAME_SP:
+		if (c == ' ')
+			return 0;
+		if (c == EV_EOL)
+			return syntax_error(p, off, "untagged response '* %" PRIu64 "' without a name",
+					    r->number);
+		p->tok_start = off;
+		p->st = P_NAME;
+		/* fall through */
+	case P_NAME:
+		if (!is_name_end(c))
+			return 0;
+		return name_done(p, c, off);
+	case P_CONT:
+		return start_text(p, c, off);
+	case P_TEXT:
+		return c == EV_EOL ? 1 : 0;
+	default:
+		return value_byte(p, c, off);
+	}
+}
+
+/* "[CODE args] text" could not be parsed as values: take the code up to
+ * the first ']' and its arguments as space-separated atoms. */
+static bool code_fallback(struct imap_parser *p, size_t start, size_t end, size_t *close_r)
+{
+	struct imap_response *r = p->resp;
+	const char *s = p->cur.buf;
+	const char *close = memchr(s + start + 1, ']', end - start - 1);
+	size_t i, j, ce, n = 0;
+	struct imap_value *items;
+
+	if (!close)
+		return false;
+	ce = (size_t)(close - s);
+	for (i = start + 1; i < ce && s[i] != ' '; i++)
+		;
+	r->code_name = dup_upper(r, s + start + 1, i - start - 1);
+	for (j = i; j < ce; j++)
+		if (s[j] != ' ' && (j == i || s[j - 1] == ' '))
+			n++;
+	memset(&r->code_args, 0, sizeof(r->code_args));
+	r->code_args.type = IMAP_VALUE_LIST;
+	if (n) {
+		items = imap_response_alloc(r, n * sizeof(*items));
+		n = 0;
+		for (j = i; j < ce; j++) {
+			size_t k;
+			if (s[j] == ' ')
+				continue;
+			for (k = j; k < ce && s[k] != ' '; k++)
+				;
+			items[n].type = IMAP_VALUE_ATOM;
+			items[n].str = imap_response_strdup(r, s + j, k - j);
+			items[n].len = k - j;
+			n++;
+			j = k;
+		}
+		r->code_args.items = items;
+		r->code_args.count = n;
+	}
+	*close_r = ce;
+	return true;
+}
+
+/* Parses the resp-text cur[start, end): an optional [code], then text. */
+static void parse_resp_text(struct imap_parser *p, size_t start, size_t end)
+{
+	struct imap_response *r = p->resp;
+	const char *s = p->cur.buf;
+	size_t i, close = 0;
+	bool have_code = false;
+
+	if (start < end && s[start] == '[') {
+		for (i = start + 1; i < end && s[i] != ' ' && s[i] != ']' && s[i] != '('; i++)
+			;
+		if (i < end && s[i] == ']') {
+			r->code_name = dup_upper(r, s + start + 1, i - start - 1);
+			close = i;
+			have_code = true;
+		} else if (i < end) {
+			size_t j = s[i] == ' ' ? i + 1 : i, saved_items = p->nitems;
+			int rc = 0;
+
+			p->code_mode = true;
+			p->st = V_BETWEEN;
+			p->depth = 0;
+			p->frames[0].count = 0;
+			for (; j < end; j++) {
+				rc = value_byte(p, (unsigned char)s[j], j);
+				if (rc)
+					break;
+			}
+			p->code_mode = false;
+			if (rc == 2) {
+				r->code_name = dup_upper(r, s + start + 1, i - start - 1);
+				frame_to_list(p, &p->frames[0], &r->code_args);
+				close = j;
+				have_code = true;
+			} else {
+				p->depth = 0;
+				p->frames[0].count = 0;
+				p->nitems = saved_items;
+				err_clear(&p->err);
+			}
+		}
+		if (!have_code)
+			have_code = code_fallback(p, start, end, &close);
+		if (have_code) {
+			r->code_raw = imap_response_strdup(r, s + start + 1, close - start - 1);
+			start = close + 1;
+			if (start < end && s[start] == ' ')
+				start++;
+		}
+	}
+	r->text = imap_response_strdup(r, s + start, end - start);
+	r->text_len = end - start;
+}
+
+/* ------------------------------------------------------------------ */
+/* the driver */
+
+static void response_clear(struct imap_parser *p)
+{
+	literal_abort(p);
+	imap_response_free(p->resp);
+	p->resp = NULL;
+	p->st = P_START;
+	p->code_mode = false;
+	p->cr_pending = false;
+	p->depth = 0;
+	if (p->frames_alloc)
+		p->frames[0].count = 0;
+	p->nitems = 0;
+	p->line_bytes = 0;
+	p->consumed = 0;
+	p->kept_total = 0;
+	if (p->cur.alloc > ((size_t)1 << 20))
+		buf_release(&p->cur);
+	else
+		buf_reset(&p->cur);
+}
+
+static struct imap_response *response_finish(struct imap_parser *p, size_t eol_off)
+{
+	struct imap_response *r = p->resp;
+
+	if (p->st == P_TEXT)
+		parse_resp_text(p, p->text_start, eol_off);
+	else if (r->kind == IMAP_RESP_UNTAGGED && r->status == IMAP_STATUS_NONE)
+		frame_to_list(p, &p->frames[0], &r->data);
+	if (p->cur.len > 65536) {
+		/* big (kept literals): hand the buffer over instead of copying */
+		char *raw = buf_detach(&p->cur, &r->raw_len);
+		imap_response_adopt(r, raw);
+		r->raw = raw;
+	} else {
+		r->raw = imap_response_strdup(r, p->cur.buf, p->cur.len);
+		r->raw_len = p->cur.len;
+	}
+	p->resp = NULL;
+	response_clear(p);
+	return r;
+}
+
+static int fail(struct imap_parser *p, struct imap_err *err)
+{
+	p->failed = true;
+	literal_abort(p);
+	if (err)
+		*err = p->err;
+	return -1;
+}
+
+struct imap_parser *imap_parser_new(const struct imap_parser_limits *limits)
+{
+	struct imap_parser *p = xcalloc(1, sizeof(*p));
+
+	if (limits)
+		p->lim = *limits;
+	if (!p->lim.max_line)
+		p->lim.max_line = DEFAULT_MAX_LINE;
+	if (!p->lim.max_depth)
+		p->lim.max_depth = DEFAULT_MAX_DEPTH;
+	if (!p->lim.max_items)
+		p->lim.max_items = DEFAULT_MAX_ITEMS;
+	if (!p->lim.max_literal_mem)
+		p->lim.max_literal_mem = DEFAULT_MAX_LITERAL_MEM;
+	buf_init(&p->in, 0);
+	buf_init(&p->cur, 0);
+	xgrow((void **)&p->frames, &p->frames_alloc, 8, sizeof(*p->frames));
+	memset(p->frames, 0, p->frames_alloc * sizeof(*p->frames));
+	p->st = P_START;
+	return p;
+}
+
+void imap_parser_free(struct imap_parser *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	response_clear(p);
+	buf_release(&p->in);
+	buf_release(&p->cur);
+	for (i = 0; i < p->frames_alloc; i++)
+		free(p->frames[i].items);
+	free(p->frames);
+	free(p);
+}
+
+void imap_parser_set_sink(struct imap_parser *p, const struct imap_literal_sink *sink)
+{
+	if (sink) {
+		p->sink = *sink;
+		p->has_sink = true;
+	} else {
+		memset(&p->sink, 0, sizeof(p->sink));
+		p->has_sink = false;
+	}
+}
+
+void imap_parser_feed(struct imap_parser *p, const void *data, size_t len)
+{
+	if (p->in_pos == p->in.len) {
+		if (p->in.alloc > ((size_t)1 << 20))
+			buf_release(&p->in);
+		else
+			buf_reset(&p->in);
+		p->in_pos = 0;
+	} else if (p->in_pos >= 4096 && p->in_pos >= p->in.len / 2) {
+		buf_consume(&p->in, p->in_pos);
+		p->in_pos = 0;
+	}
+	buf_add(&p->in, data, len);
+}
+
+int imap_parser_next(struct imap_parser *p, struct imap_response **resp_r, struct imap_err *err)
+{
+	*resp_r = NULL;
+	if (p->failed) {
+		if (err)
+			*err = p->err;
+		return -1;
+	}
+	while (p->in_pos < p->in.len) {
+		size_t off;
+		int c, rc;
+
+		if (p->st == V_LIT_DATA) {
+			if (literal_data(p) < 0)
+				return fail(p, err);
+			continue;
+		}
+		if (p->st == P_TEXT && !p->cr_pending) {
+			/* resp-text: copy up to the line end in one go */
+			const char *s = p->in.buf + p->in_pos;
+			size_t avail = p->in.len - p->in_pos, n = 0;
+			while (n < avail && s[n] != '\r' && s[n] != '\n')
+				n++;
+			if (n) {
+				if (n > p->lim.max_line - p->line_bytes) {
+					err_set(&p->err, IMAP_ERR_ABORT,
+						"server response line longer than %zu bytes", p->lim.max_line);
+					return fail(p, err);
+				}
+				buf_add(&p->cur, s, n);
+				p->in_pos += n;
+				p->consumed += n;
+				p->line_bytes += n;
+				continue;
+			}
+		}
+		c = (unsigned char)p->in.buf[p->in_pos++];
+		p->consumed++;
+		off = p->cur.len;
+		buf_addch(&p->cur, c);
+		if (++p->line_bytes > p->lim.max_line) {
+			err_set(&p->err, IMAP_ERR_ABORT,
+				"server response line longer than %zu bytes", p->lim.max_line);
+			return fail(p, err);
+		}
+		if (p->cr_pending) {
+			p->cr_pending = false;
+			if (c != '\n') {
+				syntax_error(p, off - 1, "CR not followed by LF");
+				return fail(p, err);
+			}
+			off--;
+			c = EV_EOL;
+		} else if (p->st != V_QUOTED && p->st != V_QUOTED_ESC) {
+			if (c == '\r') {
+				p->cr_pending = true;
+				continue;
+			}
+			if (c == '\n')
+				c = EV_EOL;
+		}
+		if (p->st < V_BETWEEN)
+			rc = head_byte(p, c, off);
+		else
+			rc = value_byte(p, c, off);
+		if (rc < 0)
+			return fail(p, err);
+		if (rc == 1) {
+			*resp_r = response_finish(p, off);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+size_t imap_parser_pending(const struct imap_parser *p)
+{
+	return (p->in.len - p->in_pos) + p->consumed;
+}
+
+void imap_parser_reset(struct imap_parser *p)
+{
+	response_clear(p);
+	buf_release(&p->in);
+	p->in_pos = 0;
+	p->failed = false;
+	err_clear(&p->err);
+}

@@ -1,1 +1,183 @@
-/* placeholder: being written */
+/*
+ * response.c - the response tree's arena and small accessors.
+ *
+ * One arena per response: a list of blocks handed out by bumping a
+ * pointer, all freed at once by imap_response_free().  Big requests get a
+ * block of their own so that a half-used block is not wasted.
+ */
+#include "proto/response.h"
+#include "util/xalloc.h"
+
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define ARENA_ALIGN alignof(max_align_t)
+#define ARENA_FIRST 1024
+#define ARENA_MAX_BLOCK 65536
+
+struct arena_block {
+	struct arena_block *next;
+	void *adopted;            /* malloc()ed memory handed over, or NULL */
+	size_t size;              /* usable bytes in data */
+	size_t used;
+	max_align_t data[];
+};
+
+struct arena {
+	struct arena_block *head;
+	size_t next_size;
+};
+
+static struct arena_block *block_new(size_t size)
+{
+	struct arena_block *b;
+
+	if (size > SIZE_MAX - sizeof(*b))
+		size = SIZE_MAX - sizeof(*b); /* xmalloc will fail loudly */
+	b = xmalloc(sizeof(*b) + size);
+	b->next = NULL;
+	b->adopted = NULL;
+	b->size = size;
+	b->used = 0;
+	return b;
+}
+
+/* Uninitialised memory from the arena. */
+static void *arena_get(struct arena *a, size_t size)
+{
+	struct arena_block *b = a->head;
+	size_t need;
+
+	if (size > SIZE_MAX - ARENA_ALIGN)
+		size = SIZE_MAX - ARENA_ALIGN;
+	need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	if (!need)
+		need = ARENA_ALIGN;
+	if (b && b->size - b->used >= need) {
+		void *p = (char *)b->data + b->used;
+		b->used += need;
+		return p;
+	}
+	if (need > a->next_size / 4) {
+		/* a block of its own, kept behind the current one */
+		struct arena_block *big = block_new(need);
+		big->used = need;
+		if (b) {
+			big->next = b->next;
+			b->next = big;
+		} else {
+			a->head = big;
+		}
+		return big->data;
+	}
+	b = block_new(a->next_size);
+	b->next = a->head;
+	a->head = b;
+	if (a->next_size < ARENA_MAX_BLOCK)
+		a->next_size *= 2;
+	b->used = need;
+	return b->data;
+}
+
+struct imap_response *imap_response_new(enum imap_resp_kind kind)
+{
+	struct arena *a = xmalloc(sizeof(*a));
+	struct imap_response *r;
+
+	a->head = NULL;
+	a->next_size = ARENA_FIRST;
+	r = arena_get(a, sizeof(*r));
+	memset(r, 0, sizeof(*r));
+	r->arena_ = a;
+	r->kind = kind;
+	r->tag = kind == IMAP_RESP_UNTAGGED ? "*" : kind == IMAP_RESP_CONTINUATION ? "+" : "";
+	r->name = kind == IMAP_RESP_CONTINUATION ? "+" : "";
+	r->text = "";
+	r->raw = "";
+	r->data.type = IMAP_VALUE_LIST;
+	r->code_args.type = IMAP_VALUE_LIST;
+	return r;
+}
+
+void *imap_response_alloc(struct imap_response *r, size_t size)
+{
+	void *p = arena_get(r->arena_, size);
+	memset(p, 0, size);
+	return p;
+}
+
+char *imap_response_strdup(struct imap_response *r, const void *data, size_t len)
+{
+	char *p;
+
+	if (len == SIZE_MAX)
+		abort();
+	p = arena_get(r->arena_, len + 1);
+	if (len)
+		memcpy(p, data, len);
+	p[len] = '\0';
+	return p;
+}
+
+void imap_response_adopt(struct imap_response *r, void *mem)
+{
+	struct arena *a = r->arena_;
+	struct arena_block *b = block_new(0);
+
+	b->adopted = mem;
+	if (a->head) {
+		b->next = a->head->next;
+		a->head->next = b;
+	} else {
+		a->head = b;
+	}
+}
+
+void imap_response_free(struct imap_response *r)
+{
+	struct arena *a;
+	struct arena_block *b, *next;
+
+	if (!r)
+		return;
+	a = r->arena_;
+	for (b = a->head; b; b = next) {
+		next = b->next;
+		free(b->adopted);
+		free(b);
+	}
+	free(a);
+}
+
+const char *imap_status_name(enum imap_status st)
+{
+	switch (st) {
+	case IMAP_STATUS_NONE: return "";
+	case IMAP_STATUS_OK: return "OK";
+	case IMAP_STATUS_NO: return "NO";
+	case IMAP_STATUS_BAD: return "BAD";
+	case IMAP_STATUS_PREAUTH: return "PREAUTH";
+	case IMAP_STATUS_BYE: return "BYE";
+	}
+	return "";
+}
+
+const struct imap_value *imap_value_lookup(const struct imap_value *list, const char *key)
+{
+	size_t i, klen;
+
+	if (!list || list->type != IMAP_VALUE_LIST || !key)
+		return NULL;
+	klen = strlen(key);
+	/* keys sit at even positions: (UID 5 FLAGS (\Seen) BODY[] {3}...) */
+	for (i = 0; i + 1 < list->count; i += 2) {
+		const struct imap_value *k = &list->items[i];
+		if (k->type != IMAP_VALUE_ATOM && k->type != IMAP_VALUE_NUMBER)
+			continue;
+		if (k->len == klen && strncasecmp(k->str, key, klen) == 0)
+			return &list->items[i + 1];
+	}
+	return NULL;
+}

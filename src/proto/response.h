@@ -52,7 +52,9 @@ enum imap_status {
 
 struct imap_response {
 	enum imap_resp_kind kind;
-	const char *tag;            /* TAGGED: the tag as sent by the server */
+	const char *tag;            /* TAGGED: the tag as sent by the server
+	                             * (the parser sets "*" for UNTAGGED and
+	                             * "+" for CONTINUATION, never NULL) */
 	enum imap_status status;    /* TAGGED, and untagged OK/NO/BAD/PREAUTH/BYE */
 
 	/* UNTAGGED: "* 23 EXISTS" has has_number, number 23, name "EXISTS". */
@@ -89,6 +91,22 @@ struct imap_response {
 
 void imap_response_free(struct imap_response *r);
 
+/*
+ * Building responses by hand (the parser does this; tests and renderers may
+ * too).  imap_response_new() returns a zeroed response of the given kind
+ * with its own arena: name/text/tag point to "", data and code_args are
+ * empty LISTs.  imap_response_alloc() returns zeroed memory from the arena
+ * (aligned for any type), freed by imap_response_free(); never NULL.
+ * imap_response_strdup() copies len bytes and adds a NUL.
+ */
+struct imap_response *imap_response_new(enum imap_resp_kind kind);
+void *imap_response_alloc(struct imap_response *r, size_t size);
+char *imap_response_strdup(struct imap_response *r, const void *data, size_t len);
+/* Hands malloc()ed memory to the response: freed by imap_response_free(). */
+void imap_response_adopt(struct imap_response *r, void *mem);
+
+/* The wire word of a status ("OK", "NO", "BAD", "PREAUTH", "BYE"); "" for
+ * IMAP_STATUS_NONE. */
 const char *imap_status_name(enum imap_status st);
 
 /* Finds key (case-insensitive) in a FETCH-style list of key/value pairs and

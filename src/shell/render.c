@@ -1,1 +1,562 @@
-/* placeholder: being written */
+/*
+ * render.c - responses to text (formats in render.h).
+ *
+ * Terminal safety: PRETTY never emits a control byte other than TAB and
+ * the LF that ends a line or a literal's line; C0 controls, DEL, C1
+ * controls (U+0080..U+009F, CSI among them) and bytes that are not valid
+ * UTF-8 are shown as \xHH, one per byte.  Details the header leaves open:
+ *  - a text literal is "{N}" LF, its content with CRLF turned into LF (a
+ *    lone CR is \x0d), and an LF if the content did not end with one; the
+ *    response then goes on at the start of the next line, with no blank
+ *    separator ("...\n)" rather than "...\n )");  {0} stays on the line;
+ *  - a binary literal on a tty is "{N} <binary data, N bytes>"; elsewhere
+ *    it is printed like a text literal but with no CRLF folding and with
+ *    '\' doubled, so every \xHH in the output is an escape;
+ *  - a sunk literal is "{N} <N bytes saved>"; literal8 gets its "~";
+ *  - RAW of a whole response is r->raw.  RAW of a single value (and of a
+ *    response without raw bytes) is the wire syntax rebuilt from the tree:
+ *    quoted strings re-escaped, literals as {N} CRLF content, no escaping
+ *    for the terminal.
+ * JSON: an object per response and "\n"; keys in this order: type, tag
+ * (tagged), number (untagged, only when has_number), name (untagged),
+ * status (status responses), code (only when there is one: {"name":..,
+ * "args":[..]}), text (status responses and continuations), data
+ * (untagged data responses, always an array).  A sunk literal is
+ * {"sunk":true,"size":N}.  Strings: \" \\ \n \r \t, other C0 controls,
+ * DEL and C1 controls as \u00XX; a byte that is not part of valid UTF-8 as
+ * \u00XX of its value (so it reads as Latin-1: lossy, but never invalid
+ * JSON).
+ */
+#include "shell/render.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <string.h>
+
+static const char hexdig[] = "0123456789abcdef";
+
+/* The response's status word.  Same as imap_status_name(); kept local so
+ * the renderer needs nothing from response.c (written in parallel). */
+static const char *status_word(enum imap_status st)
+{
+	switch (st) {
+	case IMAP_STATUS_OK: return "OK";
+	case IMAP_STATUS_NO: return "NO";
+	case IMAP_STATUS_BAD: return "BAD";
+	case IMAP_STATUS_PREAUTH: return "PREAUTH";
+	case IMAP_STATUS_BYE: return "BYE";
+	case IMAP_STATUS_NONE: break;
+	}
+	return "";
+}
+
+static const char *resp_name(const struct imap_response *r)
+{
+	if (r->name)
+		return r->name;
+	if (r->kind == IMAP_RESP_CONTINUATION)
+		return "+";
+	return status_word(r->status);
+}
+
+/*
+ * Length (1-4) of the well-formed UTF-8 sequence at p, or 0 (RFC 3629:
+ * no overlongs, no surrogates, nothing above U+10FFFF).  *cp gets the
+ * code point.
+ */
+static size_t utf8_len(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	unsigned char c = p[0];
+	size_t len, i;
+	uint32_t v, min;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		v = c & 0x1f;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		v = c & 0x0f;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		v = c & 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+static int is_c1(uint32_t cp)
+{
+	return cp >= 0x80 && cp < 0xa0;
+}
+
+int render_is_text(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, odd = 0;
+
+	while (i < len) {
+		unsigned char c = p[i];
+		uint32_t cp;
+		size_t n;
+
+		if (c == 0)
+			return 0;
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') ||
+			    c == 0x7f)
+				odd++;
+			i++;
+			continue;
+		}
+		n = utf8_len(p + i, len - i, &cp);
+		if (!n)
+			return 0;
+		if (is_c1(cp))
+			odd++;
+		i += n;
+	}
+	/* a stray control (ESC in a colourful signature) per 100 bytes is
+	 * still text; it is escaped when shown */
+	return odd * 100 <= len;
+}
+
+static void add_hex(struct buf *out, unsigned char c)
+{
+	char e[4] = { '\\', 'x', hexdig[c >> 4], hexdig[c & 15] };
+	buf_add(out, e, 4);
+}
+
+enum show_flags {
+	SHOW_QUOTED = 1 << 0,    /* '"' and '\' as \" and \\ */
+	SHOW_BACKSLASH = 1 << 1, /* '\' as \\ */
+	SHOW_LF = 1 << 2,        /* LF as is */
+	SHOW_CRLF = 1 << 3,      /* CRLF as LF */
+};
+
+/* Appends bytes for a terminal (see the comment at the top). */
+static void add_shown(struct buf *out, const char *s, size_t len, unsigned flags)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	buf_grow(out, len);
+	while (i < len) {
+		size_t run = i;
+		unsigned char c;
+		uint32_t cp;
+		size_t n;
+
+		while (run < len && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' &&
+		       p[run] != '\\')
+			run++;
+		buf_add(out, s + i, run - i);
+		if (run == len)
+			break;
+		i = run;
+		c = p[i];
+		if (c == '"' || c == '\\') {
+			if ((flags & SHOW_QUOTED) || (c == '\\' && (flags & SHOW_BACKSLASH)))
+				buf_addch(out, '\\');
+			buf_addch(out, c);
+			i++;
+		} else if (c == '\t' || (c == '\n' && (flags & SHOW_LF))) {
+			buf_addch(out, c);
+			i++;
+		} else if (c == '\r' && (flags & SHOW_CRLF) && i + 1 < len && p[i + 1] == '\n') {
+			buf_addch(out, '\n');
+			i += 2;
+		} else if (c >= 0x80 && (n = utf8_len(p + i, len - i, &cp)) != 0) {
+			if (is_c1(cp)) {
+				for (; n; n--)
+					add_hex(out, p[i++]);
+			} else {
+				buf_add(out, s + i, n);
+				i += n;
+			}
+		} else {
+			add_hex(out, c);
+			i++;
+		}
+	}
+}
+
+/* Appends a quoted string in wire syntax: only '"' and '\' escaped. */
+static void add_wire_quoted(struct buf *out, const char *s, size_t len)
+{
+	size_t i;
+
+	buf_addch(out, '"');
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			buf_addch(out, '\\');
+		buf_addch(out, s[i]);
+	}
+	buf_addch(out, '"');
+}
+
+/* One response (or value) being rendered in IMAP syntax. */
+struct imap_out {
+	struct buf *out;
+	size_t base;   /* out->len when we started */
+	bool wire;     /* RAW: wire syntax, no escaping */
+	bool tty;
+};
+
+static bool at_line_start(const struct imap_out *w)
+{
+	return w->out->len > w->base && w->out->buf[w->out->len - 1] == '\n';
+}
+
+/* The blank between two items; none after a literal's text (pretty). */
+static void add_sep(struct imap_out *w)
+{
+	if (w->wire || !at_line_start(w))
+		buf_addch(w->out, ' ');
+}
+
+static void add_literal(struct imap_out *w, const struct imap_value *v)
+{
+	struct buf *out = w->out;
+	const char *tilde = v->literal8 ? "~" : "";
+
+	if (v->sunk || !v->str) {
+		if (w->wire)
+			buf_addf(out, "%s{%" PRIu64 "}", tilde, v->literal_size);
+		else
+			buf_addf(out, "%s{%" PRIu64 "} <%" PRIu64 " bytes saved>", tilde,
+				 v->literal_size, v->literal_size);
+		return;
+	}
+	if (w->wire) {
+		buf_addf(out, "%s{%zu}\r\n", tilde, v->len);
+		buf_add(out, v->str, v->len);
+		return;
+	}
+	buf_addf(out, "%s{%" PRIu64 "}", tilde, v->literal_size);
+	if (v->len == 0)
+		return;
+	if (render_is_text(v->str, v->len)) {
+		buf_addch(out, '\n');
+		add_shown(out, v->str, v->len, SHOW_LF | SHOW_CRLF);
+	} else if (w->tty) {
+		buf_addf(out, " <binary data, %zu bytes>", v->len);
+		return;
+	} else {
+		buf_addch(out, '\n');
+		add_shown(out, v->str, v->len, SHOW_LF | SHOW_BACKSLASH);
+	}
+	if (!at_line_start(w))
+		buf_addch(out, '\n');
+}
+
+static void add_value(struct imap_out *w, const struct imap_value *v)
+{
+	struct buf *out = w->out;
+	size_t i;
+
+	switch (v->type) {
+	case IMAP_VALUE_ATOM:
+		if (w->wire)
+			buf_add(out, v->str, v->len);
+		else
+			add_shown(out, v->str, v->len, 0);
+		break;
+	case IMAP_VALUE_NUMBER:
+		buf_addf(out, "%" PRIu64, v->num);
+		break;
+	case IMAP_VALUE_QUOTED:
+		if (w->wire) {
+			add_wire_quoted(out, v->str, v->len);
+		} else {
+			buf_addch(out, '"');
+			add_shown(out, v->str, v->len, SHOW_QUOTED);
+			buf_addch(out, '"');
+		}
+		break;
+	case IMAP_VALUE_LITERAL:
+		add_literal(w, v);
+		break;
+	case IMAP_VALUE_LIST:
+		buf_addch(out, '(');
+		for (i = 0; i < v->count; i++) {
+			if (i)
+				add_sep(w);
+			add_value(w, &v->items[i]);
+		}
+		buf_addch(out, ')');
+		break;
+	case IMAP_VALUE_NIL:
+		buf_adds(out, "NIL");
+		break;
+	}
+}
+
+static void add_text(struct imap_out *w, const char *s, size_t len)
+{
+	if (w->wire)
+		buf_add(w->out, s, len);
+	else
+		add_shown(w->out, s, len, 0);
+}
+
+/* " [CODE args] text" of a status response or continuation. */
+static void add_resp_text(struct imap_out *w, const struct imap_response *r)
+{
+	size_t i;
+
+	if (r->code_name) {
+		add_sep(w);
+		buf_addch(w->out, '[');
+		add_text(w, r->code_name, strlen(r->code_name));
+		for (i = 0; i < r->code_args.count; i++) {
+			add_sep(w);
+			add_value(w, &r->code_args.items[i]);
+		}
+		buf_addch(w->out, ']');
+	}
+	if (r->text && r->text_len) {
+		add_sep(w);
+		add_text(w, r->text, r->text_len);
+	}
+}
+
+static void render_imap(struct buf *out, const struct imap_response *r, bool wire, bool tty)
+{
+	struct imap_out w = { out, out->len, wire, tty };
+	const char *name = resp_name(r);
+	size_t i;
+
+	switch (r->kind) {
+	case IMAP_RESP_TAGGED:
+		if (wire) {
+			buf_adds(out, r->tag ? r->tag : "*");
+			buf_addch(out, ' ');
+		}
+		add_text(&w, name, strlen(name));
+		add_resp_text(&w, r);
+		break;
+	case IMAP_RESP_CONTINUATION:
+		buf_addch(out, '+');
+		add_resp_text(&w, r);
+		/* RFC 9051 continue-req: "+" SP always on the wire */
+		if (wire && out->len == w.base + 1)
+			buf_addch(out, ' ');
+		break;
+	case IMAP_RESP_UNTAGGED:
+		buf_adds(out, "* ");
+		if (r->has_number)
+			buf_addf(out, "%" PRIu64 " ", r->number);
+		add_text(&w, name, strlen(name));
+		if (r->status != IMAP_STATUS_NONE) {
+			add_resp_text(&w, r);
+			break;
+		}
+		for (i = 0; i < r->data.count; i++) {
+			add_sep(&w);
+			add_value(&w, &r->data.items[i]);
+		}
+		break;
+	}
+	if (wire)
+		buf_add(out, "\r\n", 2);
+	else if (!at_line_start(&w))
+		buf_addch(out, '\n');
+}
+
+void render_json_string(struct buf *out, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	buf_grow(out, len + 2);
+	buf_addch(out, '"');
+	while (i < len) {
+		size_t run = i, n;
+		unsigned char c;
+		uint32_t cp;
+
+		while (run < len && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' &&
+		       p[run] != '\\')
+			run++;
+		buf_add(out, s + i, run - i);
+		if (run == len)
+			break;
+		i = run;
+		c = p[i];
+		switch (c) {
+		case '"': buf_add(out, "\\\"", 2); i++; continue;
+		case '\\': buf_add(out, "\\\\", 2); i++; continue;
+		case '\n': buf_add(out, "\\n", 2); i++; continue;
+		case '\r': buf_add(out, "\\r", 2); i++; continue;
+		case '\t': buf_add(out, "\\t", 2); i++; continue;
+		default: break;
+		}
+		if (c >= 0x80 && (n = utf8_len(p + i, len - i, &cp)) != 0) {
+			if (is_c1(cp))
+				buf_addf(out, "\\u%04" PRIx32, cp);
+			else
+				buf_add(out, s + i, n);
+			i += n;
+			continue;
+		}
+		/* C0 control, DEL, or a byte outside valid UTF-8 */
+		buf_addf(out, "\\u%04x", (unsigned)c);
+		i++;
+	}
+	buf_addch(out, '"');
+}
+
+static void json_value(struct buf *out, const struct imap_value *v);
+
+/* Items of a list (also code_args and data, whatever their type field). */
+static void json_array(struct buf *out, const struct imap_value *items, size_t count)
+{
+	size_t i;
+
+	buf_addch(out, '[');
+	for (i = 0; i < count; i++) {
+		if (i)
+			buf_addch(out, ',');
+		json_value(out, &items[i]);
+	}
+	buf_addch(out, ']');
+}
+
+static void json_value(struct buf *out, const struct imap_value *v)
+{
+	switch (v->type) {
+	case IMAP_VALUE_NUMBER:
+		buf_addf(out, "%" PRIu64, v->num);
+		break;
+	case IMAP_VALUE_LITERAL:
+		if (v->sunk || !v->str) {
+			buf_addf(out, "{\"sunk\":true,\"size\":%" PRIu64 "}", v->literal_size);
+			break;
+		}
+		/* fall through */
+	case IMAP_VALUE_ATOM:
+	case IMAP_VALUE_QUOTED:
+		render_json_string(out, v->str ? v->str : "", v->str ? v->len : 0);
+		break;
+	case IMAP_VALUE_LIST:
+		json_array(out, v->items, v->count);
+		break;
+	case IMAP_VALUE_NIL:
+		buf_adds(out, "null");
+		break;
+	}
+}
+
+static void json_key(struct buf *out, const char *key)
+{
+	buf_addf(out, ",\"%s\":", key);
+}
+
+static void json_cstr(struct buf *out, const char *s)
+{
+	render_json_string(out, s ? s : "", s ? strlen(s) : 0);
+}
+
+static void json_resp_text(struct buf *out, const struct imap_response *r)
+{
+	if (r->code_name) {
+		json_key(out, "code");
+		buf_adds(out, "{\"name\":");
+		json_cstr(out, r->code_name);
+		buf_adds(out, ",\"args\":");
+		json_array(out, r->code_args.items, r->code_args.count);
+		buf_addch(out, '}');
+	}
+	json_key(out, "text");
+	render_json_string(out, r->text ? r->text : "", r->text ? r->text_len : 0);
+}
+
+static void render_json(struct buf *out, const struct imap_response *r)
+{
+	switch (r->kind) {
+	case IMAP_RESP_TAGGED:
+		buf_adds(out, "{\"type\":\"tagged\"");
+		json_key(out, "tag");
+		json_cstr(out, r->tag);
+		json_key(out, "status");
+		json_cstr(out, resp_name(r));
+		json_resp_text(out, r);
+		break;
+	case IMAP_RESP_CONTINUATION:
+		buf_adds(out, "{\"type\":\"continuation\"");
+		json_resp_text(out, r);
+		break;
+	case IMAP_RESP_UNTAGGED:
+		buf_adds(out, "{\"type\":\"untagged\"");
+		if (r->has_number)
+			buf_addf(out, ",\"number\":%" PRIu64, r->number);
+		json_key(out, "name");
+		json_cstr(out, resp_name(r));
+		if (r->status != IMAP_STATUS_NONE) {
+			json_key(out, "status");
+			json_cstr(out, status_word(r->status));
+			json_resp_text(out, r);
+		} else {
+			json_key(out, "data");
+			json_array(out, r->data.items, r->data.count);
+		}
+		break;
+	}
+	buf_add(out, "}\n", 2);
+}
+
+static const struct render_opts default_opts = { RENDER_PRETTY, false };
+
+void render_response(struct buf *out, const struct imap_response *r, const struct render_opts *o)
+{
+	if (!o)
+		o = &default_opts;
+	switch (o->format) {
+	case RENDER_RAW:
+		if (r->raw)
+			buf_add(out, r->raw, r->raw_len);
+		else
+			render_imap(out, r, true, false);
+		break;
+	case RENDER_JSON:
+		render_json(out, r);
+		break;
+	case RENDER_PRETTY:
+	default:
+		render_imap(out, r, false, o->tty);
+		break;
+	}
+}
+
+void render_value(struct buf *out, const struct imap_value *v, const struct render_opts *o)
+{
+	struct imap_out w = { out, out->len, false, false };
+
+	if (!o)
+		o = &default_opts;
+	if (o->format == RENDER_JSON) {
+		json_value(out, v);
+		return;
+	}
+	w.wire = o->format == RENDER_RAW;
+	w.tty = o->tty;
+	add_value(&w, v);
+}

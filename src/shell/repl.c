@@ -1,1 +1,162 @@
-/* placeholder: being written */
+#include "shell/repl.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "core/commands.h"
+#include "shell/lexer.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+void repl_script(struct shell *sh, FILE *in, const char *name)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	sh->source = name;
+	sh->lineno = 0;
+	while (!sh->quit && (n = getline(&line, &cap, in)) >= 0) {
+		sh->lineno++;
+		shell_exec(sh, line, (size_t)n);
+	}
+	free(line);
+	sh->lineno = 0;
+}
+
+char *repl_history_line(const char *line)
+{
+	struct shell_line l = SHELL_LINE_INIT;
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf b = BUF_INIT;
+	size_t keep = 0, i;
+
+	if (shell_lex(line, strlen(line), &l, &err) < 0 || !l.count) {
+		shell_line_release(&l);
+		return xstrdup(line);
+	}
+	/* commands that carry a secret keep only their leading words */
+	if (!strcasecmp(l.tok[0].value, "login"))
+		keep = 2;
+	else if (!strcasecmp(l.tok[0].value, "authenticate"))
+		keep = 3;
+	else if (!strcasecmp(l.tok[0].value, "send") || !strcasecmp(l.tok[0].value, "raw"))
+		keep = l.count; /* typed by hand; may hold anything, kept as typed */
+	if (!keep || keep >= l.count) {
+		shell_line_release(&l);
+		return xstrdup(line);
+	}
+	for (i = 0; i < keep; i++) {
+		if (i)
+			buf_addch(&b, ' ');
+		buf_add(&b, l.tok[i].raw, l.tok[i].raw_len);
+	}
+	shell_line_release(&l);
+	return buf_detach(&b, NULL);
+}
+
+/* ---- completion -------------------------------------------------------- */
+
+static char *complete_command(const char *text, int state)
+{
+	static size_t idx, meta;
+	size_t len = strlen(text);
+	if (!state) {
+		idx = 0;
+		meta = 0;
+	}
+	while (idx < cmd_table_size) {
+		const char *n = cmd_table[idx++].name;
+		if (!strncasecmp(n, text, len))
+			return xstrdup(n);
+	}
+	while (shell_meta_names[meta]) {
+		const char *n = shell_meta_names[meta++];
+		if (!strncasecmp(n, text, len))
+			return xstrdup(n);
+	}
+	return NULL;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+	(void)end;
+	rl_attempted_completion_over = 1;
+	if (start == 0)
+		return rl_completion_matches(text, complete_command);
+	/* file names after @ or > */
+	if (start > 0 && (rl_line_buffer[start - 1] == '@' || rl_line_buffer[start - 1] == '>')) {
+		rl_attempted_completion_over = 0;
+		return NULL;
+	}
+	return NULL;
+}
+
+static char *history_path(void)
+{
+	const char *home = getenv("HOME");
+	struct buf b = BUF_INIT;
+	if (getenv("IMAPSH_HISTFILE"))
+		return xstrdup(getenv("IMAPSH_HISTFILE"));
+	if (!home || !*home)
+		return NULL;
+	buf_addf(&b, "%s/.imapsh_history", home);
+	return buf_detach(&b, NULL);
+}
+
+static void make_prompt(struct shell *sh, struct buf *p)
+{
+	buf_reset(p);
+	if (!sh->session) {
+		buf_adds(p, "imapsh [not connected]> ");
+		return;
+	}
+	buf_addf(p, "imapsh [%s", imap_state_name(session_state(sh->session)));
+	if (session_mailbox(sh->session))
+		buf_addf(p, " %s", session_mailbox(sh->session));
+	if (!session_alive(sh->session))
+		buf_adds(p, ", closed");
+	buf_adds(p, "]> ");
+}
+
+void repl_interactive(struct shell *sh)
+{
+	struct buf prompt = BUF_INIT;
+	char *hist = history_path();
+	char *line;
+
+	rl_readline_name = "imapsh";
+	rl_attempted_completion_function = complete;
+	using_history();
+	stifle_history(1000);
+	if (hist)
+		read_history(hist);
+	sh->source = NULL;
+	while (!sh->quit) {
+		make_prompt(sh, &prompt);
+		line = readline(prompt.buf);
+		if (!line) {
+			fputc('\n', stdout);
+			break;
+		}
+		if (*line) {
+			char *h = repl_history_line(line);
+			add_history(h);
+			if (hist)
+				append_history(1, hist);
+			free(h);
+		}
+		sh->lineno = 1;
+		shell_exec(sh, line, strlen(line));
+		sh->lineno = 0;
+		free(line);
+	}
+	if (hist)
+		history_truncate_file(hist, 1000);
+	free(hist);
+	buf_release(&prompt);
+}

@@ -1,0 +1,285 @@
+/*
+ * fuzz_encode.c - libFuzzer target for the command encoder (src/proto/encode).
+ *
+ * Random typed arguments go in; the wire bytes are decoded again by an
+ * independent reader that asserts:
+ *   - every argument comes back byte for byte in a form its kind allows
+ *     (atom, quoted, literal) and the literal mode was obeyed;
+ *   - no CR or LF appears outside literal headers and literal data, and
+ *     the command ends with the one final CRLF;
+ *   - the chunks tile the bytes exactly, each ending after a synchronizing
+ *     literal header (or at the end);
+ *   - secret spans are exactly the secret arguments' content, and
+ *     imap_wire_redacted() matches a reference on a random window;
+ *   - encoding fails exactly when a RAW argument is empty or holds
+ *     CR, LF or NUL.
+ *
+ * Build by hand (from the top of the tree):
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
+ *     tests/fuzz/fuzz_encode.c src/proto/encode.c src/util/buf.c \
+ *     src/util/xalloc.c src/util/err.c -o fuzz_encode
+ *   ./fuzz_encode -max_total_time=30
+ *
+ * Input: byte 0 literal mode, bytes 1-4 a redaction window, then records
+ * of [head][len][data]: head bits 0-1 kind, 2-3 flags, 4 len *= 64;
+ * with bit 5 the data is one byte repeated FILL_BASE + len times.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/encode.h"
+
+#define MAX_ARGS 16
+#define FILL_BASE (4096 - 128)
+
+#define CHECK(cond)                                                             \
+	do {                                                                    \
+		if (!(cond)) {                                                  \
+			fprintf(stderr, "fuzz_encode: %s:%d: %s\n", __FILE__,   \
+				__LINE__, #cond);                               \
+			abort();                                                \
+		}                                                               \
+	} while (0)
+
+struct reader {
+	const struct imap_wire *w;
+	const char *p;
+	size_t pos, len;
+	size_t sync_ends[MAX_ARGS];
+	size_t nsync;
+};
+
+static bool is_atom_char(unsigned char c)
+{
+	return c > 0x1f && c < 0x7f && !strchr("(){ %*\"\\]", c);
+}
+
+/* Reads a literal "{n}"/"{n+}"/"~{n}"; returns the data offset. */
+static size_t read_literal(struct reader *r, const struct imap_arg *a, bool binary,
+			   enum imap_literal_mode mode)
+{
+	size_t n = 0, start;
+	bool plus = false, want_plus;
+
+	if (binary) {
+		CHECK(r->p[r->pos] == '~');
+		r->pos++;
+	}
+	CHECK(r->p[r->pos] == '{');
+	r->pos++;
+	start = r->pos;
+	while (r->pos < r->len && r->p[r->pos] >= '0' && r->p[r->pos] <= '9')
+		n = n * 10 + (size_t)(r->p[r->pos++] - '0');
+	CHECK(r->pos > start);
+	CHECK(r->p[start] != '0' || r->pos == start + 1); /* no leading zeros */
+	if (r->p[r->pos] == '+') {
+		plus = true;
+		r->pos++;
+	}
+	CHECK(r->pos + 3 <= r->len);
+	CHECK(memcmp(r->p + r->pos, "}\r\n", 3) == 0);
+	r->pos += 3;
+	want_plus = mode == IMAP_LITERAL_PLUS || (mode == IMAP_LITERAL_MINUS && n <= 4096);
+	CHECK(plus == want_plus);
+	if (!plus) {
+		CHECK(r->nsync < MAX_ARGS);
+		r->sync_ends[r->nsync++] = r->pos;
+	}
+	CHECK(n == a->len);
+	CHECK(r->pos + n <= r->len);
+	CHECK(n == 0 || memcmp(r->p + r->pos, a->data, n) == 0);
+	start = r->pos;
+	r->pos += n;
+	return start;
+}
+
+/* Reads a quoted string and compares it unescaped with the argument. */
+static void read_quoted(struct reader *r, const struct imap_arg *a)
+{
+	size_t i = 0;
+
+	CHECK(r->p[r->pos] == '"');
+	r->pos++;
+	for (;;) {
+		unsigned char c;
+		CHECK(r->pos < r->len);
+		c = (unsigned char)r->p[r->pos++];
+		if (c == '"')
+			break;
+		CHECK(c != '\r' && c != '\n' && c != 0 && c < 0x80);
+		if (c == '\\') {
+			CHECK(r->pos < r->len);
+			c = (unsigned char)r->p[r->pos++];
+			CHECK(c == '"' || c == '\\');
+		}
+		CHECK(i < a->len && (unsigned char)a->data[i] == c);
+		i++;
+	}
+	CHECK(i == a->len);
+}
+
+static bool raw_is_bad(const struct imap_arg *a)
+{
+	return a->kind == IMAP_ARG_RAW &&
+	       (a->len == 0 || memchr(a->data, '\r', a->len) || memchr(a->data, '\n', a->len) ||
+		memchr(a->data, '\0', a->len));
+}
+
+/* The reference for imap_wire_redacted(). */
+static void redact_ref(const struct imap_wire *w, size_t off, size_t len, struct buf *out)
+{
+	size_t i, end, s = 0;
+
+	if (off > w->bytes.len)
+		return;
+	end = len > w->bytes.len - off ? w->bytes.len : off + len;
+	for (i = off; i < end; i++) {
+		while (s < w->nsecrets && w->secrets[s].off + w->secrets[s].len <= i)
+			s++;
+		if (s < w->nsecrets && w->secrets[s].off <= i) {
+			buf_adds(out, "<redacted>");
+			i = w->secrets[s].off + w->secrets[s].len - 1;
+		} else {
+			buf_addch(out, w->bytes.buf[i]);
+		}
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct imap_arg args[MAX_ARGS];
+	char *fill[MAX_ARGS];
+	size_t nfill = 0;
+	struct imap_err err = IMAP_ERR_INIT;
+	struct imap_wire w;
+	struct reader r;
+	enum imap_literal_mode mode;
+	size_t nargs = 0, pos = 5, i, nsec = 0, win_off, win_len;
+	bool any_bad = false;
+	int rc;
+
+	if (size < 5)
+		return 0;
+	mode = (enum imap_literal_mode)(data[0] % 3);
+	win_off = (size_t)data[1] | (size_t)data[2] << 8;
+	win_len = (size_t)data[3] | (size_t)data[4] << 8;
+	while (pos + 2 <= size && nargs < MAX_ARGS) {
+		uint8_t head = data[pos], l = data[pos + 1];
+		size_t len = head & 0x10 ? (size_t)l * 64 : l;
+		pos += 2;
+		if ((head & 0x20) && pos < size) {
+			/* fill: one byte repeated, sizes around LITERAL-'s 4096 */
+			len = FILL_BASE + l;
+			fill[nfill] = malloc(len);
+			memset(fill[nfill], data[pos++], len);
+			args[nargs].data = fill[nfill++];
+		} else {
+			if (len > size - pos)
+				len = size - pos;
+			args[nargs].data = (const char *)data + pos;
+			pos += len;
+		}
+		args[nargs].kind = (enum imap_arg_kind)(head & 3);
+		args[nargs].flags = (head >> 2) & 3;
+		args[nargs].len = len;
+		any_bad = any_bad || raw_is_bad(&args[nargs]);
+		nargs++;
+	}
+
+	imap_wire_init(&w);
+	rc = imap_encode(&w, "A1", "X Y", args, nargs, mode, &err);
+	if (rc < 0) {
+		CHECK(any_bad);
+		CHECK(err.kind == IMAP_ERR_ERROR && err.msg[0]);
+		CHECK(w.bytes.len == 0 && w.nchunks == 0 && w.nsecrets == 0);
+		goto out;
+	}
+	CHECK(!any_bad);
+	CHECK(w.bytes.buf[w.bytes.len] == '\0');
+
+	memset(&r, 0, sizeof(r));
+	r.w = &w;
+	r.p = w.bytes.buf;
+	r.len = w.bytes.len;
+	CHECK(r.len >= 8 && memcmp(r.p, "A1 X Y", 6) == 0);
+	r.pos = 6;
+	for (i = 0; i < nargs; i++) {
+		const struct imap_arg *a = &args[i];
+		size_t start;
+
+		CHECK(r.pos < r.len && r.p[r.pos] == ' ');
+		r.pos++;
+		start = r.pos;
+		switch (a->kind) {
+		case IMAP_ARG_RAW:
+			CHECK(r.pos + a->len <= r.len);
+			CHECK(memcmp(r.p + r.pos, a->data, a->len) == 0);
+			r.pos += a->len;
+			break;
+		case IMAP_ARG_ASTRING:
+			if (r.p[r.pos] != '"' && r.p[r.pos] != '{') {
+				size_t k;
+				CHECK(a->len > 0 && r.pos + a->len <= r.len);
+				for (k = 0; k < a->len; k++)
+					CHECK(is_atom_char((unsigned char)a->data[k]) ||
+					      a->data[k] == ']');
+				CHECK(memcmp(r.p + r.pos, a->data, a->len) == 0);
+				r.pos += a->len;
+				break;
+			}
+			/* fall through */
+		case IMAP_ARG_STRING:
+			if (r.p[r.pos] == '"')
+				read_quoted(&r, a);
+			else
+				start = read_literal(&r, a, false, mode);
+			break;
+		case IMAP_ARG_LITERAL:
+			start = read_literal(&r, a, (a->flags & IMAP_ARG_BINARY) != 0, mode);
+			break;
+		}
+		if ((a->flags & IMAP_ARG_SECRET) && r.pos > start) {
+			CHECK(nsec < w.nsecrets);
+			CHECK(w.secrets[nsec].off == start);
+			CHECK(w.secrets[nsec].len == r.pos - start);
+			nsec++;
+		}
+	}
+	CHECK(nsec == w.nsecrets);
+	CHECK(r.pos + 2 == r.len && memcmp(r.p + r.pos, "\r\n", 2) == 0);
+
+	/* chunks: one after each sync literal header, then the rest */
+	CHECK(w.nchunks == r.nsync + 1);
+	for (i = 0, pos = 0; i < w.nchunks; i++) {
+		size_t end = i < r.nsync ? r.sync_ends[i] : r.len;
+		CHECK(w.chunks[i].off == pos);
+		CHECK(w.chunks[i].len == end - pos && w.chunks[i].len > 0);
+		pos = end;
+	}
+
+	/* redaction: whole and a window against the reference */
+	{
+		struct buf got = BUF_INIT, want = BUF_INIT;
+		imap_wire_redacted(&w, 0, w.bytes.len, &got);
+		redact_ref(&w, 0, w.bytes.len, &want);
+		CHECK(got.len == want.len && memcmp(got.buf, want.buf, got.len) == 0);
+		buf_reset(&got);
+		buf_reset(&want);
+		imap_wire_redacted(&w, win_off, win_len, &got);
+		redact_ref(&w, win_off, win_len, &want);
+		CHECK(got.len == want.len && memcmp(got.buf, want.buf, got.len) == 0);
+		buf_release(&got);
+		buf_release(&want);
+	}
+
+out:
+	imap_wire_release(&w);
+	while (nfill)
+		free(fill[--nfill]);
+	return 0;
+}

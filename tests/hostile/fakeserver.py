@@ -1,0 +1,467 @@
+#!/usr/bin/env python3
+"""fakeserver.py [OPTIONS] SCENARIO -- a scripted fake IMAP server.
+
+Speaks on stdin/stdout (imapsh --stream "python3 fakeserver.py FILE"), or
+with --tcp PORTFILE listens on 127.0.0.1 (port chosen by the kernel, written
+to PORTFILE), serves one connection and exits.
+
+Scenario file: one directive per line, executed in order.
+  # text           comment (also the run.sh headers "# args:", "# exit:" ...)
+  S: text          send text + CRLF ($name / ${name} are replaced by values
+                   captured from client lines, e.g. $tag; other $ stay)
+  S! bytes         send bytes given with Python escapes (\\r \\n \\t \\\\ \\x00),
+                   no CRLF added
+  FILL N [C]       send N filler bytes (character C, default "x"), no CRLF
+  C: regex         read one client line (CRLF stripped) that must match regex
+                   completely (re.fullmatch); named groups are captured, so
+                   "C: (?P<tag>\\S+) SELECT .*" lets later lines use $tag.
+                   If the line does not match but is "TAG CAPABILITY", it is
+                   answered (see CAPS) and the next line is tried (unless
+                   --strict): clients may ask for capabilities on their own.
+  C-LITERAL [re]   read the literal announced by the previous client line
+                   ("{N}" or "{N+}" at its end): exactly N bytes, which must
+                   match re (DOTALL) if given.  Send "S: + ..." before it for
+                   a synchronizing literal.  The rest of the command line is
+                   read by the next C: directive.
+  CAPS text        capability list for automatic CAPABILITY answers
+                   (default "IMAP4rev1")
+  SLEEP seconds    pause (input arriving meanwhile is kept for later C:
+                   lines); ends the scenario early if the client hangs up
+  CLOSE            close the connection (after a graceful half-close that
+                   lets the client read everything) and exit: pass
+  EXPECT-EOF       the client must now close the connection without sending
+                   anything more
+  FINISH           serve politely until the client closes: LOGOUT gets
+                   "* BYE" + "tag OK", CAPABILITY and NOOP get OK, anything
+                   else "tag BAD"; passes when the client hangs up
+At the end of the file the server behaves as for CLOSE.  When the client
+hangs up (or kills the server) at a point where no later C:, C-LITERAL or
+EXPECT-EOF step waits for it, the scenario passes: a client may abort while
+a bad response is still arriving.
+
+Options:
+  --chunk N            write each S/S!/FILL in N-byte pieces, flushing and
+                       sleeping --chunk-delay between them
+  --random-chunks SEED same with pseudo-random piece sizes (1..64 bytes)
+  --chunk-delay SEC    pause between pieces (default 0.001)
+  --log FILE           append every byte the client sent to FILE
+  --result FILE        write "PASS" or "FAIL: why" (or "CLIENT-CLOSED ...",
+                       "TERMINATED ...") to FILE when done
+  --read-timeout SEC   how long C:, EXPECT-EOF and FINISH wait (default 15)
+  --strict             no automatic CAPABILITY answers
+  --tcp PORTFILE       TCP mode (see above); waits --read-timeout for a client
+Exit status: 0 pass, 2 usage or scenario syntax error, 3 mismatch or
+timeout, 4 the client closed the connection too early, 5 terminated by a
+signal.  Diagnostics go to stderr.
+"""
+
+import argparse
+import codecs
+import os
+import random
+import re
+import select
+import signal
+import socket
+import sys
+import time
+
+VAR_RE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
+LITERAL_RE = re.compile(rb"\{(\d+)\+?\}$")
+DIRECTIVE_RE = re.compile(r"^(S:|S!|C:|C-LITERAL|FILL|CAPS|SLEEP|CLOSE|"
+                          r"EXPECT-EOF|FINISH)(?:\s(.*))?$")
+
+
+class Fail(Exception):
+    """The client did something the scenario did not allow (exit 3)."""
+    code = 3
+    word = "FAIL"
+
+
+class ClientClosed(Fail):
+    """The client hung up earlier than the scenario expected (exit 4)."""
+    code = 4
+    word = "CLIENT-CLOSED"
+
+
+class Done(Exception):
+    """The scenario ended successfully."""
+
+
+def parse_scenario(path):
+    """Return a list of (lineno, directive, argument)."""
+    steps = []
+    with open(path, "rb") as fh:
+        data = fh.read().decode("utf-8", "surrogateescape")
+    for n, line in enumerate(data.split("\n"), 1):
+        line = line.rstrip("\r")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        m = DIRECTIVE_RE.match(line)
+        if not m:
+            raise SystemExit("%s:%d: unknown directive: %r" % (path, n, line))
+        op, arg = m.group(1), m.group(2)
+        if arg is None:
+            arg = ""
+        if op == "C:" or (op == "C-LITERAL" and arg):
+            try:
+                re.compile(arg)
+            except re.error as e:
+                raise SystemExit("%s:%d: bad regex: %s" % (path, n, e))
+        if op in ("SLEEP",):
+            try:
+                float(arg)
+            except ValueError:
+                raise SystemExit("%s:%d: SLEEP needs seconds" % (path, n))
+        if op == "FILL" and not re.fullmatch(r"\d+( \S)?", arg):
+            raise SystemExit("%s:%d: FILL N [CHAR]" % (path, n))
+        steps.append((n, op, arg))
+    return steps
+
+
+class Server:
+    def __init__(self, args, rfd, wfd, sock=None):
+        self.args = args
+        self.rfd = rfd
+        self.wfd = wfd
+        self.sock = sock
+        self.buf = b""
+        self.eof = False
+        self.vars = {}
+        self.caps = "IMAP4rev1"
+        self.last_line = b""
+        self.step = (0, "START", "")
+        self.steps = []
+        self.index = 0
+        self.rng = None
+        if args.random_chunks is not None:
+            self.rng = random.Random(args.random_chunks)
+        self.log = open(args.log, "ab") if args.log else None
+
+    # ---------------------------------------------------------------- output
+    def subst(self, text):
+        def rep(m):
+            name = m.group(1) or m.group(2)
+            if name in self.vars:
+                return self.vars[name]
+            return m.group(0)
+        return VAR_RE.sub(rep, text)
+
+    def send(self, data):
+        pieces = [data]
+        if self.args.chunk:
+            n = self.args.chunk
+            pieces = [data[i:i + n] for i in range(0, len(data), n)]
+        elif self.rng is not None:
+            pieces = []
+            i = 0
+            while i < len(data):
+                n = self.rng.choice((1, 1, 2, 3, 5, 8, 13, 64))
+                pieces.append(data[i:i + n])
+                i += n
+        for k, piece in enumerate(pieces):
+            if k and (self.args.chunk or self.rng is not None):
+                time.sleep(self.args.chunk_delay)
+            try:
+                while piece:
+                    w = os.write(self.wfd, piece)
+                    piece = piece[w:]
+            except (BrokenPipeError, ConnectionResetError):
+                raise ClientClosed("the client closed the connection while "
+                                   "the server was sending")
+
+    def sendline(self, text):
+        self.send(text.encode("utf-8", "surrogateescape") + b"\r\n")
+
+    # ----------------------------------------------------------------- input
+    def fill(self, timeout):
+        """Read more input; False on EOF.  Raises Fail on timeout."""
+        if self.eof:
+            return False
+        r, _, _ = select.select([self.rfd], [], [], timeout)
+        if not r:
+            raise Fail("timed out after %gs waiting for the client" % timeout)
+        try:
+            data = os.read(self.rfd, 65536)
+        except ConnectionResetError:
+            data = b""
+        if not data:
+            self.eof = True
+            return False
+        if self.log:
+            self.log.write(data)
+            self.log.flush()
+        self.buf += data
+        return True
+
+    def readline(self, what):
+        deadline = time.monotonic() + self.args.read_timeout
+        while b"\n" not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or not self.fill(max(left, 0)):
+                if self.eof:
+                    raise ClientClosed("the client closed the connection; "
+                                       "expected %s (unread: %r)"
+                                       % (what, self.buf))
+                raise Fail("timed out waiting for %s" % what)
+        line, self.buf = self.buf.split(b"\n", 1)
+        if not line.endswith(b"\r"):
+            raise Fail("client line not terminated by CRLF: %r" % line)
+        self.last_line = line[:-1]
+        return line[:-1]
+
+    def readbytes(self, n):
+        deadline = time.monotonic() + self.args.read_timeout
+        while len(self.buf) < n:
+            left = deadline - time.monotonic()
+            if left <= 0 or not self.fill(max(left, 0)):
+                if self.eof:
+                    raise ClientClosed("the client closed the connection in a "
+                                       "literal (%d of %d bytes)"
+                                       % (len(self.buf), n))
+                raise Fail("timed out in a literal (%d of %d bytes)"
+                           % (len(self.buf), n))
+        data, self.buf = self.buf[:n], self.buf[n:]
+        return data
+
+    # ------------------------------------------------------------ directives
+    def expect_line(self, regex):
+        pat = re.compile(regex)
+        while True:
+            raw = self.readline("a line matching %r" % regex)
+            line = raw.decode("utf-8", "surrogateescape")
+            m = pat.fullmatch(line)
+            if m:
+                for k, v in m.groupdict().items():
+                    if v is not None:
+                        self.vars[k] = v
+                return
+            cap = re.fullmatch(r"(\S+) (?i:CAPABILITY)", line)
+            if cap and not self.args.strict:
+                self.sendline("* CAPABILITY " + self.caps)
+                self.sendline(cap.group(1) + " OK CAPABILITY completed")
+                continue
+            raise Fail("client sent %r, expected a match for %r"
+                       % (line, regex))
+
+    def expect_literal(self, regex):
+        m = LITERAL_RE.search(self.last_line)
+        if not m:
+            raise Fail("C-LITERAL, but the last client line %r announces "
+                       "no literal" % self.last_line)
+        data = self.readbytes(int(m.group(1)))
+        if regex:
+            text = data.decode("utf-8", "surrogateescape")
+            if not re.fullmatch(regex, text, re.S):
+                raise Fail("literal %r does not match %r" % (text, regex))
+        self.last_line = b""
+
+    def sleep(self, secs):
+        end = time.monotonic() + secs
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            r, _, _ = select.select([self.rfd], [], [], left)
+            if r:
+                # keep the data for later C: lines, stop at EOF
+                try:
+                    data = os.read(self.rfd, 65536)
+                except ConnectionResetError:
+                    data = b""
+                if not data:
+                    self.eof = True
+                    raise ClientClosed("the client hung up during SLEEP")
+                if self.log:
+                    self.log.write(data)
+                    self.log.flush()
+                self.buf += data
+
+    def expect_eof(self):
+        deadline = time.monotonic() + self.args.read_timeout
+        while True:
+            if self.buf:
+                raise Fail("expected the client to hang up, but it sent %r"
+                           % self.buf)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Fail("the client did not hang up within %gs"
+                           % self.args.read_timeout)
+            if not self.fill(left):
+                raise Done()
+
+    def finish(self):
+        while True:
+            try:
+                raw = self.readline("a command")
+            except ClientClosed:
+                raise Done()
+            line = raw.decode("utf-8", "surrogateescape")
+            parts = line.split(" ", 2)
+            tag = parts[0]
+            verb = parts[1].upper() if len(parts) > 1 else ""
+            if verb == "LOGOUT":
+                self.sendline("* BYE fake server logging out")
+                self.sendline(tag + " OK LOGOUT completed")
+            elif verb == "CAPABILITY":
+                self.sendline("* CAPABILITY " + self.caps)
+                self.sendline(tag + " OK CAPABILITY completed")
+            elif verb == "NOOP":
+                self.sendline(tag + " OK NOOP completed")
+            else:
+                self.sendline(tag + " BAD fake server is finishing")
+
+    def close(self):
+        """Half-close, drain briefly so nothing is lost to a TCP RST, exit."""
+        try:
+            socket.socket(fileno=os.dup(self.wfd)).shutdown(socket.SHUT_WR)
+        except OSError:
+            pass  # a pipe: closing it below is the EOF
+        if self.wfd != self.rfd:
+            try:
+                os.close(self.wfd)
+            except OSError:
+                pass
+        end = time.monotonic() + 2
+        while not self.eof and time.monotonic() < end:
+            try:
+                self.fill(max(end - time.monotonic(), 0))
+            except Fail:
+                break
+        raise Done()
+
+    def expects_more(self):
+        """True when the current or a later step expects client input."""
+        return any(op in ("C:", "C-LITERAL", "EXPECT-EOF")
+                   for _, op, _ in self.steps[self.index:])
+
+    def run(self, steps):
+        self.steps = steps
+        for self.index, step in enumerate(steps):
+            self.step = step
+            try:
+                self.do(step)
+            except ClientClosed:
+                # Hanging up is fine once the scenario expects nothing more
+                # from the client (e.g. it aborts while a bad line arrives).
+                if self.expects_more():
+                    raise
+                raise Done()
+        self.step = None
+        self.close()
+
+    def do(self, step):
+        n, op, arg = step
+        if op == "S:":
+            self.sendline(self.subst(arg))
+        elif op == "S!":
+            raw = self.subst(arg).encode("utf-8", "surrogateescape")
+            self.send(codecs.escape_decode(raw)[0])
+        elif op == "FILL":
+            parts = arg.split()
+            ch = parts[1] if len(parts) > 1 else "x"
+            self.send(ch.encode() * int(parts[0]))
+        elif op == "C:":
+            self.expect_line(arg)
+        elif op == "C-LITERAL":
+            self.expect_literal(arg)
+        elif op == "CAPS":
+            self.caps = arg
+        elif op == "SLEEP":
+            self.sleep(float(arg))
+        elif op == "CLOSE":
+            self.close()
+        elif op == "EXPECT-EOF":
+            self.expect_eof()
+        elif op == "FINISH":
+            self.finish()
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description="scripted fake IMAP server (see the module docstring)")
+    ap.add_argument("scenario")
+    ap.add_argument("--tcp", metavar="PORTFILE")
+    ap.add_argument("--chunk", type=int, default=0)
+    ap.add_argument("--random-chunks", type=int, metavar="SEED")
+    ap.add_argument("--chunk-delay", type=float, default=0.001)
+    ap.add_argument("--log")
+    ap.add_argument("--result")
+    ap.add_argument("--read-timeout", type=float, default=15.0)
+    ap.add_argument("--strict", action="store_true")
+    args = ap.parse_args()
+    if args.chunk < 0:
+        ap.error("--chunk must be positive")
+
+    try:
+        steps = parse_scenario(args.scenario)
+    except OSError as e:
+        sys.stderr.write("fakeserver: %s\n" % e)
+        return 2
+    except SystemExit as e:
+        sys.stderr.write("fakeserver: %s\n" % e)
+        return 2
+
+    def result(word, why=""):
+        if args.result:
+            with open(args.result, "w") as fh:
+                fh.write(word + (": " + why if why else "") + "\n")
+
+    srv = None
+
+    def on_signal(signum, frame):
+        step = srv.step if srv else (0, "START", "")
+        if step is None or (step[0] and not srv.expects_more()):
+            # the client ended us when we expected nothing more from it
+            result("PASS", "terminated by signal %d" % signum)
+            os._exit(0)
+        result("TERMINATED", "signal %d at line %d (%s)"
+               % (signum, step[0], step[1]))
+        sys.stderr.write("fakeserver: terminated by signal %d at %s:%d\n"
+                         % (signum, args.scenario, step[0]))
+        os._exit(5)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    if args.tcp:
+        lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        lsock.bind(("127.0.0.1", 0))
+        lsock.listen(1)
+        tmp = args.tcp + ".tmp"
+        with open(tmp, "w") as fh:
+            fh.write("%d\n" % lsock.getsockname()[1])
+        os.rename(tmp, args.tcp)
+        lsock.settimeout(args.read_timeout)
+        try:
+            conn, _ = lsock.accept()
+        except socket.timeout:
+            result("FAIL", "no client connected within %gs" % args.read_timeout)
+            sys.stderr.write("fakeserver: no client connected\n")
+            return 3
+        lsock.close()
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        srv = Server(args, conn.fileno(), conn.fileno(), conn)
+    else:
+        srv = Server(args, 0, 1)
+
+    try:
+        srv.run(steps)
+    except Done:
+        result("PASS")
+        return 0
+    except Fail as e:
+        where = ""
+        if srv.step:
+            where = " at %s:%d (%s %s)" % (args.scenario, srv.step[0],
+                                           srv.step[1], srv.step[2])
+        result(e.word, str(e) + where)
+        sys.stderr.write("fakeserver: %s%s\n" % (e, where))
+        return e.code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

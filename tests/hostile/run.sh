@@ -1,0 +1,169 @@
+#!/bin/bash
+# tests/hostile/run.sh [SCENARIO.scn...] -- imapsh against hostile servers.
+#
+# Runs every scenario in tests/hostile/scenarios (or the ones named) against
+# $IMAPSH with tests/hostile/fakeserver.py as the server, in four ways:
+#   whole    the fake server writes each response in one piece (--stream)
+#   chunk1   one byte at a time (--stream, --chunk 1)
+#   random   random pieces (--stream, --random-chunks $HOSTILE_SEED)
+#   tcp      over TCP on 127.0.0.1 (fakeserver --tcp), whole writes
+# and checks the scenario's header lines:
+#   # args: WORDS        imapsh arguments (shell words, e.g. -c "select INBOX")
+#   # stdin: LINE        a line of imapsh's stdin (repeatable; default empty)
+#   # exit: N [N...]     allowed exit statuses
+#   # stderr: REGEX      must match imapsh's stderr (Python re.search, multi-
+#   # stdout: REGEX      line text; repeatable, all must match)
+#   # no-stderr: REGEX / # no-stdout: REGEX   must not match
+#   # sent: REGEX / # not-sent: REGEX   must (not) match what imapsh sent
+#   # server: pass|any   the fake server must finish its script (default pass)
+#   # modes: whole chunk1 random tcp   (default: all four)
+# plus: imapsh ends within $HOSTILE_TIMEOUT (20) s and stderr has no
+# sanitizer report.  Env: HOSTILE_MODES, HOSTILE_SEED, KEEP_TMP.
+set -eu
+
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source-path=SCRIPTDIR/../.. source=tests/lib/testlib.sh
+. "$SRCDIR/tests/lib/testlib.sh"
+
+skip_unless_python
+need_imapsh
+test_tmpdir
+
+FAKE=$SRCDIR/tests/hostile/fakeserver.py
+SEED=${HOSTILE_SEED:-$((RANDOM % 10000 + 1))}
+MODES=${HOSTILE_MODES:-whole chunk1 random tcp}
+LIMIT=${HOSTILE_TIMEOUT:-20}
+echo "# imapsh: $IMAPSH"
+echo "# random-chunks seed $SEED (set HOSTILE_SEED=$SEED to repeat)"
+
+# q STRING: quote for /bin/sh
+q() {
+	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
+}
+
+# checks.py: each argument triple KIND FILE REGEX; prints failures
+CHECKS=$T_TMP/checks.py
+cat >"$CHECKS" <<'EOF'
+import re, sys
+a = sys.argv[1:]
+bad = 0
+for i in range(0, len(a), 3):
+    kind, path, rx = a[i:i + 3]
+    with open(path, "rb") as fh:
+        text = fh.read().decode("utf-8", "replace")
+    found = re.search(rx, text, re.M) is not None
+    want = not kind.startswith("no-") and not kind.startswith("not-")
+    if found != want:
+        print("%s: %s %s" % (kind, "no match for" if want else "unexpected match of", rx))
+        bad = 1
+sys.exit(bad)
+EOF
+
+# header FILE KEY: the values of "# KEY: value" lines, one per line
+header() {
+	sed -n "s/^# $2: \{0,1\}//p" "$1"
+}
+
+run_case() {
+	local scn=$1 mode=$2 name t args=() exits server fakeopts=() rc=0
+	local port spid cmd why=() checks=() kind rx
+	name=$(basename "$scn" .scn)
+	t=$T_TMP/$name.$mode
+	mkdir -p "$t"
+	eval "args=($(header "$scn" args | tr '\n' ' '))"
+	exits=$(header "$scn" exit)
+	exits=${exits:-0}
+	server=$(header "$scn" server)
+	header "$scn" stdin >"$t/stdin"
+	: >"$t/client.log"
+	case $mode in
+	chunk1) fakeopts=(--chunk 1) ;;
+	random) fakeopts=(--random-chunks "$SEED") ;;
+	esac
+
+	if [ "$mode" = tcp ]; then
+		"$PYTHON3" "$FAKE" --tcp "$t/port" --result "$t/result" \
+			--log "$t/client.log" "$scn" 2>"$t/server.err" &
+		spid=$!
+		for _ in $(seq 1 100); do
+			[ -s "$t/port" ] && break
+			sleep 0.05
+		done
+		port=$(cat "$t/port" 2>/dev/null || echo 1)
+		timeout -k 5 "$LIMIT" "$IMAPSH" -p "$port" "${args[@]}" 127.0.0.1 \
+			<"$t/stdin" >"$t/out" 2>"$t/err" || rc=$?
+		for _ in $(seq 1 100); do
+			kill -0 "$spid" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill "$spid" 2>/dev/null || true
+		wait "$spid" 2>/dev/null || true
+	else
+		cmd="exec $(q "$PYTHON3") $(q "$FAKE") ${fakeopts[*]} --result $(q "$t/result")"
+		cmd="$cmd --log $(q "$t/client.log") $(q "$scn") 2>>$(q "$t/server.err")"
+		timeout -k 5 "$LIMIT" "$IMAPSH" --stream "$cmd" "${args[@]}" \
+			<"$t/stdin" >"$t/out" 2>"$t/err" || rc=$?
+		# the fake server may still be draining its side for a moment
+		for _ in $(seq 1 60); do
+			[ -s "$t/result" ] && break
+			sleep 0.05
+		done
+	fi
+
+	case " $(echo "$exits" | tr '\n' ' ') " in
+	*" $rc "*) ;;
+	*) why+=("exit status $rc, want $exits") ;;
+	esac
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		why+=("imapsh did not finish within ${LIMIT}s")
+	fi
+	if grep -qE 'Sanitizer|runtime error:' "$t/err"; then
+		why+=("sanitizer report in stderr")
+	fi
+	for kind in stderr no-stderr stdout no-stdout sent not-sent; do
+		while IFS= read -r rx; do
+			[ -n "$rx" ] || continue
+			case $kind in
+			*stderr) checks+=("$kind" "$t/err" "$rx") ;;
+			*stdout) checks+=("$kind" "$t/out" "$rx") ;;
+			*sent) checks+=("$kind" "$t/client.log" "$rx") ;;
+			esac
+		done < <(header "$scn" "$kind")
+	done
+	if [ ${#checks[@]} -gt 0 ]; then
+		local res
+		res=$("$PYTHON3" "$CHECKS" "${checks[@]}") || why+=("$res")
+	fi
+	if [ "$server" != any ]; then
+		if ! grep -q '^PASS' "$t/result" 2>/dev/null; then
+			why+=("fake server: $(cat "$t/result" 2>/dev/null || echo 'no result (did not finish)')")
+		fi
+	fi
+
+	if [ ${#why[@]} -eq 0 ]; then
+		ok "$name [$mode]"
+	else
+		not_ok "$name [$mode]" "${why[@]}" \
+			"command: imapsh ${args[*]} ($mode)" \
+			"--- stdout:" "$(tail -n 15 "$t/out")" \
+			"--- stderr:" "$(tail -n 10 "$t/err")" \
+			"--- client sent:" "$(tail -c 600 "$t/client.log")" \
+			"--- server stderr:" "$(tail -n 5 "$t/server.err" 2>/dev/null)"
+	fi
+}
+
+if [ $# -gt 0 ]; then
+	scenarios=("$@")
+else
+	scenarios=("$SRCDIR"/tests/hostile/scenarios/*.scn)
+fi
+for scn in "${scenarios[@]}"; do
+	[ -f "$scn" ] || hard_error "no such scenario: $scn"
+	smodes=$(header "$scn" modes)
+	for mode in $MODES; do
+		case " ${smodes:-$mode} " in
+		*" $mode "*) run_case "$scn" "$mode" ;;
+		esac
+	done
+done
+test_done

@@ -1,0 +1,560 @@
+/* check_encode.c - golden wire bytes for the command encoder (src/proto/encode). */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/encode.h"
+
+#define ARG(k, f, s) { (k), (f), (s), sizeof(s) - 1 }
+#define ASTR(s) ARG(IMAP_ARG_ASTRING, 0, s)
+#define STR(s) ARG(IMAP_ARG_STRING, 0, s)
+#define LIT(s) ARG(IMAP_ARG_LITERAL, 0, s)
+#define RAW(s) ARG(IMAP_ARG_RAW, 0, s)
+#define NARGS(a) (sizeof(a) / sizeof((a)[0]))
+
+static struct imap_wire w;
+static struct imap_err err;
+
+static void setup(void)
+{
+	imap_wire_init(&w);
+	err_clear(&err);
+}
+
+static void teardown(void)
+{
+	imap_wire_release(&w);
+}
+
+/* Encodes and asserts success. */
+static void enc(const char *verb, const struct imap_arg *args, size_t n,
+		enum imap_literal_mode mode)
+{
+	int rc = imap_encode(&w, "A1", verb, args, n, mode, &err);
+	ck_assert_msg(rc == 0, "encode failed: %s", err.msg);
+	ck_assert_int_eq(err.kind, IMAP_ERR_NONE);
+}
+
+static void assert_bytes(const char *want, size_t wantlen)
+{
+	ck_assert_uint_eq(w.bytes.len, wantlen);
+	ck_assert_msg(memcmp(w.bytes.buf, want, wantlen) == 0, "got \"%s\" want \"%s\"",
+		      w.bytes.buf, want);
+	ck_assert_int_eq(w.bytes.buf[w.bytes.len], '\0');
+}
+#define ASSERT_BYTES(s) assert_bytes((s), sizeof(s) - 1)
+
+/* Asserts the chunks tile the bytes exactly and match the expected ends. */
+static void assert_chunks(const size_t *ends, size_t n)
+{
+	size_t i, pos = 0;
+
+	ck_assert_uint_eq(w.nchunks, n);
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_eq(w.chunks[i].off, pos);
+		ck_assert_uint_eq(w.chunks[i].off + w.chunks[i].len, ends[i]);
+		pos = ends[i];
+	}
+	ck_assert_uint_eq(pos, w.bytes.len);
+}
+
+static void assert_one_chunk(void)
+{
+	size_t end = w.bytes.len;
+	assert_chunks(&end, 1);
+}
+
+static void assert_redacted(const char *want)
+{
+	struct buf out = BUF_INIT;
+	imap_wire_redacted(&w, 0, w.bytes.len, &out);
+	ck_assert_str_eq(out.buf, want);
+	buf_release(&out);
+}
+
+/* ---- imap_is_atom */
+
+START_TEST(test_is_atom)
+{
+	ck_assert(imap_is_atom("INBOX", 5));
+	ck_assert(imap_is_atom("a.b-c_d/e[f", 11));
+	ck_assert(imap_is_atom("1:*x", 2)); /* only "1:" */
+	ck_assert(imap_is_atom("\\Seen", 5) == false);
+	ck_assert(imap_is_atom("a,b+c~d", 7));
+	ck_assert(!imap_is_atom("", 0));
+	ck_assert(!imap_is_atom(NULL, 0));
+	ck_assert(!imap_is_atom("a b", 3));
+	ck_assert(!imap_is_atom("a]", 2));
+	ck_assert(!imap_is_atom("a\"", 2));
+	ck_assert(!imap_is_atom("a\\", 2));
+	ck_assert(!imap_is_atom("a*", 2));
+	ck_assert(!imap_is_atom("a%", 2));
+	ck_assert(!imap_is_atom("(a", 2));
+	ck_assert(!imap_is_atom("a)", 2));
+	ck_assert(!imap_is_atom("a{", 2));
+	ck_assert(!imap_is_atom("a\x7f", 2));
+	ck_assert(!imap_is_atom("a\t", 2));
+	ck_assert(!imap_is_atom("a\0b", 3));
+	ck_assert(!imap_is_atom("caf\xc3\xa9", 5));
+}
+END_TEST
+
+/* ---- argument kinds */
+
+START_TEST(test_no_args)
+{
+	enc("NOOP", NULL, 0, IMAP_LITERAL_SYNC);
+	ASSERT_BYTES("A1 NOOP\r\n");
+	assert_one_chunk();
+	ck_assert_uint_eq(w.nsecrets, 0);
+}
+END_TEST
+
+START_TEST(test_verb_with_space)
+{
+	struct imap_arg a[] = { RAW("1:*"), RAW("(FLAGS UID)") };
+	enc("UID FETCH", a, NARGS(a), IMAP_LITERAL_SYNC);
+	ASSERT_BYTES("A1 UID FETCH 1:* (FLAGS UID)\r\n");
+	assert_one_chunk();
+}
+END_TEST
+
+START_TEST(test_astring_atom)
+{
+	struct imap_arg a[] = { ASTR("INBOX"), ASTR("[Gmail]/Sent") };
+	enc("RENAME", a, NARGS(a), IMAP_LITERAL_SYNC);
+	/* ']' is an ASTRING-CHAR (RFC 9051 sec. 9), so no quotes needed. */
+	ASSERT_BYTES("A1 RENAME INBOX [Gmail]/Sent\r\n");
+}
+END_TEST
+
+START_TEST(test_astring_quoted)
+{
+	struct imap_arg a[] = { ASTR("My Folder"), ASTR("a\"b\\c"), ASTR("*"), ASTR("%"),
+				ASTR("(x)"), ASTR("{3}"), ASTR("tab\there") };
+	enc("X", a, NARGS(a), IMAP_LITERAL_SYNC);
+	ASSERT_BYTES("A1 X \"My Folder\" \"a\\\"b\\\\c\" \"*\" \"%\" \"(x)\" \"{3}\" \"tab\there\"\r\n");
+	assert_one_chunk();
+}
+END_TEST
+
+START_TEST(test_empty_strings)
+{
+	struct imap_arg a[] = { ASTR(""), STR(""), { IMAP_ARG_ASTRING, 0, NULL, 0 } };
+	enc("LIST", a, NARGS(a), IMAP_LITERAL_SYNC);
+	ASSERT_BYTES("A1 LIST \"\" \"\" \"\"\r\n");
+	assert_one_chunk();
+}
+END_TEST
+
+START_TEST(test_string_never_atom)
+{
+	struct imap_arg a[] = { STR("hello"), STR("two words") };
+	enc("X", a, NARGS(a), IMAP_LITERAL_SYNC);
+	ASSERT_BYTES("A1 X \"hello\" \"two words\"\r\n");
+}
+END_TEST
+
+START_TEST(test_astring_crlf_becomes_literal_sync)
+{
+	struct imap_arg a[] = { ASTR("a\r\nb"), ASTR("next") };
+	size_t ends[2];
+	enc("X", a, NARGS(a), IMAP_LITERAL_SYNC);
+	ASSERT_BYTES("A1 X {4}\r\na\r\nb next\r\n");
+	ends[0] = strlen("A1 X {4}\r\n");
+	ends[1] = w.bytes.len;
+	assert_chunks(ends, 2);
+}
+END_TEST
+
+START_TEST(test_lone_cr_lf_nul_become_literals)
+{
+	struct imap_arg a[] = { ARG(IMAP_ARG_STRING, 0, "a\rb"), ARG(IMAP_ARG_STRING, 0, "a\nb"),
+				ARG(IMAP_ARG_ASTRING, 0, "a\0b") };
+	enc("X", a, NARGS(a), IMAP_LITERAL_PLUS);
+	ASSERT_BYTES("A1 X {3+}\r\na\rb {3+}\r\na\nb {3+}\r\na\0b\r\n");
+	assert_one_chunk();
+}
+END_TEST
+
+START_TEST(test_8bit_becomes_literal)
+{
+	struct imap_arg a[] = { ASTR("Entw\xc3\xbcrfe"), STR("\xff") };
+	size_t ends[3];
+	enc("SELECT", a, NARGS(a), IMAP_LITERAL_SYNC);
+	ASSERT_BYTES("A1 SELECT {9}\r\nEntw\xc3\xbcrfe {1}\r\n\xff\r\n");
+	ends[0] = strlen("A1 SELECT {9}\r\n");
+	ends[1] = ends[0] + strlen("Entw\xc3\xbcrfe {1}\r\n");
+	ends[2] = w.bytes.len;
+	assert_chunks(ends, 3);
+}
+END_TEST
+
+START_TEST(test_literal_sync)
+{
+	struct imap_arg a[] = { ASTR("INBOX"), RAW("(\\Seen)"), LIT("Subject: x\r\n\r\nhi\r\n") };
+	size_t ends[2];
+	enc("APPEND", a, NARGS(a), IMAP_LITERAL_SYNC);
+	ASSERT_BYTES("A1 APPEND INBOX (\\Seen) {18}\r\nSubject: x\r\n\r\nhi\r\n\r\n");
+	ends[0] = strlen("A1 APPEND INBOX (\\Seen) {18}\r\n");
+	ends[1] = w.bytes.len;
+	assert_chunks(ends, 2);
+}
+END_TEST
+
+START_TEST(test_literal_plus)
+{
+	struct imap_arg a[] = { ASTR("INBOX"), LIT("abc"), LIT("defg") };
+	enc("APPEND", a, NARGS(a), IMAP_LITERAL_PLUS);
+	ASSERT_BYTES("A1 APPEND INBOX {3+}\r\nabc {4+}\r\ndefg\r\n");
+	assert_one_chunk();
+}
+END_TEST
+
+START_TEST(test_literal_empty)
+{
+	struct imap_arg a[] = { LIT("") };
+	size_t ends[2];
+	enc("X", a, NARGS(a), IMAP_LITERAL_SYNC);
+	ASSERT_BYTES("A1 X {0}\r\n\r\n");
+	ends[0] = 10;
+	ends[1] = 12;
+	assert_chunks(ends, 2);
+}
+END_TEST
+
+START_TEST(test_literal_binary)
+{
+	struct imap_arg a[] = { ARG(IMAP_ARG_LITERAL, IMAP_ARG_BINARY, "a\0b") };
+	size_t ends[2];
+
+	enc("APPEND", a, NARGS(a), IMAP_LITERAL_SYNC);
+	ASSERT_BYTES("A1 APPEND ~{3}\r\na\0b\r\n");
+	ends[0] = 16;
+	ends[1] = 21;
+	assert_chunks(ends, 2);
+
+	enc("APPEND", a, NARGS(a), IMAP_LITERAL_PLUS);
+	ASSERT_BYTES("A1 APPEND ~{3+}\r\na\0b\r\n");
+	assert_one_chunk();
+}
+END_TEST
+
+START_TEST(test_literal_minus_boundary)
+{
+	char *data = malloc(4097);
+	struct imap_arg a[1];
+	size_t ends[2];
+
+	memset(data, 'x', 4097);
+	a[0] = (struct imap_arg){ IMAP_ARG_LITERAL, 0, data, 4096 };
+	enc("X", a, 1, IMAP_LITERAL_MINUS);
+	ck_assert_int_eq(memcmp(w.bytes.buf, "A1 X {4096+}\r\nxx", 16), 0);
+	ck_assert_uint_eq(w.bytes.len, 14 + 4096 + 2);
+	assert_one_chunk();
+
+	a[0].len = 4097;
+	enc("X", a, 1, IMAP_LITERAL_MINUS);
+	ck_assert_int_eq(memcmp(w.bytes.buf, "A1 X {4097}\r\nxx", 15), 0);
+	ck_assert_uint_eq(w.bytes.len, 13 + 4097 + 2);
+	ends[0] = 13;
+	ends[1] = w.bytes.len;
+	assert_chunks(ends, 2);
+
+	/* LITERAL+ has no limit */
+	enc("X", a, 1, IMAP_LITERAL_PLUS);
+	ck_assert_int_eq(memcmp(w.bytes.buf, "A1 X {4097+}\r\nxx", 16), 0);
+	assert_one_chunk();
+	free(data);
+}
+END_TEST
+
+START_TEST(test_mixed_chunks)
+{
+	/* small literal non-sync under LITERAL-, big one sync */
+	char *big = malloc(5000);
+	struct imap_arg a[3];
+	size_t ends[2], hdr;
+
+	memset(big, 'B', 5000);
+	a[0] = (struct imap_arg)LIT("small");
+	a[1] = (struct imap_arg){ IMAP_ARG_LITERAL, 0, big, 5000 };
+	a[2] = (struct imap_arg)ASTR("tail");
+	enc("X", a, 3, IMAP_LITERAL_MINUS);
+	hdr = strlen("A1 X {5+}\r\nsmall {5000}\r\n");
+	ck_assert_int_eq(memcmp(w.bytes.buf, "A1 X {5+}\r\nsmall {5000}\r\nBBB", hdr + 3), 0);
+	ck_assert_int_eq(memcmp(w.bytes.buf + hdr + 5000, " tail\r\n", 7), 0);
+	ck_assert_uint_eq(w.bytes.len, hdr + 5000 + 7);
+	ends[0] = hdr;
+	ends[1] = w.bytes.len;
+	assert_chunks(ends, 2);
+	free(big);
+}
+END_TEST
+
+START_TEST(test_one_megabyte)
+{
+	size_t n = 1024 * 1024, i;
+	char *data = malloc(n);
+	struct imap_arg a[2];
+	size_t ends[2];
+
+	for (i = 0; i < n; i++)
+		data[i] = (char)('a' + i % 26);
+	/* quotable: goes as one quoted string */
+	a[0] = (struct imap_arg){ IMAP_ARG_STRING, 0, data, n };
+	enc("X", a, 1, IMAP_LITERAL_SYNC);
+	ck_assert_uint_eq(w.bytes.len, 5 + 1 + n + 1 + 2);
+	ck_assert_int_eq(w.bytes.buf[5], '"');
+	ck_assert_int_eq(memcmp(w.bytes.buf + 6, data, n), 0);
+	assert_one_chunk();
+
+	/* with a newline in it: a literal, then a second argument */
+	data[n / 2] = '\n';
+	a[1] = (struct imap_arg)ASTR("end");
+	enc("X", a, 2, IMAP_LITERAL_SYNC);
+	ck_assert_int_eq(memcmp(w.bytes.buf, "A1 X {1048576}\r\n", 16), 0);
+	ck_assert_int_eq(memcmp(w.bytes.buf + 16, data, n), 0);
+	ck_assert_int_eq(memcmp(w.bytes.buf + 16 + n, " end\r\n", 6), 0);
+	ck_assert_uint_eq(w.bytes.len, 16 + n + 6);
+	ends[0] = 16;
+	ends[1] = w.bytes.len;
+	assert_chunks(ends, 2);
+	free(data);
+}
+END_TEST
+
+START_TEST(test_reuse_resets)
+{
+	struct imap_arg a[] = { LIT("abc") };
+	struct imap_arg b[] = { ARG(IMAP_ARG_ASTRING, IMAP_ARG_SECRET, "pw") };
+	enc("X", a, 1, IMAP_LITERAL_SYNC);
+	ck_assert_uint_eq(w.nchunks, 2);
+	enc("LOGIN", b, 1, IMAP_LITERAL_SYNC);
+	ASSERT_BYTES("A1 LOGIN pw\r\n");
+	assert_one_chunk();
+	ck_assert_uint_eq(w.nsecrets, 1);
+	enc("NOOP", NULL, 0, IMAP_LITERAL_SYNC);
+	ck_assert_uint_eq(w.nsecrets, 0);
+	assert_one_chunk();
+}
+END_TEST
+
+/* ---- RAW and header errors */
+
+START_TEST(test_raw_errors)
+{
+	struct imap_arg crlf[] = { RAW("1"), RAW("1:2\r\nA2 LOGOUT") };
+	struct imap_arg lf[] = { RAW("a\nb") };
+	struct imap_arg cr[] = { RAW("a\rb") };
+	struct imap_arg nul[] = { RAW("a\0b") };
+	struct imap_arg empty[] = { ASTR("INBOX"), RAW("") };
+
+	ck_assert_int_eq(imap_encode(&w, "A1", "FETCH", crlf, 2, IMAP_LITERAL_SYNC, &err), -1);
+	ck_assert_int_eq(err.kind, IMAP_ERR_ERROR);
+	ck_assert_ptr_nonnull(strstr(err.msg, "argument 2 contains a line break; "));
+	ck_assert_uint_eq(w.bytes.len, 0);
+	ck_assert_uint_eq(w.nchunks, 0);
+
+	err_clear(&err);
+	ck_assert_int_eq(imap_encode(&w, "A1", "X", lf, 1, IMAP_LITERAL_SYNC, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "argument 1 contains a line break; "));
+	err_clear(&err);
+	ck_assert_int_eq(imap_encode(&w, "A1", "X", cr, 1, IMAP_LITERAL_SYNC, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "argument 1 contains a line break; "));
+	err_clear(&err);
+	ck_assert_int_eq(imap_encode(&w, "A1", "X", nul, 1, IMAP_LITERAL_SYNC, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "argument 1 contains a NUL byte; "));
+	err_clear(&err);
+	ck_assert_int_eq(imap_encode(&w, "A1", "X", empty, 2, IMAP_LITERAL_SYNC, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "argument 2 is empty; "));
+	ck_assert_int_eq(err.kind, IMAP_ERR_ERROR);
+}
+END_TEST
+
+START_TEST(test_raw_verbatim)
+{
+	struct imap_arg a[] = { RAW("1,3:5,*"), RAW("(FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])"),
+				RAW("\"quoted\" \xc3\xa9") };
+	enc("FETCH", a, NARGS(a), IMAP_LITERAL_SYNC);
+	ASSERT_BYTES("A1 FETCH 1,3:5,* (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)]) \"quoted\" \xc3\xa9\r\n");
+}
+END_TEST
+
+START_TEST(test_bad_tag_or_verb)
+{
+	ck_assert_int_eq(imap_encode(&w, "", "NOOP", NULL, 0, IMAP_LITERAL_SYNC, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "tag is empty"));
+	ck_assert_int_eq(imap_encode(&w, "A+1", "NOOP", NULL, 0, IMAP_LITERAL_SYNC, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "tag \"A+1\""));
+	ck_assert_int_eq(imap_encode(&w, "A 1", "NOOP", NULL, 0, IMAP_LITERAL_SYNC, &err), -1);
+	ck_assert_int_eq(imap_encode(&w, "A1", "NOOP\r\nA2 X", NULL, 0, IMAP_LITERAL_SYNC, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "verb"));
+	ck_assert_int_eq(imap_encode(&w, "A1", "", NULL, 0, IMAP_LITERAL_SYNC, &err), -1);
+	ck_assert_int_eq(err.kind, IMAP_ERR_ERROR);
+	ck_assert_uint_eq(w.bytes.len, 0);
+}
+END_TEST
+
+/* ---- secrets and redaction */
+
+START_TEST(test_secret_quoted)
+{
+	struct imap_arg a[] = { ASTR("alice"), ARG(IMAP_ARG_ASTRING, IMAP_ARG_SECRET, "p@ss w\"rd") };
+	enc("LOGIN", a, NARGS(a), IMAP_LITERAL_SYNC);
+	ASSERT_BYTES("A1 LOGIN alice \"p@ss w\\\"rd\"\r\n");
+	ck_assert_uint_eq(w.nsecrets, 1);
+	ck_assert_uint_eq(w.secrets[0].off, 15);
+	ck_assert_uint_eq(w.secrets[0].len, 12); /* quotes included */
+	assert_redacted("A1 LOGIN alice <redacted>\r\n");
+}
+END_TEST
+
+START_TEST(test_secret_atom)
+{
+	struct imap_arg a[] = { ARG(IMAP_ARG_ASTRING, IMAP_ARG_SECRET, "bob"),
+				ARG(IMAP_ARG_ASTRING, IMAP_ARG_SECRET, "hunter2") };
+	enc("LOGIN", a, NARGS(a), IMAP_LITERAL_SYNC);
+	ASSERT_BYTES("A1 LOGIN bob hunter2\r\n");
+	ck_assert_uint_eq(w.nsecrets, 2);
+	assert_redacted("A1 LOGIN <redacted> <redacted>\r\n");
+}
+END_TEST
+
+START_TEST(test_secret_literal)
+{
+	struct imap_arg a[] = { ASTR("alice"), ARG(IMAP_ARG_STRING, IMAP_ARG_SECRET, "p\xe4ss") };
+	struct buf out = BUF_INIT;
+	size_t ends[2];
+
+	enc("LOGIN", a, NARGS(a), IMAP_LITERAL_SYNC);
+	ASSERT_BYTES("A1 LOGIN alice {4}\r\np\xe4ss\r\n");
+	ends[0] = 20;
+	ends[1] = 26;
+	assert_chunks(ends, 2);
+	ck_assert_uint_eq(w.nsecrets, 1);
+	ck_assert_uint_eq(w.secrets[0].off, 20); /* data only, not the header */
+	ck_assert_uint_eq(w.secrets[0].len, 4);
+	assert_redacted("A1 LOGIN alice {4}\r\n<redacted>\r\n");
+
+	/* chunk by chunk, as a trace would show what is sent */
+	imap_wire_redacted(&w, w.chunks[0].off, w.chunks[0].len, &out);
+	ck_assert_str_eq(out.buf, "A1 LOGIN alice {4}\r\n");
+	buf_reset(&out);
+	imap_wire_redacted(&w, w.chunks[1].off, w.chunks[1].len, &out);
+	ck_assert_str_eq(out.buf, "<redacted>\r\n");
+	buf_release(&out);
+}
+END_TEST
+
+START_TEST(test_secret_empty)
+{
+	struct imap_arg a[] = { ARG(IMAP_ARG_STRING, IMAP_ARG_SECRET, "") };
+	enc("AUTHENTICATE", a, 1, IMAP_LITERAL_SYNC);
+	ASSERT_BYTES("A1 AUTHENTICATE \"\"\r\n");
+	ck_assert_uint_eq(w.nsecrets, 1);
+	assert_redacted("A1 AUTHENTICATE <redacted>\r\n");
+}
+END_TEST
+
+START_TEST(test_redacted_windows)
+{
+	/* "A1 LOGIN u secret\r\n": secret at [11, 17) */
+	struct imap_arg a[] = { ASTR("u"), ARG(IMAP_ARG_ASTRING, IMAP_ARG_SECRET, "secret") };
+	struct buf out = BUF_INIT;
+
+	enc("LOGIN", a, NARGS(a), IMAP_LITERAL_SYNC);
+	ck_assert_uint_eq(w.secrets[0].off, 11);
+	ck_assert_uint_eq(w.secrets[0].len, 6);
+
+	imap_wire_redacted(&w, 0, 11, &out); /* ends right before */
+	ck_assert_str_eq(out.buf, "A1 LOGIN u ");
+	buf_reset(&out);
+	imap_wire_redacted(&w, 0, 13, &out); /* ends inside */
+	ck_assert_str_eq(out.buf, "A1 LOGIN u <redacted>");
+	buf_reset(&out);
+	imap_wire_redacted(&w, 13, 6, &out); /* starts inside */
+	ck_assert_str_eq(out.buf, "<redacted>\r\n");
+	buf_reset(&out);
+	imap_wire_redacted(&w, 12, 2, &out); /* wholly inside */
+	ck_assert_str_eq(out.buf, "<redacted>");
+	buf_reset(&out);
+	imap_wire_redacted(&w, 17, 100, &out); /* after, length clamped */
+	ck_assert_str_eq(out.buf, "\r\n");
+	buf_reset(&out);
+	imap_wire_redacted(&w, 100, 5, &out); /* beyond the end */
+	ck_assert_uint_eq(out.len, 0);
+	buf_adds(&out, "> ");
+	imap_wire_redacted(&w, 3, 5, &out); /* appends */
+	ck_assert_str_eq(out.buf, "> LOGIN");
+	buf_release(&out);
+}
+END_TEST
+
+START_TEST(test_secret_binary_literal_plus)
+{
+	struct imap_arg a[] = { RAW("PLAIN"), ARG(IMAP_ARG_LITERAL, IMAP_ARG_SECRET | IMAP_ARG_BINARY,
+						"\0u\0p") };
+	enc("AUTHENTICATE", a, NARGS(a), IMAP_LITERAL_PLUS);
+	ASSERT_BYTES("A1 AUTHENTICATE PLAIN ~{4+}\r\n\0u\0p\r\n");
+	ck_assert_uint_eq(w.secrets[0].off, 29);
+	ck_assert_uint_eq(w.secrets[0].len, 4);
+	assert_redacted("A1 AUTHENTICATE PLAIN ~{4+}\r\n<redacted>\r\n");
+}
+END_TEST
+
+static Suite *encode_suite(void)
+{
+	Suite *s = suite_create("encode");
+	TCase *tc = tcase_create("kinds");
+	TCase *tr = tcase_create("raw");
+	TCase *ts = tcase_create("secrets");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_is_atom);
+	tcase_add_test(tc, test_no_args);
+	tcase_add_test(tc, test_verb_with_space);
+	tcase_add_test(tc, test_astring_atom);
+	tcase_add_test(tc, test_astring_quoted);
+	tcase_add_test(tc, test_empty_strings);
+	tcase_add_test(tc, test_string_never_atom);
+	tcase_add_test(tc, test_astring_crlf_becomes_literal_sync);
+	tcase_add_test(tc, test_lone_cr_lf_nul_become_literals);
+	tcase_add_test(tc, test_8bit_becomes_literal);
+	tcase_add_test(tc, test_literal_sync);
+	tcase_add_test(tc, test_literal_plus);
+	tcase_add_test(tc, test_literal_empty);
+	tcase_add_test(tc, test_literal_binary);
+	tcase_add_test(tc, test_literal_minus_boundary);
+	tcase_add_test(tc, test_mixed_chunks);
+	tcase_add_test(tc, test_one_megabyte);
+	tcase_add_test(tc, test_reuse_resets);
+	suite_add_tcase(s, tc);
+
+	tcase_add_checked_fixture(tr, setup, teardown);
+	tcase_add_test(tr, test_raw_errors);
+	tcase_add_test(tr, test_raw_verbatim);
+	tcase_add_test(tr, test_bad_tag_or_verb);
+	suite_add_tcase(s, tr);
+
+	tcase_add_checked_fixture(ts, setup, teardown);
+	tcase_add_test(ts, test_secret_quoted);
+	tcase_add_test(ts, test_secret_atom);
+	tcase_add_test(ts, test_secret_literal);
+	tcase_add_test(ts, test_secret_empty);
+	tcase_add_test(ts, test_redacted_windows);
+	tcase_add_test(ts, test_secret_binary_literal_plus);
+	suite_add_tcase(s, ts);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(encode_suite());
+	int nfailed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nfailed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nfailed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

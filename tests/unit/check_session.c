@@ -1,0 +1,444 @@
+/*
+ * Unit tests for the session core (src/core/session.c) over a scripted
+ * in-memory transport: the "server" answers each command line it gets
+ * with a canned reply in which $T stands for the command's tag.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/session.h"
+#include "util/xalloc.h"
+
+struct step {
+	const char *expect; /* what the line must start with after "TAG " */
+	const char *reply;  /* $T -> tag; NULL: no reply */
+};
+
+struct fake {
+	struct net_conn base;
+	struct buf out;      /* bytes for the client to read */
+	size_t out_pos;
+	struct buf sent;     /* everything the client wrote */
+	size_t line_start;   /* start of the current unanswered line in sent */
+	const struct step *steps;
+	size_t nsteps, next;
+	char mismatch[256];
+	bool eof_after;      /* EOF once out is drained and no steps remain */
+	char tag[32];        /* tag of the command being answered */
+};
+
+static ssize_t fake_read(struct net_conn *c, void *buf, size_t len, struct imap_err *err)
+{
+	struct fake *f = (struct fake *)c;
+	size_t n = f->out.len - f->out_pos;
+	if (!n) {
+		if (f->next >= f->nsteps || f->eof_after)
+			return 0;
+		return err_set(err, IMAP_ERR_ABORT, "fake: client waits but nothing is scripted");
+	}
+	if (n > len)
+		n = len;
+	/* hand out small pieces to exercise the incremental parser */
+	if (n > 7)
+		n = 7;
+	memcpy(buf, f->out.buf + f->out_pos, n);
+	f->out_pos += n;
+	return (ssize_t)n;
+}
+
+static void queue_reply(struct fake *f, const char *tmpl, const char *tag)
+{
+	const char *p;
+	for (p = tmpl; *p; p++) {
+		if (p[0] == '$' && p[1] == 'T') {
+			buf_adds(&f->out, tag);
+			p++;
+		} else {
+			buf_addch(&f->out, *p);
+		}
+	}
+}
+
+static int fake_write(struct net_conn *c, const void *data, size_t len, struct imap_err *err)
+{
+	struct fake *f = (struct fake *)c;
+	char *nl;
+	buf_add(&f->sent, data, len);
+	/* answer every complete line (literal data lines too: steps say what) */
+	while ((nl = memchr(f->sent.buf + f->line_start, '\n', f->sent.len - f->line_start))) {
+		char *line = f->sent.buf + f->line_start;
+		char *sp = memchr(line, ' ', (size_t)(nl - line));
+		char tag[32] = "";
+		const char *rest = line;
+		f->line_start = (size_t)(nl - f->sent.buf) + 1;
+		if (sp && (size_t)(sp - line) < sizeof(tag)) {
+			memcpy(tag, line, (size_t)(sp - line));
+			rest = sp + 1;
+		}
+		if (f->next >= f->nsteps) {
+			snprintf(f->mismatch, sizeof(f->mismatch), "unexpected line %.*s", (int)(nl - line), line);
+			return err_set(err, IMAP_ERR_ABORT, "fake: %s", f->mismatch);
+		}
+		{
+			const struct step *st = &f->steps[f->next++];
+			if (rest != line && !strncmp(rest, st->expect, strlen(st->expect)))
+				snprintf(f->tag, sizeof(f->tag), "%s", tag); /* a new command */
+			else if (strncmp(line, st->expect, strlen(st->expect))) {
+				snprintf(f->mismatch, sizeof(f->mismatch), "expected \"%s\", got \"%.*s\"",
+					 st->expect, (int)(nl - line), line);
+				return err_set(err, IMAP_ERR_ABORT, "fake: %s", f->mismatch);
+			}
+			if (st->reply)
+				queue_reply(f, st->reply, f->tag);
+		}
+	}
+	return 0;
+}
+
+static void fake_describe(struct net_conn *c, struct buf *out) { (void)c; buf_adds(out, "fake"); }
+static int fake_pollfd(struct net_conn *c) { (void)c; return -1; }
+static size_t fake_pending(struct net_conn *c) { (void)c; return 0; }
+
+static struct fake *last_fake; /* kept alive until the test reads it */
+
+static void fake_close(struct net_conn *c, struct buf *report)
+{
+	(void)c;
+	if (report)
+		buf_adds(report, "fake closed");
+}
+
+static const struct net_ops fake_ops = {
+	"fake", fake_read, fake_write, fake_describe, fake_pollfd, fake_pending, NULL, fake_close,
+};
+
+static struct fake *fake_new(const char *greeting, const struct step *steps, size_t n)
+{
+	struct fake *f = xcalloc(1, sizeof(*f));
+	f->base.ops = &fake_ops;
+	buf_init(&f->out, 0);
+	buf_init(&f->sent, 0);
+	buf_adds(&f->out, greeting);
+	f->steps = steps;
+	f->nsteps = n;
+	last_fake = f;
+	return f;
+}
+
+static void fake_free(struct fake *f)
+{
+	buf_release(&f->out);
+	buf_release(&f->sent);
+	free(f);
+}
+
+struct seen {
+	struct buf names;
+	struct buf trace;
+};
+
+static void on_untagged(void *ctx, const struct imap_response *r)
+{
+	struct seen *s = ctx;
+	buf_addf(&s->names, "%s,", r->name);
+}
+
+static void on_trace(void *ctx, int level, enum trace_kind kind, const char *text, size_t len)
+{
+	struct seen *s = ctx;
+	if (kind == TRACE_SENT)
+		buf_add(&s->trace, text, len);
+	(void)level;
+}
+
+static struct session *start(struct fake *f, struct seen *seen)
+{
+	struct session_hooks h = { on_untagged, on_trace, NULL, seen };
+	buf_init(&seen->names, 0);
+	buf_init(&seen->trace, 0);
+	return session_new(&f->base, &h);
+}
+
+static void finish(struct session *s, struct seen *seen, struct fake *f)
+{
+	session_free(s, NULL);
+	buf_release(&seen->names);
+	buf_release(&seen->trace);
+	fake_free(f);
+}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+START_TEST(greeting_preauth_with_caps)
+{
+	struct fake *f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1 LITERAL+ IDLE] hi\r\n", NULL, 0);
+	struct seen seen;
+	struct session *s = start(f, &seen);
+	struct imap_err err = IMAP_ERR_INIT;
+	ck_assert_int_eq(session_greet(s, &err), 0);
+	ck_assert_int_eq(session_state(s), IMAP_STATE_AUTH);
+	ck_assert(session_has_cap(s, "idle"));
+	ck_assert(session_has_cap(s, "LITERAL+"));
+	ck_assert_str_eq(session_protocol_version(s), "IMAP4REV1");
+	ck_assert_int_eq(session_literal_mode(s), IMAP_LITERAL_PLUS);
+	ck_assert_str_eq(seen.names.buf, "PREAUTH,");
+	ck_assert_uint_eq(f->sent.len, 0); /* caps came with the greeting */
+	finish(s, &seen, f);
+}
+END_TEST
+
+START_TEST(greeting_ok_asks_capability_then_login)
+{
+	static const struct step steps[] = {
+		{ "CAPABILITY", "* CAPABILITY IMAP4rev1 IMAP4rev2 AUTH=PLAIN\r\n$T OK done\r\n" },
+		{ "LOGIN alice \"se cret\"", "$T OK [CAPABILITY IMAP4rev2 MOVE] Logged in\r\n" },
+	};
+	struct fake *f = fake_new("* OK ready\r\n", steps, N(steps));
+	struct seen seen;
+	struct session *s = start(f, &seen);
+	struct imap_err err = IMAP_ERR_INIT;
+	struct imap_arg args[2] = {
+		{ IMAP_ARG_ASTRING, 0, "alice", 5 },
+		{ IMAP_ARG_ASTRING, IMAP_ARG_SECRET, "se cret", 7 },
+	};
+	struct session_cmd cmd = { "LOGIN", args, 2, NULL, NULL, NULL };
+	struct imap_response *t;
+
+	ck_assert_int_eq(session_greet(s, &err), 0);
+	ck_assert_int_eq(session_state(s), IMAP_STATE_NONAUTH);
+	ck_assert_str_eq(session_protocol_version(s), "IMAP4REV2");
+	ck_assert_msg(session_command(s, &cmd, &t, &err) == 0, "%s [sent=%s]", err.msg, f->sent.buf);
+	ck_assert_int_eq(t->status, IMAP_STATUS_OK);
+	imap_response_free(t);
+	ck_assert_int_eq(session_state(s), IMAP_STATE_AUTH);
+	ck_assert(session_has_cap(s, "MOVE"));
+	ck_assert(!session_has_cap(s, "AUTH=PLAIN"));
+	/* the password never shows in the trace */
+	ck_assert_ptr_null(strstr(seen.trace.buf, "se cret"));
+	ck_assert_ptr_nonnull(strstr(seen.trace.buf, "LOGIN alice <redacted>"));
+	/* the CAPABILITY the session sent on its own was not shown */
+	ck_assert_str_eq(seen.names.buf, "OK,");
+	finish(s, &seen, f);
+}
+END_TEST
+
+START_TEST(select_states_and_kept_responses)
+{
+	static const struct step steps[] = {
+		{ "SELECT INBOX", "* 12 EXISTS\r\n* OK [UIDVALIDITY 1700000000] UIDs valid\r\n"
+				  "* FLAGS (\\Seen)\r\n$T OK [READ-WRITE] Select completed\r\n" },
+		{ "SELECT Nope", "$T NO Mailbox doesn't exist: Nope\r\n" },
+		{ "EXAMINE INBOX", "$T OK [READ-ONLY] done\r\n" },
+		{ "CLOSE", "$T OK closed\r\n" },
+	};
+	struct fake *f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", steps, N(steps));
+	struct seen seen;
+	struct session *s = start(f, &seen);
+	struct imap_err err = IMAP_ERR_INIT;
+	struct imap_arg inbox = { IMAP_ARG_ASTRING, 0, "INBOX", 5 };
+	struct imap_arg nope = { IMAP_ARG_ASTRING, 0, "Nope", 4 };
+	struct session_cmd sel = { "SELECT", &inbox, 1, "EXISTS", NULL, NULL };
+	struct session_cmd bad = { "SELECT", &nope, 1, "EXISTS", NULL, NULL };
+	struct session_cmd ex = { "EXAMINE", &inbox, 1, "EXISTS", NULL, NULL };
+	struct session_cmd close = { "CLOSE", NULL, 0, NULL, NULL, NULL };
+	struct imap_response *t, **list;
+	size_t n;
+
+	ck_assert_int_eq(session_greet(s, &err), 0);
+	ck_assert_int_eq(session_command(s, &sel, &t, &err), 0);
+	imap_response_free(t);
+	ck_assert_int_eq(session_state(s), IMAP_STATE_SELECTED);
+	ck_assert_str_eq(session_mailbox(s), "INBOX");
+	ck_assert(!session_readonly(s));
+	/* EXISTS was the command's data: not kept; UIDVALIDITY and FLAGS are */
+	ck_assert_uint_eq(session_take_untagged(s, "EXISTS", &list), 0);
+	n = session_take_untagged(s, "UIDVALIDITY", &list);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(list[0]->code_args.items[0].str, "1700000000");
+	imap_response_free(list[0]);
+	free(list);
+	n = session_take_untagged(s, "flags", &list);
+	ck_assert_uint_eq(n, 1);
+	imap_response_free(list[0]);
+	free(list);
+	ck_assert_uint_eq(session_take_untagged(s, "FLAGS", &list), 0);
+
+	ck_assert_int_eq(session_command(s, &bad, &t, &err), 0);
+	ck_assert_int_eq(t->status, IMAP_STATUS_NO);
+	imap_response_free(t);
+	ck_assert_int_eq(session_state(s), IMAP_STATE_AUTH);
+	ck_assert_ptr_null(session_mailbox(s));
+
+	ck_assert_int_eq(session_command(s, &ex, &t, &err), 0);
+	imap_response_free(t);
+	ck_assert(session_readonly(s));
+	ck_assert_int_eq(session_command(s, &close, &t, &err), 0);
+	imap_response_free(t);
+	ck_assert_int_eq(session_state(s), IMAP_STATE_AUTH);
+	finish(s, &seen, f);
+}
+END_TEST
+
+START_TEST(sync_literal_waits_for_continuation)
+{
+	static const struct step steps[] = {
+		{ "APPEND INBOX {5}", "+ go ahead\r\n" },
+		{ "hello", "$T OK [APPENDUID 1 7] done\r\n" },
+	};
+	struct fake *f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", steps, N(steps));
+	struct seen seen;
+	struct session *s = start(f, &seen);
+	struct imap_err err = IMAP_ERR_INIT;
+	struct imap_arg args[2] = {
+		{ IMAP_ARG_ASTRING, 0, "INBOX", 5 },
+		{ IMAP_ARG_LITERAL, 0, "hello", 5 },
+	};
+	struct session_cmd cmd = { "APPEND", args, 2, NULL, NULL, NULL };
+	struct imap_response *t;
+	ck_assert_int_eq(session_greet(s, &err), 0);
+	ck_assert_msg(session_command(s, &cmd, &t, &err) == 0, "%s [sent=%s]", err.msg, f->sent.buf);
+	ck_assert_str_eq(t->code_name, "APPENDUID");
+	imap_response_free(t);
+	ck_assert_ptr_nonnull(strstr(f->sent.buf, "APPEND INBOX {5}\r\nhello\r\n"));
+	finish(s, &seen, f);
+}
+END_TEST
+
+START_TEST(wrong_tag_is_abort)
+{
+	static const struct step steps[] = {
+		{ "NOOP", "ZZZ9 OK not yours\r\n" },
+	};
+	struct fake *f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", steps, N(steps));
+	struct seen seen;
+	struct session *s = start(f, &seen);
+	struct imap_err err = IMAP_ERR_INIT;
+	struct session_cmd cmd = { "NOOP", NULL, 0, NULL, NULL, NULL };
+	struct imap_response *t;
+	ck_assert_int_eq(session_greet(s, &err), 0);
+	ck_assert_int_eq(session_command(s, &cmd, &t, &err), -1);
+	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "ZZZ9"));
+	ck_assert(!session_alive(s));
+	ck_assert_int_eq(session_command(s, &cmd, &t, &err), -1);
+	finish(s, &seen, f);
+}
+END_TEST
+
+START_TEST(bye_then_eof_and_stray_continuation)
+{
+	static const struct step steps[] = {
+		{ "NOOP", "* BYE shutting down for maintenance\r\n" },
+	};
+	struct fake *f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", steps, N(steps));
+	struct seen seen;
+	struct session *s = start(f, &seen);
+	struct imap_err err = IMAP_ERR_INIT;
+	struct session_cmd cmd = { "NOOP", NULL, 0, NULL, NULL, NULL };
+	struct imap_response *t;
+	f->eof_after = true;
+	ck_assert_int_eq(session_greet(s, &err), 0);
+	ck_assert_int_eq(session_command(s, &cmd, &t, &err), -1);
+	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+	ck_assert_str_eq(err.msg, "server said BYE: shutting down for maintenance");
+	finish(s, &seen, f);
+
+	{
+		static const struct step st2[] = { { "NOOP", "+ what?\r\n" } };
+		f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", st2, N(st2));
+		s = start(f, &seen);
+		ck_assert_int_eq(session_greet(s, &err), 0);
+		ck_assert_int_eq(session_command(s, &cmd, &t, &err), -1);
+		ck_assert_ptr_nonnull(strstr(err.msg, "continuation request"));
+		finish(s, &seen, f);
+	}
+}
+END_TEST
+
+START_TEST(bad_greetings)
+{
+	static const char *const greetings[] = {
+		"* BYE too busy\r\n", "A1 OK hello\r\n", "garbage\r\n", "* NO go away\r\n", "",
+	};
+	static const char *const expect[] = {
+		"refused the connection", "bad greeting", "", "bad greeting", "closed the connection",
+	};
+	size_t i;
+	for (i = 0; i < N(greetings); i++) {
+		struct fake *f = fake_new(greetings[i], NULL, 0);
+		struct seen seen;
+		struct session *s = start(f, &seen);
+		struct imap_err err = IMAP_ERR_INIT;
+		f->eof_after = true;
+		ck_assert_int_eq(session_greet(s, &err), -1);
+		ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+		ck_assert_msg(strstr(err.msg, expect[i]) != NULL, "%s -> %s", greetings[i], err.msg);
+		finish(s, &seen, f);
+	}
+}
+END_TEST
+
+static int plain_cont(void *ctx, const struct imap_response *r, struct buf *reply, bool *secret,
+		      struct imap_err *err)
+{
+	int *calls = ctx;
+	(void)r;
+	(void)err;
+	(*calls)++;
+	buf_adds(reply, "AGFsaWNlAHdvbmRlcmxhbmQ=");
+	*secret = true;
+	return 0;
+}
+
+START_TEST(continuation_handler)
+{
+	static const struct step steps[] = {
+		{ "AUTHENTICATE PLAIN", "+ \r\n" },
+		{ "AGFsaWNlAHdvbmRlcmxhbmQ=", "$T OK [CAPABILITY IMAP4rev1] welcome\r\n" },
+	};
+	struct fake *f = fake_new("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi\r\n", steps, N(steps));
+	struct seen seen;
+	struct session *s = start(f, &seen);
+	struct imap_err err = IMAP_ERR_INIT;
+	struct imap_arg mech = { IMAP_ARG_ASTRING, 0, "PLAIN", 5 };
+	int calls = 0;
+	struct session_cmd cmd = { "AUTHENTICATE", &mech, 1, NULL, plain_cont, &calls };
+	struct imap_response *t;
+	ck_assert_int_eq(session_greet(s, &err), 0);
+	ck_assert_msg(session_command(s, &cmd, &t, &err) == 0, "%s [sent=%s]", err.msg, f->sent.buf);
+	ck_assert_int_eq(t->status, IMAP_STATUS_OK);
+	imap_response_free(t);
+	ck_assert_int_eq(calls, 1);
+	ck_assert_int_eq(session_state(s), IMAP_STATE_AUTH);
+	ck_assert_ptr_null(strstr(seen.trace.buf, "AGFsaWNl"));
+	finish(s, &seen, f);
+}
+END_TEST
+
+static Suite *session_suite(void)
+{
+	Suite *s = suite_create("session");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, greeting_preauth_with_caps);
+	tcase_add_test(tc, greeting_ok_asks_capability_then_login);
+	tcase_add_test(tc, select_states_and_kept_responses);
+	tcase_add_test(tc, sync_literal_waits_for_continuation);
+	tcase_add_test(tc, wrong_tag_is_abort);
+	tcase_add_test(tc, bye_then_eof_and_stray_continuation);
+	tcase_add_test(tc, bad_greetings);
+	tcase_add_test(tc, continuation_handler);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(session_suite());
+	int failed;
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
