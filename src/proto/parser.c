@@ -103,6 +103,7 @@ struct imap_parser {
 	unsigned lit_digits;
 	bool lit8;
 	bool lit_sunk;
+	bool lit_in_atom;        /* inside a section-spec: part of the atom */
 	void *lit_handle;        /* sink handle while sunk, else NULL */
 	struct imap_literal_sink lit_sink; /* the sink that took it */
 	size_t lit_start;        /* kept: offset of the data in cur */
@@ -315,6 +316,12 @@ static int literal_done(struct imap_parser *p)
 {
 	struct imap_value v;
 
+	if (p->lit_in_atom) {
+		/* the atom goes on after the literal */
+		p->lit_in_atom = false;
+		p->st = V_ATOM;
+		return 0;
+	}
 	memset(&v, 0, sizeof(v));
 	v.type = IMAP_VALUE_LITERAL;
 	v.literal_size = p->lit_size;
@@ -340,7 +347,7 @@ static int literal_start(struct imap_parser *p)
 {
 	p->lit_sunk = false;
 	p->lit_handle = NULL;
-	if (p->has_sink && p->sink.begin && p->lit_size >= p->sink.threshold) {
+	if (p->has_sink && p->sink.begin && p->lit_size >= p->sink.threshold && !p->lit_in_atom) {
 		struct imap_literal_info info;
 		struct frame *f = &p->frames[p->depth];
 		const struct imap_value *prev = f->count ? &f->items[f->count - 1] : NULL;
@@ -409,10 +416,56 @@ static int literal_data(struct imap_parser *p)
 
 static int between(struct imap_parser *p, int c, size_t off);
 
+/*
+ * header-list     = "(" header-fld-name *(SP header-fld-name) ")"
+ * header-fld-name = astring
+ * A section-spec may hold a literal: "BODY[HEADER.FIELDS ({4}CRLF
+ * FROM)]".  At a line end inside '[', a "{n}" just before it starts a
+ * literal that becomes part of the atom (1), else 0; -1 for {n+}.
+ */
+static int bracket_literal(struct imap_parser *p, size_t off)
+{
+	const char *s = p->cur.buf;
+	size_t i = off, digits;
+	bool plus = false;
+
+	if (i <= p->tok_start || s[i - 1] != '}')
+		return 0;
+	i--;
+	if (i > p->tok_start && s[i - 1] == '+') {
+		plus = true;
+		i--;
+	}
+	for (digits = 0; i > p->tok_start && s[i - 1] >= '0' && s[i - 1] <= '9'; i--)
+		digits++;
+	if (!digits || i <= p->tok_start || s[i - 1] != '{')
+		return 0;
+	if (!parse_u64(s + i, digits, &p->lit_size))
+		return syntax_error(p, off, "literal size does not fit in 64 bits");
+	if (plus)
+		return syntax_error(p, off - 2, "non-synchronizing literal {%" PRIu64
+				    "+} from the server", p->lit_size);
+	p->lit8 = false;
+	p->lit_in_atom = true;
+	return 1;
+}
+
+/*
+ * atom            = 1*ATOM-CHAR
+ * ATOM-CHAR       = <any CHAR except atom-specials>
+ * atom-specials   = "(" / ")" / "{" / SP / CTL / list-wildcards /
+ *                   quoted-specials / resp-specials
+ * Leniently: any byte but SP ( ) { " and the line end ends an atom (and
+ * ']' in a response code); '[' runs to its matching ']' as in
+ * section-spec: "BODY[HEADER.FIELDS (FROM TO)]<0>".
+ */
 static int atom_byte(struct imap_parser *p, int c, size_t off)
 {
 	if (p->bracket) {
 		if (c == EV_EOL) {
+			int rc = bracket_literal(p, off);
+			if (rc)
+				return rc < 0 ? -1 : literal_start(p);
 			/* an unclosed '[': end the atom with the line */
 			finish_atom(p, off);
 			p->st = V_BETWEEN;
@@ -508,6 +561,14 @@ static int between(struct imap_parser *p, int c, size_t off)
 	return 0;
 }
 
+/*
+ * quoted          = DQUOTE *QUOTED-CHAR DQUOTE
+ * QUOTED-CHAR     = <any TEXT-CHAR except quoted-specials> /
+ *                   "\" quoted-specials / UTF8-2 / UTF8-3 / UTF8-4
+ * literal         = "{" number64 ["+"] "}" CRLF *CHAR8
+ * literal8        = "~{" number64 "}" CRLF *OCTET
+ * ("+" is for clients only: refused from a server.)
+ */
 static int value_byte(struct imap_parser *p, int c, size_t off)
 {
 	char tmp[32];
@@ -563,6 +624,15 @@ static int value_byte(struct imap_parser *p, int c, size_t off)
 /* ------------------------------------------------------------------ */
 /* response heads and resp-text */
 
+/*
+ * response-data   = "*" SP (resp-cond-state / resp-cond-bye /
+ *                   mailbox-data / message-data / capability-data /
+ *                   enable-data) CRLF
+ * message-data    = nz-number SP ("EXPUNGE" / ("FETCH" SP msg-att))
+ * response-tagged = tag SP resp-cond-state CRLF
+ * continue-req    = "+" [SP (resp-text / base64)] CRLF
+ * A name ends where a value could start.
+ */
 static bool is_name_end(int c)
 {
 	return c == ' ' || c == EV_EOL || c == '(' || c == ')' || c == '[' ||
@@ -756,7 +826,10 @@ static bool code_fallback(struct imap_parser *p, size_t start, size_t end, size_
 	return true;
 }
 
-/* Parses the resp-text cur[start, end): an optional [code], then text. */
+/*
+ * resp-text       = ["[" resp-text-code "]" SP] [text]
+ * Parses cur[start, end): an optional [code], then text.
+ */
 static void parse_resp_text(struct imap_parser *p, size_t start, size_t end)
 {
 	struct imap_response *r = p->resp;
@@ -815,15 +888,25 @@ static void parse_resp_text(struct imap_parser *p, size_t start, size_t end)
 
 static void response_clear(struct imap_parser *p)
 {
+	size_t i;
+
 	literal_abort(p);
 	imap_response_free(p->resp);
 	p->resp = NULL;
 	p->st = P_START;
 	p->code_mode = false;
 	p->cr_pending = false;
+	p->lit_in_atom = false;
 	p->depth = 0;
-	if (p->frames_alloc)
-		p->frames[0].count = 0;
+	for (i = 0; i < p->frames_alloc; i++) {
+		p->frames[i].count = 0;
+		if (p->frames[i].alloc > 4096) {
+			/* a huge list once: do not keep its memory forever */
+			free(p->frames[i].items);
+			p->frames[i].items = NULL;
+			p->frames[i].alloc = 0;
+		}
+	}
 	p->nitems = 0;
 	p->line_bytes = 0;
 	p->consumed = 0;

@@ -13,6 +13,22 @@
  *   while ((rc = imap_parser_next(p, &resp, &err)) == 1) { ...; imap_response_free(resp); }
  *   rc == 0: need more bytes;  rc == -1: err says why (kind ABORT; the
  *   stream cannot be trusted any more).
+ *
+ * Accepted beyond RFC 9051, as real servers send it: a bare LF as a line
+ * end, values glued together ("(2)(3 4)") or apart by several spaces,
+ * 8-bit bytes in atoms, a '[' in an atom running to its matching ']'
+ * across spaces ("BODY[HEADER.FIELDS (FROM TO)]<0>" is one atom), and a
+ * [response code] that does not parse as values (taken up to the first
+ * ']', its arguments as atoms).  Refused, because it could shift where a
+ * response ends: {n+} from a server, a literal header not ending its line,
+ * CR, LF or NUL inside a quoted string, a CR not followed by LF.
+ *
+ * Errors stick: after -1 every next() returns -1 with the same message
+ * until imap_parser_reset().  A syntax error names the 1-based byte of the
+ * response where it was found and shows the bytes before it, e.g.
+ *   unexpected ')' at byte 18 of the response "* 1 FETCH (UID 1))"
+ * A limit error names the limit, e.g.
+ *   server response line longer than 1048576 bytes
  */
 #ifndef IMAPSH_PROTO_PARSER_H
 #define IMAPSH_PROTO_PARSER_H
@@ -27,7 +43,10 @@ struct imap_parser_limits {
 	size_t max_line;          /* bytes of one response outside literals (default 1 MiB) */
 	size_t max_depth;         /* parenthesis nesting (default 64) */
 	size_t max_items;         /* values in one response (default 1,000,000) */
-	uint64_t max_literal_mem; /* a literal kept in memory at most (default 64 MiB) */
+	uint64_t max_literal_mem; /* a literal kept in memory at most (default 64 MiB);
+	                           * also the most literal data one response
+	                           * keeps in memory in all.  Checked against
+	                           * the announced size, before any data. */
 };
 
 /* What the sink is told when a literal starts. */
@@ -49,6 +68,14 @@ struct imap_literal_info {
  * return from data() or end() stops parsing with an error whose text is
  * taken from the sink's err.  If the parser is freed in mid-literal,
  * abort() is called with the handle instead of end().
+ *
+ * Precisely: every handle begin() returned gets exactly one end() or one
+ * abort(), never both.  abort() comes when the literal cannot complete:
+ * data() failed (called at once), or the parser is reset or freed in
+ * mid-literal.  After end() (even a failing one) the handle is never used
+ * again.  The callbacks run inside imap_parser_next() and must not call
+ * the parser.  info and its strings are valid during begin() only.  A
+ * sunk literal appears in the tree as type LITERAL, sunk, str NULL.
  */
 struct imap_literal_sink {
 	void *(*begin)(void *ctx, const struct imap_literal_info *info);

@@ -25,7 +25,8 @@ enum imap_value_type {
 
 struct imap_value {
 	enum imap_value_type type;
-	const char *str;               /* ATOM, NUMBER, QUOTED, LITERAL (NULL if sunk) */
+	const char *str;               /* ATOM, NUMBER, QUOTED, LITERAL (NULL if sunk);
+	                                * NULL for LIST and NIL */
 	size_t len;
 	uint64_t num;                  /* NUMBER */
 	struct imap_value *items;      /* LIST */

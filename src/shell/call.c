@@ -812,6 +812,14 @@ static int take_redirect(struct shell *sh, struct shell_line *l)
 		r->dir = true;
 	} else if (stat(r->path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		r->dir = true;
+	} else {
+		/* made (or emptied) now, even if no literal comes */
+		r->fd = open(r->path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0666);
+		if (r->fd < 0) {
+			shell_error(sh, "cannot write %s: %s", r->path, strerror(errno));
+			redirect_free(r);
+			return -1;
+		}
 	}
 	sh->redir = r;
 	return 0;

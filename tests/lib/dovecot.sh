@@ -20,7 +20,8 @@
 # (vfile) plugins with imap_quota and imap_acl, shared namespace
 # "shared.USER." (after alice's SETACL INBOX bob lr, bob sees shared.alice.INBOX).
 #
-# Dovecot refuses to serve mail as root.  When we are root, DIR is chown'ed to
+# Dovecot refuses to serve mail as root.  When we are root, what Dovecot
+# writes (DIR/mail, DIR/run, DIR/home, DIR/daemon) is chown'ed to
 # nobody:nogroup and every Dovecot process runs as nobody (setpriv); DIR's
 # parent directories must then be searchable by nobody (checked).  Otherwise
 # everything runs as the current user.
@@ -122,7 +123,9 @@ dovecot_setup() {
 	} >"$dir/stream.conf"
 	: >"$dir/imap.log"
 	if _dc_is_root; then
-		chown -R "$DOVECOT_RUN_USER:$DOVECOT_RUN_GROUP" "$dir"
+		# DIR itself, stream.conf and imap.log (opened by the caller's
+		# shell, as root) stay root's; what Dovecot writes goes to nobody
+		chown -R "$DOVECOT_RUN_USER:$DOVECOT_RUN_GROUP" "$dir/mail" "$dir/run" "$dir/home"
 		if ! _dc_as_user test -w "$dir/mail/cur"; then
 			_dc_die "$DOVECOT_RUN_USER cannot write $dir/mail (are all parent directories world-searchable? set TMPDIR=/tmp)"
 			return 1
@@ -173,6 +176,7 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
+login_greeting = imapsh test server ready.
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u $d/users
@@ -240,10 +244,12 @@ _dc_greets() {
 
 # dovecot_start_tcp DIR: start the daemon (after dovecot_setup DIR)
 dovecot_start_tcp() {
-	local dir d port uid gid try i u
+	local dir d port uid gid try i u bin
 	dir=$(cd "$1" && pwd -P) || return 1
 	d=$dir/daemon
-	command -v dovecot >/dev/null || { _dc_die "dovecot binary not found"; return 1; }
+	# /usr/sbin is often not in a normal user's PATH
+	bin=$(PATH=$PATH:/usr/sbin:/sbin command -v dovecot) ||
+		{ _dc_die "dovecot binary not found (install dovecot-core)"; return 1; }
 	[ -d "$dir/mail/cur" ] || { _dc_die "$dir: run dovecot_setup first"; return 1; }
 	if _dc_is_root; then
 		uid=$(id -u "$DOVECOT_RUN_USER") gid=$(id -g "$DOVECOT_RUN_USER")
@@ -270,7 +276,7 @@ EOF
 			chown -R "$DOVECOT_RUN_USER:$DOVECOT_RUN_GROUP" "$d"
 		fi
 		_dc_as_user env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TZ=UTC \
-			dovecot -c "$d/dovecot.conf" || {
+			"$bin" -c "$d/dovecot.conf" || {
 			tail -n 20 "$d/dovecot.log" >&2
 			_dc_die "dovecot failed to start (config $d/dovecot.conf)"
 			return 1
@@ -396,8 +402,8 @@ getacl Archive
 myrights Archive
 deleteacl Archive bob
 getacl Archive
-enable CONDSTORE
 unselect
+enable CONDSTORE
 examine Archive
 close
 select INBOX
@@ -418,7 +424,7 @@ dovecot_full_check() {
 		esac
 	done <<'EOF'
 ^ * CAPABILITY IMAP4rev1 
-= * NAMESPACE (("" ".")) NIL NIL
+~ ^\* NAMESPACE \(\("" "\."\)\) (NIL|\(\("shared\." "\."\)\)) NIL$
 = * ID ("name" "Dovecot")
 = * LIST (\HasNoChildren \Sent) "." Sent
 = * LIST (\HasChildren \Archive) "." Archive

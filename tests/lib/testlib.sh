@@ -14,7 +14,8 @@
 #   expect_exit WHAT WANT [GOT]             GOT defaults to $rc
 #   expect_eq WHAT WANT GOT
 #   expect_contains WHAT TEXT NEEDLE        fixed string
-#   expect_line WHAT TEXT LINE              a whole line equals LINE
+#   expect_line WHAT TEXT LINE              a whole line equals LINE (or LINE
+#                                           plus CR: literal text may keep CRLF)
 #   expect_line_prefix WHAT TEXT PREFIX     a line starts with PREFIX
 #   expect_not_contains WHAT TEXT NEEDLE
 #   expect_match WHAT TEXT ERE              grep -E, any line matches
@@ -30,7 +31,7 @@ if [ -z "${SRCDIR:-}" ]; then
 fi
 export SRCDIR
 : "${IMAPSH:=$SRCDIR/src/imapsh}"
-: "${PYTHON3:=$(command -v python3 || true)}"
+: "${PYTHON3=$(command -v python3 || true)}"
 : "${DOVECOT_IMAP=/usr/lib/dovecot/imap}"
 : "${RUN_TIMEOUT:=30}"
 export IMAPSH PYTHON3 DOVECOT_IMAP
@@ -96,7 +97,8 @@ expect_contains() {
 }
 
 expect_line() {
-	if printf '%s\n' "$2" | grep -qxF -- "$3"; then
+	# a literal's text may keep its CRLF line ends: allow a trailing CR
+	if printf '%s\n' "$2" | grep -qxF -e "$3" -e "$3"$'\r'; then
 		ok "$1"
 	else
 		not_ok "$1" "no line equal to: $3" "$(_t_ctx)"
@@ -200,8 +202,8 @@ skip_unless_dovecot() {
 # skip_unless_dovecot_daemon: also needs the dovecot master binary
 skip_unless_dovecot_daemon() {
 	skip_unless_dovecot
-	command -v dovecot >/dev/null 2>&1 || PATH=$PATH:/usr/sbin:/sbin
-	command -v dovecot >/dev/null 2>&1 || skip "dovecot binary not found"
+	PATH=$PATH:/usr/sbin:/sbin command -v dovecot >/dev/null 2>&1 ||
+		skip "dovecot binary not found (install dovecot-core)"
 }
 
 skip_unless_python() {
@@ -224,7 +226,8 @@ test_tmpdir() {
 	trap 'exit 130' INT TERM HUP
 }
 
-# at_exit CMD: run CMD (a string, eval'ed) at exit, before removing T_TMP
+# at_exit FUNCTION: call FUNCTION at exit, before T_TMP is removed (the last
+# registered runs first)
 at_exit() {
 	T_CLEANUP="$1; $T_CLEANUP"
 	trap '_t_cleanup' EXIT

@@ -175,9 +175,11 @@ static void *ts_begin(void *ctx, const struct imap_literal_info *info)
 	if (ts->refuse)
 		return NULL;
 	ts->begun++;
-	buf_addf(ts->out, "sink begin size=%" PRIu64 "%s name=%s num=%s%" PRIu64 " key=%s\n",
+	buf_addf(ts->out, "sink begin size=%" PRIu64 "%s name=%s num=%s%" PRIu64 " key=",
 		 info->size, info->literal8 ? " lit8" : "", info->resp_name,
-		 info->has_number ? "" : "-", info->has_number ? info->number : 0, info->key);
+		 info->has_number ? "" : "-", info->has_number ? info->number : 0);
+	esc(ts->out, info->key, strlen(info->key));
+	buf_addch(ts->out, '\n');
 	buf_reset(&ts->data);
 	return ts;
 }
@@ -557,6 +559,17 @@ START_TEST(test_values)
 	/* an unclosed '[' in an atom ends with the line */
 	EXPECT("* X BODY[foo (bar\r\n* 1 EXISTS\r\n", "* X data=(BODY[foo (bar)\n* 1 EXISTS data=()\n");
 	EXPECT("* X a[[b] c]d e\r\n", "* X data=(a[[b] c]d e)\n");
+	/* header-fld-name is an astring: a literal inside the brackets */
+	EXPECT("* 1 FETCH (BODY[HEADER.FIELDS ({4}\r\nFROM)] {5}\r\nhello)\r\n",
+	       "* 1 FETCH data=((BODY[HEADER.FIELDS ({4}\\r\\nFROM)] {5}\"hello\"))\n");
+	EXPECT("* 1 FETCH (BODY[HEADER.FIELDS ({2}\r\nTO)]{0}\r\n)\r\n",
+	       "* 1 FETCH data=((BODY[HEADER.FIELDS ({2}\\r\\nTO)] {0}\"\"))\n");
+	EXPECT("* 1 FETCH (BODY[HEADER.FIELDS ({4+}\r\nFROM)])\r\n",
+	       "ERROR non-synchronizing literal {4+} from the server at byte 34 of the response"
+	       " \"* 1 FETCH (BODY[HEADER.FIELDS ({4+\"\n");
+	EXPECT("* X [{x}\r\n", "* X data=([{x})\n");
+	EXPECT("* X [{123456789012345678901}\r\n",
+	       "ERROR literal size does not fit in 64 bits at byte 29 of the response \"* X [{123456789012345678901}\"\n");
 	/* 8-bit and control bytes in atoms are kept */
 	EXPECT("* X \xff\x01z\r\n", "* X data=(\\xff\\x01z)\n");
 }
@@ -795,6 +808,8 @@ START_TEST(test_limits)
 		    "* OK st=OK code=[X ((((a))))] raw=\"X ((((a))))\" text=\"t\" data=()\n");
 
 	expect_opts("* X (1 2) 3 4\r\n", 15, &o, "* X data=((#1 #2) #3 #4)\n");
+	expect_opts("* OK [X 1 2 3 4 5 6] t\r\n", 24, &o,
+		    "* OK st=OK code=[X 1 2 3 4 5 6] raw=\"X 1 2 3 4 5 6\" text=\"t\" data=()\n");
 	expect_opts("* X 1 2 3 4 5 6\r\n", 17, &o, "ERROR server response has more than 5 values\n");
 	expect_opts("* X () () () () () ()\r\n", 23, &o, "ERROR server response has more than 5 values\n");
 
@@ -898,6 +913,7 @@ START_TEST(test_sink)
 	const char fetch[] = "* 2 FETCH (UID 7 BODY[] {12}\r\nHello\r\nWorld BODY[HEADER] {4}\r\nab\r\n FLAGS (\\Seen))\r\n"
 			     "A1 OK done\r\n";
 	const char sink2[] = "* 3 FETCH ({1}\r\na (x) {0}\r\n BINARY[] ~{2}\r\n\0\1 \"k\" {1}\r\nb)\r\n";
+	const char *brk = "* 1 FETCH (BODY[HEADER.FIELDS ({4}\r\nFROM)] {2}\r\nhi)\r\n";
 	const char *meta = "* METADATA INBOX (/private/comment {2}\r\nhi)\r\n";
 
 	/* big literals go to the sink, small ones are kept */
@@ -922,11 +938,36 @@ START_TEST(test_sink)
 		    "sink begin size=2 name=METADATA num=-0 key=/private/comment\n"
 		    "sink end \"hi\"\n"
 		    "* METADATA data=(INBOX (/private/comment {2}<sunk>))\n");
+	/* a literal inside an atom is never sunk */
+	expect_opts(brk, strlen(brk), &o,
+		    "sink begin size=2 name=FETCH num=1 key=BODY[HEADER.FIELDS ({4}\\r\\nFROM)]\n"
+		    "sink end \"hi\"\n"
+		    "* 1 FETCH data=((BODY[HEADER.FIELDS ({4}\\r\\nFROM)] {2}<sunk>))\n");
 	/* a refusing sink: kept in memory */
 	ts.refuse = true;
 	expect_opts(fetch, sizeof(fetch) - 1, &o,
 		    "* 2 FETCH data=((UID #7 BODY[] {12}\"Hello\\r\\nWorld\" BODY[HEADER] {4}\"ab\\r\\n\" FLAGS (\\Seen)))\n"
 		    "T:A1 OK st=OK text=\"done\" data=()\n");
+	/* the sink removed again: all kept */
+	{
+		struct imap_parser *p = imap_parser_new(NULL);
+		struct buf out = BUF_INIT;
+		struct tsink t2 = { .threshold = 0, .out = &out };
+		struct imap_response *r;
+		struct imap_err err = IMAP_ERR_INIT;
+
+		buf_init(&t2.data, 0);
+		ts_install(p, &t2);
+		imap_parser_set_sink(p, NULL);
+		imap_parser_feed(p, fetch, sizeof(fetch) - 1);
+		ck_assert_int_eq(imap_parser_next(p, &r, &err), 1);
+		ck_assert_str_eq(r->data.items[0].items[3].str, "Hello\r\nWorld");
+		imap_response_free(r);
+		imap_parser_free(p);
+		ck_assert_int_eq(t2.begun, 0);
+		buf_release(&t2.data);
+		buf_release(&out);
+	}
 	/* a sunk literal is bigger than what may be kept */
 	{
 		struct imap_parser_limits lim = { 0, 0, 0, 4 };
