@@ -116,9 +116,10 @@ int main(int argc, char **argv)
 	int c, status;
 
 	signal(SIGPIPE, SIG_IGN);
+	opterr = 0; /* our own messages, with our name */
 	shell_init(&sh);
 	sh.target.port = "143";
-	while ((c = getopt_long(argc, argv, "p:u:f:c:o:d:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:u:f:c:o:d:hV", opts, NULL)) != -1) {
 		char *end;
 		long v;
 		switch (c) {
@@ -178,7 +179,15 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("imapsh %s\n", PACKAGE_VERSION);
 			return 0;
+		case ':':
+			fprintf(stderr, "imapsh: option %s needs a value\nTry 'imapsh --help'.\n",
+				argv[optind - 1]);
+			return SHELL_USAGE;
 		default:
+			if (optopt)
+				fprintf(stderr, "imapsh: unknown option -%c\n", optopt);
+			else
+				fprintf(stderr, "imapsh: unknown option %s\n", argv[optind - 1]);
 			fprintf(stderr, "Try 'imapsh --help'.\n");
 			return SHELL_USAGE;
 		}

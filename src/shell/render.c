@@ -523,6 +523,43 @@ static void render_json(struct buf *out, const struct imap_response *r)
 	buf_add(out, "}\n", 2);
 }
 
+static bool has_literal(const struct imap_value *v)
+{
+	size_t i;
+	if (v->type == IMAP_VALUE_LITERAL)
+		return true;
+	if (v->type == IMAP_VALUE_LIST)
+		for (i = 0; i < v->count; i++)
+			if (has_literal(&v->items[i]))
+				return true;
+	return false;
+}
+
+/*
+ * PRETTY for a response without literals: the line exactly as the server
+ * sent it (its spacing kept: "* THREAD (1)(2 3)"), less the tag and the
+ * line end, made safe for a terminal.  Returns false when the tree must
+ * be rendered instead.
+ */
+static bool render_as_sent(struct buf *out, const struct imap_response *r)
+{
+	const char *p = r->raw, *end;
+	if (!p || !r->raw_len || has_literal(&r->data) || has_literal(&r->code_args))
+		return false;
+	end = p + r->raw_len;
+	while (end > p && (end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	if (memchr(p, '\n', (size_t)(end - p)))
+		return false;
+	if (r->kind == IMAP_RESP_TAGGED) {
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+		p = sp ? sp + 1 : end;
+	}
+	add_shown(out, p, (size_t)(end - p), 0);
+	buf_addch(out, '\n');
+	return true;
+}
+
 static const struct render_opts default_opts = { RENDER_PRETTY, false };
 
 void render_response(struct buf *out, const struct imap_response *r, const struct render_opts *o)
@@ -541,7 +578,8 @@ void render_response(struct buf *out, const struct imap_response *r, const struc
 		break;
 	case RENDER_PRETTY:
 	default:
-		render_imap(out, r, false, o->tty);
+		if (!render_as_sent(out, r))
+			render_imap(out, r, false, o->tty);
 		break;
 	}
 }

@@ -36,13 +36,11 @@ if [ -z "${DOVECOT_IMAP:-}" ] || [ ! -x "$DOVECOT_IMAP" ]; then
 fi
 # shellcheck source-path=SCRIPTDIR/../.. source=tests/lib/dovecot.sh
 . "$SRCDIR/tests/lib/dovecot.sh"
-# shellcheck disable=SC2317 # called by the EXIT trap
-cleanup() {
-	if [ "$T_FAILED" != 0 ]; then
-		dovecot_log "$T_TMP/dc"
-	fi
+# shellcheck disable=SC2317 # called by test_done
+show_logs() {
+	dovecot_log "$T_TMP/dc"
 }
-at_exit cleanup
+on_failure show_logs
 dovecot_setup "$T_TMP/dc" || hard_error "dovecot_setup failed"
 stream=$(dovecot_stream_cmd "$T_TMP/dc")
 # start of an error line for script line N: "imapsh: line N: " (cli.md);

@@ -14,14 +14,16 @@ need_imapsh
 . "$SRCDIR/tests/lib/dovecot.sh"
 test_tmpdir
 dc=$T_TMP/dc
-# shellcheck disable=SC2317 # called by the EXIT trap
-cleanup() {
-	if [ "$T_FAILED" != 0 ]; then
-		dovecot_log "$dc"
-	fi
+# shellcheck disable=SC2317 # called by test_done / the EXIT trap
+show_logs() {
+	dovecot_log "$dc"
+}
+# shellcheck disable=SC2317
+stop_dovecot() {
 	dovecot_stop "$dc"
 }
-at_exit cleanup
+on_failure show_logs
+at_exit stop_dovecot
 
 dovecot_setup "$dc" || hard_error "dovecot_setup failed"
 dovecot_start_tcp "$dc" || hard_error "could not start dovecot"

@@ -18,7 +18,7 @@
 #   carol / p@ss w"rd\ü      empty Maildir (space, quote, backslash, UTF-8)
 # Plaintext LOGIN/AUTHENTICATE PLAIN allowed, ssl = no, quota (count) and acl
 # (vfile) plugins with imap_quota and imap_acl, shared namespace
-# "shared.USER." (after alice's SETACL INBOX bob lr, bob sees shared.alice.INBOX).
+# "shared.USER." (after alice's SETACL Sent bob lr, bob sees shared.alice.Sent).
 #
 # Dovecot refuses to serve mail as root.  When we are root, what Dovecot
 # writes (DIR/mail, DIR/run, DIR/home, DIR/daemon) is chown'ed to

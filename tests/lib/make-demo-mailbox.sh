@@ -444,3 +444,6 @@ done_folder "$root/.Empty"
 # hierarchy levels separated by TAB; "Empty" is deliberately unsubscribed.
 printf 'V\t2\n\nINBOX\nSent\nDrafts\nTrash\nArchive\nArchive\t2024\nEntwürfe\n' \
 	>"$root/subscriptions"
+
+# fixed mtimes for the bookkeeping files too (messages have theirs already)
+find "$root" -type f ! -path '*/cur/*' -exec touch -t 202401020000.00 {} +

@@ -24,6 +24,8 @@
 #   expect_count WHAT N TEXT ERE            exactly N lines match ERE
 #   skip REASON                             exit 77
 #   skip_unless_dovecot / skip_unless_python / need_imapsh
+#   test_tmpdir                             $T_TMP, removed at exit
+#   at_exit FUNCTION / on_failure FUNCTION  cleanup / diagnostics hooks
 #   test_done                               summary line and exit status
 
 if [ -z "${SRCDIR:-}" ]; then
@@ -216,12 +218,16 @@ need_imapsh() {
 	[ -x "$IMAPSH" ] || hard_error "IMAPSH=$IMAPSH is not an executable (build src/imapsh first)"
 }
 
-# test_tmpdir: a fresh temp dir (mode 755 so that nobody can reach it),
-# removed at exit together with anything registered via at_exit
+# test_tmpdir: a fresh temp dir $T_TMP (mode 755 so that nobody can reach
+# it; HOME points into it), removed at exit after the at_exit functions ran
 T_CLEANUP=
 test_tmpdir() {
 	T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/imapsh-test.XXXXXX")
 	chmod 755 "$T_TMP"
+	# no history, rc or config file of the person running the tests
+	mkdir "$T_TMP/home"
+	export HOME=$T_TMP/home
+	unset XDG_CONFIG_HOME XDG_CACHE_HOME XDG_DATA_HOME XDG_STATE_HOME
 	trap '_t_cleanup' EXIT
 	trap 'exit 130' INT TERM HUP
 }
@@ -242,7 +248,20 @@ _t_cleanup() {
 	exit "$st"
 }
 
+# on_failure FUNCTION: test_done calls FUNCTION (e.g. to print server logs)
+# before its summary when something failed
+T_ON_FAILURE=
+on_failure() {
+	T_ON_FAILURE="$T_ON_FAILURE $1"
+}
+
 test_done() {
+	local f
+	if [ "$T_FAILED" != 0 ]; then
+		for f in $T_ON_FAILURE; do
+			"$f" || true
+		done
+	fi
 	echo "1..$T_NUM"
 	echo "$T_NAME: $T_PASSED passed, $T_FAILED failed"
 	[ "$T_FAILED" = 0 ] || exit 1

@@ -395,11 +395,27 @@ START_TEST(test_continuation)
 	PRETTY(&cont_text, "+ Ready for literal data\n");
 	expect_raw(&cont_text);
 	JSON(&cont_text, "{\"type\":\"continuation\",\"text\":\"Ready for literal data\"}\n");
-	PRETTY(&cont_empty, "+\n");
+	PRETTY(&cont_empty, "+ \n"); /* as sent: "+ " */
 	expect_raw(&cont_empty);
 	JSON(&cont_empty, "{\"type\":\"continuation\",\"text\":\"\"}\n");
 	PRETTY(&cont_b64, "+ dGVzdA==\n");
 	JSON(&cont_b64, "{\"type\":\"continuation\",\"text\":\"dGVzdA==\"}\n");
+}
+END_TEST
+
+/* A response without literals is shown with the server's own spacing. */
+static struct imap_value thr1[] = { NUM(1) };
+static struct imap_value thr23[] = { NUM(2), NUM(3) };
+static struct imap_value thread_data[] = { LIST(thr1), LIST(thr23) };
+static const struct imap_response thread_resp = {
+	.kind = IMAP_RESP_UNTAGGED, .name = "THREAD", .data = LIST(thread_data), TEXT(""),
+	RAW("* THREAD (1)(2 3)\r\n"),
+};
+
+START_TEST(test_spacing_as_sent)
+{
+	PRETTY(&thread_resp, "* THREAD (1)(2 3)\n");
+	expect_resp(&thread_resp, RENDER_RAW, false, thread_resp.raw, thread_resp.raw_len);
 }
 END_TEST
 
@@ -628,6 +644,7 @@ Suite *render_suite(void)
 	tcase_add_test(tc, test_untagged_status);
 	tcase_add_test(tc, test_tagged);
 	tcase_add_test(tc, test_continuation);
+	tcase_add_test(tc, test_spacing_as_sent);
 	tcase_add_test(tc, test_hostile_bytes);
 	tcase_add_test(tc, test_hostile_text_literal);
 	tcase_add_test(tc, test_appends_and_null_opts);
