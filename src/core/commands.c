@@ -170,6 +170,7 @@ static int add_arg(struct builder *b, enum imap_arg_kind kind, unsigned flags,
 	b->c->args[b->n].flags = flags;
 	b->c->args[b->n].data = data;
 	b->c->args[b->n].len = len;
+	b->c->args[b->n].source = NULL;
 	b->c->offsets[b->n] = SIZE_MAX;
 	b->n++;
 	return 0;
@@ -243,6 +244,12 @@ static int add_message(struct builder *b, const struct cmd_word *w)
 	size_t i;
 	int rc;
 
+	if (w->source) {
+		if (add_arg(b, IMAP_ARG_LITERAL, 0, NULL, 0))
+			return -1;
+		b->c->args[b->n - 1].source = w->source;
+		return 0;
+	}
 	if (!w->quoted && !w->from_file)
 		return err_set(b->err, IMAP_ERR_ERROR,
 			       "%s: the message must be @FILE or a quoted string", b->cmdname);
@@ -454,7 +461,7 @@ static int build_args(struct builder *b, const struct cmd_spec *spec,
 	case CS_PLAIN:
 		return build_plain(b, spec, w, n);
 	case CS_SELECT: {
-		static const struct cmd_word inbox = { "INBOX", 5, "INBOX", 5, false, false };
+		static const struct cmd_word inbox = { .s = "INBOX", .len = 5, .raw = "INBOX", .raw_len = 5 };
 		if (n == 2) {
 			if (word_is(&w[1], "readonly") || word_is(&w[1], "true") || word_is(&w[1], "1"))
 				snprintf(b->c->verb, sizeof(b->c->verb), "EXAMINE");
@@ -566,7 +573,7 @@ static int build_args(struct builder *b, const struct cmd_spec *spec,
 		}
 		return 0;
 	case CS_LIST: {
-		static const struct cmd_word star = { "*", 1, "*", 1, false, false };
+		static const struct cmd_word star = { .s = "*", .len = 1, .raw = "*", .raw_len = 1 };
 		if (n >= 1 && w[0].len) {
 			if (add_mailbox(b, &w[0]))
 				return -1;
@@ -616,6 +623,11 @@ int cmd_build(const struct cmd_spec *spec, const struct cmd_word *words, size_t 
 				       "%s needs the server capability %s, which this server does not offer",
 				       spec->name, spec->capability);
 	}
+	for (i = 0; i < nwords; i++)
+		if (words[i].source && !(spec->shape == CS_APPEND && i + 1 == nwords))
+			return err_set(err, IMAP_ERR_ERROR,
+				       "%s: @FILE stands only for the message of append (its last argument)",
+				       spec->name);
 	if (spec->verb)
 		snprintf(out->verb, sizeof(out->verb), "%s", spec->verb);
 	out->cmd.data_name = spec->data_name;

@@ -78,6 +78,8 @@ struct cmd_word {
 	size_t raw_len;
 	bool quoted;
 	bool from_file;  /* s holds the bytes of an @FILE */
+	/* @FILE streamed (s is NULL): only for the message of append */
+	const struct imap_literal_source *source;
 };
 
 /* A built command: the session_cmd plus the memory behind it. */

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <time.h>
 #include <stdint.h>
@@ -450,6 +451,61 @@ static int send_bytes(struct session *s, const struct imap_wire *w, size_t off, 
 	return 0;
 }
 
+/* Sends a literal's data from its source, exactly size bytes. */
+static int send_stream(struct session *s, const struct imap_literal_source *src,
+		       struct imap_err *err)
+{
+	char *chunk = xmalloc(READ_CHUNK);
+	uint64_t left = src->size;
+	int rc = 0;
+
+	if (s->hooks.trace) {
+		char note[80];
+		int n = snprintf(note, sizeof(note), "<%" PRIu64 " bytes of literal data>", src->size);
+		trace(s, 4, TRACE_SENT, note, (size_t)n);
+	}
+	while (left) {
+		size_t want = left < READ_CHUNK ? (size_t)left : READ_CHUNK;
+		ssize_t n = src->read(src->ctx, chunk, want, err);
+		if (n <= 0 || (size_t)n > want) {
+			/* half a literal is on the wire: the connection is lost */
+			if (n == 0 || (size_t)n > want)
+				err_set(err, IMAP_ERR_ABORT,
+					"the literal data changed size while it was sent "
+					"(%" PRIu64 " bytes announced); the connection cannot go on", src->size);
+			err->kind = IMAP_ERR_ABORT;
+			rc = fail(s, err);
+			break;
+		}
+		if (net_write(s->conn, chunk, (size_t)n, err) < 0) {
+			rc = fail(s, err);
+			break;
+		}
+		left -= (uint64_t)n;
+	}
+	free(chunk);
+	return rc;
+}
+
+/* Sends bytes [off, off+len) of w, with the streamed literals that fall
+ * inside the range. */
+static int send_range(struct session *s, const struct imap_wire *w, size_t off, size_t len,
+		      struct imap_err *err)
+{
+	size_t end = off + len, pos = off, i;
+	for (i = 0; i < w->nstreams; i++) {
+		size_t at = w->streams[i].at;
+		if (at < off || at >= end)
+			continue;
+		if (at > pos && send_bytes(s, w, pos, at - pos, err))
+			return -1;
+		if (send_stream(s, w->streams[i].source, err))
+			return -1;
+		pos = at;
+	}
+	return send_bytes(s, w, pos, end - pos, err);
+}
+
 int session_send_raw(struct session *s, const void *data, size_t len, struct imap_err *err)
 {
 	if (!s->alive)
@@ -545,7 +601,7 @@ int session_command(struct session *s, const struct session_cmd *cmd,
 	s->data_name = cmd->data_name;
 	tracef(s, 2, "command %s %s", tag, cmd->verb);
 
-	if (send_bytes(s, &w, w.chunks[0].off, w.chunks[0].len, err))
+	if (send_range(s, &w, w.chunks[0].off, w.chunks[0].len, err))
 		goto out;
 	chunk = 1;
 	for (;;) {
@@ -571,7 +627,7 @@ int session_command(struct session *s, const struct session_cmd *cmd,
 		}
 		/* continuation */
 		if (chunk < w.nchunks) {
-			if (send_bytes(s, &w, w.chunks[chunk].off, w.chunks[chunk].len, err)) {
+			if (send_range(s, &w, w.chunks[chunk].off, w.chunks[chunk].len, err)) {
 				imap_response_free(r);
 				goto out;
 			}

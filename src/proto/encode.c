@@ -1,6 +1,7 @@
 #include "proto/encode.h"
 #include "util/xalloc.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,9 @@ void imap_wire_init(struct imap_wire *w)
 	w->secrets = NULL;
 	w->nsecrets = 0;
 	w->secrets_alloc_ = 0;
+	w->streams = NULL;
+	w->nstreams = 0;
+	w->streams_alloc_ = 0;
 }
 
 void imap_wire_release(struct imap_wire *w)
@@ -87,6 +91,7 @@ void imap_wire_release(struct imap_wire *w)
 	buf_release(&w->bytes);
 	free(w->chunks);
 	free(w->secrets);
+	free(w->streams);
 	imap_wire_init(w);
 }
 
@@ -136,6 +141,24 @@ static size_t add_literal(struct imap_wire *w, size_t *chunk_start, const char *
 	return data_off;
 }
 
+/* A literal whose data comes from a source: the header here, the data
+ * when sending (recorded as a stream before the next byte). */
+static void add_streamed_literal(struct imap_wire *w, size_t *chunk_start,
+				 const struct imap_literal_source *src, bool binary,
+				 enum imap_literal_mode mode)
+{
+	bool plus = mode == IMAP_LITERAL_PLUS ||
+		    (mode == IMAP_LITERAL_MINUS && src->size <= LITERAL_MINUS_MAX);
+
+	buf_addf(&w->bytes, "%s{%" PRIu64 "%s}\r\n", binary ? "~" : "", src->size, plus ? "+" : "");
+	if (!plus)
+		end_chunk(w, chunk_start);
+	xgrow((void **)&w->streams, &w->streams_alloc_, w->nstreams + 1, sizeof(*w->streams));
+	w->streams[w->nstreams].at = w->bytes.len;
+	w->streams[w->nstreams].source = src;
+	w->nstreams++;
+}
+
 static int check_raw(const struct imap_arg *a, size_t argno, struct imap_err *err)
 {
 	if (!a->len)
@@ -183,6 +206,7 @@ int imap_encode(struct imap_wire *w, const char *tag, const char *verb,
 	buf_reset(&w->bytes);
 	w->nchunks = 0;
 	w->nsecrets = 0;
+	w->nstreams = 0;
 
 	/* tag = 1*<any ASTRING-CHAR except "+">; we use the stricter atom. */
 	if (check_head("tag", tag, true, err) < 0 || check_head("verb", verb, false, err) < 0)
@@ -222,6 +246,12 @@ int imap_encode(struct imap_wire *w, const char *tag, const char *verb,
 				off = add_literal(w, &chunk_start, s, len, false, mode);
 			break;
 		case IMAP_ARG_LITERAL:
+			if (a->source) {
+				add_streamed_literal(w, &chunk_start, a->source,
+						     (a->flags & IMAP_ARG_BINARY) != 0, mode);
+				off = w->bytes.len; /* nothing in bytes to redact */
+				break;
+			}
 			off = add_literal(w, &chunk_start, s, len,
 					  (a->flags & IMAP_ARG_BINARY) != 0, mode);
 			break;
@@ -242,6 +272,7 @@ fail:
 	buf_reset(&w->bytes);
 	w->nchunks = 0;
 	w->nsecrets = 0;
+	w->nstreams = 0;
 	return -1;
 }
 

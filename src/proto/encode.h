@@ -13,6 +13,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "util/buf.h"
 #include "util/err.h"
@@ -29,11 +31,24 @@ enum imap_arg_flags {
 	IMAP_ARG_BINARY = 1 << 1, /* LITERAL as literal8 ~{n} (RFC 3516) */
 };
 
+/*
+ * The bytes of a LITERAL that are not in memory (APPEND of a big file):
+ * read() is called while the command is sent, in order, until size bytes
+ * came; it returns how many it wrote to buf (> 0), or -1 with err.
+ */
+struct imap_literal_source {
+	uint64_t size;
+	ssize_t (*read)(void *ctx, char *buf, size_t len, struct imap_err *err);
+	void *ctx;
+};
+
 struct imap_arg {
 	enum imap_arg_kind kind;
 	unsigned flags;
 	const char *data;
 	size_t len;
+	/* LITERAL only: if set, the data comes from here (data/len unused). */
+	const struct imap_literal_source *source;
 };
 
 enum imap_literal_mode {
@@ -46,11 +61,20 @@ struct imap_span {
 	size_t off, len;
 };
 
+/* Where a source's bytes go: before bytes[at]. */
+struct imap_wire_stream {
+	size_t at;
+	const struct imap_literal_source *source;
+};
+
 /*
  * The encoded command.  bytes holds the whole command, CRLF included.
  * It is sent in chunks: after every chunk but the last the client must
  * wait for a continuation request ("+") from the server (a synchronizing
  * literal).  secrets are the byte ranges to show as <redacted>.
+ * streams are literal data that is not in bytes: while sending a chunk
+ * [off, off+len), each stream with off <= at < off+len is sent in full
+ * just before bytes[at].
  */
 struct imap_wire {
 	struct buf bytes;
@@ -58,7 +82,9 @@ struct imap_wire {
 	size_t nchunks;
 	struct imap_span *secrets;
 	size_t nsecrets;
-	size_t chunks_alloc_, secrets_alloc_;
+	struct imap_wire_stream *streams;
+	size_t nstreams;
+	size_t chunks_alloc_, secrets_alloc_, streams_alloc_;
 };
 
 void imap_wire_init(struct imap_wire *w);

@@ -15,6 +15,7 @@
 #include "core/commands.h"
 #include "util/base64.h"
 #include "shell/lexer.h"
+#include "shell/msgfile.h"
 #include "util/xalloc.h"
 
 /* Literals at least this big are not kept in memory: they go to the
@@ -508,29 +509,6 @@ static int meta_read(struct shell *sh, struct shell_line *l, bool line)
 
 /* ---- IMAP commands ------------------------------------------------------- */
 
-static int load_file(struct shell *sh, const char *path, struct buf *out)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char chunk[65536];
-	ssize_t n;
-	if (fd < 0) {
-		shell_error(sh, "cannot read %s: %s", path, strerror(errno));
-		return -1;
-	}
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			shell_error(sh, "cannot read %s: %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		buf_add(out, chunk, (size_t)n);
-	}
-	close(fd);
-	return 0;
-}
-
 char *shell_ask(const char *prompt, bool echo)
 {
 	FILE *tty = fopen("/dev/tty", "r+");
@@ -675,7 +653,7 @@ static int run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_
 {
 	struct imap_err err = IMAP_ERR_INIT;
 	struct cmd_word words[64];
-	struct buf files[64];
+	struct msgfile *files[64];
 	struct cmd_call call;
 	struct imap_response *tagged = NULL;
 	struct idle_ctx idle;
@@ -688,8 +666,7 @@ static int run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_
 	}
 	if (need_session(sh))
 		return note(sh, sh->session ? SHELL_BROKEN : SHELL_FAILED);
-	for (i = 0; i < nwords; i++)
-		buf_init(&files[i], 0);
+	memset(files, 0, sizeof(files));
 	cmd_call_init(&call);
 	for (i = 0; i < nwords; i++) {
 		struct shell_token *t = &l->tok[first + i];
@@ -699,14 +676,17 @@ static int run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_
 		words[i].raw_len = t->raw_len;
 		words[i].quoted = t->quoted;
 		words[i].from_file = false;
+		words[i].source = NULL;
 		if (t->at_file && spec) {
-			if (load_file(sh, t->value, &files[i]) < 0) {
-				st = note(sh, SHELL_FAILED);
+			/* streamed while sending, never read into memory */
+			files[i] = msgfile_open(t->value, &err);
+			if (!files[i]) {
+				st = report_err(sh, &err);
 				goto out;
 			}
-			words[i].s = files[i].buf;
-			words[i].len = files[i].len;
-			words[i].from_file = true;
+			words[i].source = msgfile_source(files[i]);
+			words[i].s = "";
+			words[i].len = 0;
 		}
 	}
 	if (spec) {
@@ -766,7 +746,7 @@ out:
 	imap_response_free(tagged);
 	cmd_call_release(&call);
 	for (i = 0; i < nwords; i++)
-		buf_release(&files[i]);
+		msgfile_close(files[i]);
 	return st;
 }
 

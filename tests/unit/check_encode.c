@@ -5,7 +5,7 @@
 
 #include "proto/encode.h"
 
-#define ARG(k, f, s) { (k), (f), (s), sizeof(s) - 1 }
+#define ARG(k, f, s) { (k), (f), (s), sizeof(s) - 1, NULL }
 #define ASTR(s) ARG(IMAP_ARG_ASTRING, 0, s)
 #define STR(s) ARG(IMAP_ARG_STRING, 0, s)
 #define LIT(s) ARG(IMAP_ARG_LITERAL, 0, s)
@@ -140,7 +140,7 @@ END_TEST
 
 START_TEST(test_empty_strings)
 {
-	struct imap_arg a[] = { ASTR(""), STR(""), { IMAP_ARG_ASTRING, 0, NULL, 0 } };
+	struct imap_arg a[] = { ASTR(""), STR(""), { IMAP_ARG_ASTRING, 0, NULL, 0, NULL } };
 	enc("LIST", a, NARGS(a), IMAP_LITERAL_SYNC);
 	ASSERT_BYTES("A1 LIST \"\" \"\" \"\"\r\n");
 	assert_one_chunk();
@@ -247,7 +247,7 @@ START_TEST(test_literal_minus_boundary)
 	size_t ends[2];
 
 	memset(data, 'x', 4097);
-	a[0] = (struct imap_arg){ IMAP_ARG_LITERAL, 0, data, 4096 };
+	a[0] = (struct imap_arg){ IMAP_ARG_LITERAL, 0, data, 4096, NULL };
 	enc("X", a, 1, IMAP_LITERAL_MINUS);
 	ck_assert_int_eq(memcmp(w.bytes.buf, "A1 X {4096+}\r\nxx", 16), 0);
 	ck_assert_uint_eq(w.bytes.len, 14 + 4096 + 2);
@@ -278,7 +278,7 @@ START_TEST(test_mixed_chunks)
 
 	memset(big, 'B', 5000);
 	a[0] = (struct imap_arg)LIT("small");
-	a[1] = (struct imap_arg){ IMAP_ARG_LITERAL, 0, big, 5000 };
+	a[1] = (struct imap_arg){ IMAP_ARG_LITERAL, 0, big, 5000, NULL };
 	a[2] = (struct imap_arg)ASTR("tail");
 	enc("X", a, 3, IMAP_LITERAL_MINUS);
 	hdr = strlen("A1 X {5+}\r\nsmall {5000}\r\n");
@@ -302,7 +302,7 @@ START_TEST(test_one_megabyte)
 	for (i = 0; i < n; i++)
 		data[i] = (char)('a' + i % 26);
 	/* quotable: goes as one quoted string */
-	a[0] = (struct imap_arg){ IMAP_ARG_STRING, 0, data, n };
+	a[0] = (struct imap_arg){ IMAP_ARG_STRING, 0, data, n, NULL };
 	enc("X", a, 1, IMAP_LITERAL_SYNC);
 	ck_assert_uint_eq(w.bytes.len, 5 + 1 + n + 1 + 2);
 	ck_assert_int_eq(w.bytes.buf[5], '"');

@@ -200,8 +200,8 @@ START_TEST(greeting_ok_asks_capability_then_login)
 	struct session *s = start(f, &seen);
 	struct imap_err err = IMAP_ERR_INIT;
 	struct imap_arg args[2] = {
-		{ IMAP_ARG_ASTRING, 0, "alice", 5 },
-		{ IMAP_ARG_ASTRING, IMAP_ARG_SECRET, "se cret", 7 },
+		{ IMAP_ARG_ASTRING, 0, "alice", 5, NULL },
+		{ IMAP_ARG_ASTRING, IMAP_ARG_SECRET, "se cret", 7, NULL },
 	};
 	struct session_cmd cmd = { "LOGIN", args, 2, NULL, NULL, NULL };
 	struct imap_response *t;
@@ -237,8 +237,8 @@ START_TEST(select_states_and_kept_responses)
 	struct seen seen;
 	struct session *s = start(f, &seen);
 	struct imap_err err = IMAP_ERR_INIT;
-	struct imap_arg inbox = { IMAP_ARG_ASTRING, 0, "INBOX", 5 };
-	struct imap_arg nope = { IMAP_ARG_ASTRING, 0, "Nope", 4 };
+	struct imap_arg inbox = { IMAP_ARG_ASTRING, 0, "INBOX", 5, NULL };
+	struct imap_arg nope = { IMAP_ARG_ASTRING, 0, "Nope", 4, NULL };
 	struct session_cmd sel = { "SELECT", &inbox, 1, "EXISTS", NULL, NULL };
 	struct session_cmd bad = { "SELECT", &nope, 1, "EXISTS", NULL, NULL };
 	struct session_cmd ex = { "EXAMINE", &inbox, 1, "EXISTS", NULL, NULL };
@@ -292,8 +292,8 @@ START_TEST(sync_literal_waits_for_continuation)
 	struct session *s = start(f, &seen);
 	struct imap_err err = IMAP_ERR_INIT;
 	struct imap_arg args[2] = {
-		{ IMAP_ARG_ASTRING, 0, "INBOX", 5 },
-		{ IMAP_ARG_LITERAL, 0, "hello", 5 },
+		{ IMAP_ARG_ASTRING, 0, "INBOX", 5, NULL },
+		{ IMAP_ARG_LITERAL, 0, "hello", 5, NULL },
 	};
 	struct session_cmd cmd = { "APPEND", args, 2, NULL, NULL, NULL };
 	struct imap_response *t;
@@ -402,7 +402,7 @@ START_TEST(continuation_handler)
 	struct seen seen;
 	struct session *s = start(f, &seen);
 	struct imap_err err = IMAP_ERR_INIT;
-	struct imap_arg mech = { IMAP_ARG_ASTRING, 0, "PLAIN", 5 };
+	struct imap_arg mech = { IMAP_ARG_ASTRING, 0, "PLAIN", 5, NULL };
 	int calls = 0;
 	struct session_cmd cmd = { "AUTHENTICATE", &mech, 1, NULL, plain_cont, &calls };
 	struct imap_response *t;
@@ -413,6 +413,81 @@ START_TEST(continuation_handler)
 	ck_assert_int_eq(calls, 1);
 	ck_assert_int_eq(session_state(s), IMAP_STATE_AUTH);
 	ck_assert_ptr_null(strstr(seen.trace.buf, "AGFsaWNl"));
+	finish(s, &seen, f);
+}
+END_TEST
+
+struct pieces {
+	const char *data;
+	size_t pos, step, stop; /* stop: pretend the file ends here */
+};
+
+static ssize_t pieces_read(void *ctx, char *buf, size_t len, struct imap_err *err)
+{
+	struct pieces *p = ctx;
+	size_t n = p->step;
+	(void)err;
+	if (p->pos >= p->stop)
+		return 0;
+	if (n > len)
+		n = len;
+	if (n > p->stop - p->pos)
+		n = p->stop - p->pos;
+	memcpy(buf, p->data + p->pos, n);
+	p->pos += n;
+	return (ssize_t)n;
+}
+
+START_TEST(streamed_literal)
+{
+	static const struct step steps[] = {
+		{ "APPEND INBOX {11}", "+ go ahead\r\n" },
+		{ "hello world", "$T OK [APPENDUID 1 8] done\r\n" },
+	};
+	struct fake *f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", steps, N(steps));
+	struct seen seen;
+	struct session *s = start(f, &seen);
+	struct imap_err err = IMAP_ERR_INIT;
+	struct pieces p = { "hello world", 0, 3, 11 };
+	struct imap_literal_source src = { 11, pieces_read, &p };
+	struct imap_arg args[2] = {
+		{ IMAP_ARG_ASTRING, 0, "INBOX", 5, NULL },
+		{ IMAP_ARG_LITERAL, 0, NULL, 0, &src },
+	};
+	struct session_cmd cmd = { "APPEND", args, 2, NULL, NULL, NULL };
+	struct imap_response *t;
+	ck_assert_int_eq(session_greet(s, &err), 0);
+	ck_assert_msg(session_command(s, &cmd, &t, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(t->code_name, "APPENDUID");
+	imap_response_free(t);
+	ck_assert_ptr_nonnull(strstr(f->sent.buf, "APPEND INBOX {11}\r\nhello world\r\n"));
+	ck_assert_ptr_nonnull(strstr(seen.trace.buf, "<11 bytes of literal data>"));
+	finish(s, &seen, f);
+}
+END_TEST
+
+START_TEST(streamed_literal_short_source_aborts)
+{
+	static const struct step steps[] = {
+		{ "APPEND INBOX {11}", "+ go ahead\r\n" },
+	};
+	struct fake *f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", steps, N(steps));
+	struct seen seen;
+	struct session *s = start(f, &seen);
+	struct imap_err err = IMAP_ERR_INIT;
+	struct pieces p = { "hello world", 0, 4, 6 }; /* the file shrank */
+	struct imap_literal_source src = { 11, pieces_read, &p };
+	struct imap_arg args[2] = {
+		{ IMAP_ARG_ASTRING, 0, "INBOX", 5, NULL },
+		{ IMAP_ARG_LITERAL, 0, NULL, 0, &src },
+	};
+	struct session_cmd cmd = { "APPEND", args, 2, NULL, NULL, NULL };
+	struct imap_response *t;
+	ck_assert_int_eq(session_greet(s, &err), 0);
+	ck_assert_int_eq(session_command(s, &cmd, &t, &err), -1);
+	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "changed size"));
+	ck_assert(!session_alive(s));
 	finish(s, &seen, f);
 }
 END_TEST
@@ -429,6 +504,8 @@ static Suite *session_suite(void)
 	tcase_add_test(tc, bye_then_eof_and_stray_continuation);
 	tcase_add_test(tc, bad_greetings);
 	tcase_add_test(tc, continuation_handler);
+	tcase_add_test(tc, streamed_literal);
+	tcase_add_test(tc, streamed_literal_short_source_aborts);
 	suite_add_tcase(s, tc);
 	return s;
 }
