@@ -34,6 +34,7 @@ struct session {
 	enum imap_state state;
 	char *mailbox;
 	bool readonly;
+	bool became_readonly; /* [READ-ONLY] arrived during another command */
 	bool alive;
 	bool bye_seen;
 	char bye_text[256];
@@ -401,8 +402,11 @@ static void learn(struct session *s, const struct imap_response *r)
 	if (r->code_name) {
 		if (name_is(r->code_name, "CAPABILITY"))
 			set_caps(s, &r->code_args);
-		else if (name_is(r->code_name, "READ-ONLY") && s->state == IMAP_STATE_SELECTED)
+		else if (name_is(r->code_name, "READ-ONLY") && s->state == IMAP_STATE_SELECTED) {
+			if (!s->readonly)
+				s->became_readonly = true;
 			s->readonly = true;
+		}
 		else if (name_is(r->code_name, "READ-WRITE") && s->state == IMAP_STATE_SELECTED)
 			s->readonly = false;
 	}
@@ -598,6 +602,7 @@ int session_command(struct session *s, const struct session_cmd *cmd,
 	}
 	snprintf(tag, sizeof(tag), "%s", s->next_tag);
 	tagger_next(&s->tagger, s->next_tag, sizeof(s->next_tag));
+	s->became_readonly = false;
 	s->data_name = cmd->data_name;
 	tracef(s, 2, "command %s %s", tag, cmd->verb);
 
@@ -668,6 +673,17 @@ int session_command(struct session *s, const struct session_cmd *cmd,
 out:
 	s->data_name = NULL;
 	imap_wire_release(&w);
+	if (rc == 0 && s->became_readonly && !name_is(cmd->verb, "SELECT") &&
+	    !name_is(cmd->verb, "EXAMINE")) {
+		/* imaplib's readonly: the mailbox was taken away from us */
+		s->became_readonly = false;
+		err_set(err, IMAP_ERR_READONLY,
+			"%s: the mailbox %s became read-only (the server said [READ-ONLY]); "
+			"select it again to see why", cmd->verb, s->mailbox ? s->mailbox : "");
+		imap_response_free(*tagged_r);
+		*tagged_r = NULL;
+		return -1;
+	}
 	if (rc == 0 && (*tagged_r)->status == IMAP_STATUS_OK &&
 	    (name_is(cmd->verb, "LOGIN") || name_is(cmd->verb, "AUTHENTICATE")) &&
 	    !name_is((*tagged_r)->code_name, "CAPABILITY")) {

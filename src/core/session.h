@@ -91,8 +91,10 @@ int session_greet(struct session *s, struct imap_err *err);
  * response came; *tagged_r (caller frees with imap_response_free) has
  * status OK, NO or BAD.  -1 with err when the session broke (ABORT:
  * EOF, timeout, parse error, BYE) or the command could not be sent
- * (ERROR: bad argument).  On ABORT the session is dead: every later
- * call fails.  State, selected mailbox and capabilities are updated from
+ * (ERROR: bad argument), or READONLY when the server made the selected
+ * read-write mailbox read-only during the command (imaplib's readonly
+ * exception; the session goes on).  On ABORT the session is dead: every
+ * later call fails.  State, selected mailbox and capabilities are updated from
  * the result (LOGIN/AUTHENTICATE, SELECT/EXAMINE, CLOSE/UNSELECT,
  * LOGOUT, [CAPABILITY], [READ-ONLY]).
  */

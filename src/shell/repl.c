@@ -10,6 +10,7 @@
 #include "core/commands.h"
 #include "shell/lexer.h"
 #include "util/buf.h"
+#include "util/utf7.h"
 #include "util/xalloc.h"
 
 void repl_script(struct shell *sh, FILE *in, const char *name)
@@ -116,8 +117,16 @@ static void make_prompt(struct shell *sh, struct buf *p)
 		return;
 	}
 	buf_addf(p, "imapsh [%s", imap_state_name(session_state(sh->session)));
-	if (session_mailbox(sh->session))
-		buf_addf(p, " %s", session_mailbox(sh->session));
+	if (session_mailbox(sh->session)) {
+		/* as the user would type it: Entw&APw-rfe is shown as Entwürfe */
+		const char *mb = session_mailbox(sh->session);
+		struct buf dec = BUF_INIT;
+		if (strchr(mb, '&') && utf7_decode(mb, strlen(mb), &dec) == 0)
+			buf_addf(p, " %s", dec.buf);
+		else
+			buf_addf(p, " %s", mb);
+		buf_release(&dec);
+	}
 	if (!session_alive(sh->session))
 		buf_adds(p, ", closed");
 	buf_adds(p, "]> ");

@@ -492,6 +492,36 @@ START_TEST(streamed_literal_short_source_aborts)
 }
 END_TEST
 
+START_TEST(mailbox_becomes_readonly)
+{
+	static const struct step steps[] = {
+		{ "SELECT INBOX", "$T OK [READ-WRITE] selected\r\n" },
+		{ "NOOP", "* OK [READ-ONLY] another session took it\r\n$T OK done\r\n" },
+		{ "NOOP", "$T OK done\r\n" },
+	};
+	struct fake *f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", steps, N(steps));
+	struct seen seen;
+	struct session *s = start(f, &seen);
+	struct imap_err err = IMAP_ERR_INIT;
+	struct imap_arg inbox = { IMAP_ARG_ASTRING, 0, "INBOX", 5, NULL };
+	struct session_cmd sel = { "SELECT", &inbox, 1, "EXISTS", NULL, NULL };
+	struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL };
+	struct imap_response *t;
+	ck_assert_int_eq(session_greet(s, &err), 0);
+	ck_assert_int_eq(session_command(s, &sel, &t, &err), 0);
+	imap_response_free(t);
+	ck_assert(!session_readonly(s));
+	ck_assert_int_eq(session_command(s, &noop, &t, &err), -1);
+	ck_assert_int_eq(err.kind, IMAP_ERR_READONLY);
+	ck_assert_ptr_nonnull(strstr(err.msg, "became read-only"));
+	ck_assert(session_readonly(s));
+	ck_assert(session_alive(s));
+	ck_assert_int_eq(session_command(s, &noop, &t, &err), 0);
+	imap_response_free(t);
+	finish(s, &seen, f);
+}
+END_TEST
+
 static Suite *session_suite(void)
 {
 	Suite *s = suite_create("session");
@@ -505,6 +535,7 @@ static Suite *session_suite(void)
 	tcase_add_test(tc, bad_greetings);
 	tcase_add_test(tc, continuation_handler);
 	tcase_add_test(tc, streamed_literal);
+	tcase_add_test(tc, mailbox_becomes_readonly);
 	tcase_add_test(tc, streamed_literal_short_source_aborts);
 	suite_add_tcase(s, tc);
 	return s;
