@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "core/commands.h"
 #include "shell/call.h"
+#include "shell/login.h"
 #include "shell/repl.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -30,8 +32,21 @@ static void usage(FILE *fp)
 		"      --stream COMMAND    run COMMAND with /bin/sh -c and speak IMAP over its\n"
 		"                          stdin and stdout (imaplib's IMAP4_stream)\n"
 		"      --timeout SECONDS   connect and read timeout (default: none)\n"
-		"  -u, --user USER         log in as USER after connecting; the password comes\n"
-		"                          from IMAPSH_PASSWORD or is asked on the terminal\n"
+		"TLS:\n"
+		"      --ssl               implicit TLS (default port 993)\n"
+		"      --starttls          require STARTTLS before anything else\n"
+		"      --cafile FILE       also trust the CA certificates in FILE (PEM)\n"
+		"      --certfile FILE     present this client certificate (PEM)\n"
+		"      --keyfile FILE      its private key (default: in --certfile)\n"
+		"      --tls-priority STR  GnuTLS priority string (default: TLS 1.2 or newer)\n"
+		"      --insecure          do not verify the server's certificate (warns)\n"
+		"Login:\n"
+		"  -u, --user USER         log in as USER after connecting\n"
+		"  -a, --auth MECH         with AUTHENTICATE MECH (default: the strongest both\n"
+		"                          sides support, else LOGIN)\n"
+		"      --password-file F   the password is the first line of F; otherwise\n"
+		"                          IMAPSH_PASSWORD, ~/.netrc, or asked on the terminal\n"
+		"      --allow-plaintext   allow a password over clear text to a remote host\n"
 		"Input and output:\n"
 		"  -f, --file FILE         read commands from FILE\n"
 		"  -c, --command LINE      run LINE (may be repeated), then exit\n"
@@ -39,6 +54,8 @@ static void usage(FILE *fp)
 		"  -d, --debug LEVEL       trace to stderr, 0-5 (4: every line sent and received;\n"
 		"                          secrets always show as <redacted>)\n"
 		"      --stop-on-error     stop at the first command that fails\n"
+		"      --no-pipeline       in scripts, wait for each result before sending the\n"
+		"                          next command (default: pipeline where RFC 9051 allows)\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"
 		"\n"
@@ -46,55 +63,13 @@ static void usage(FILE *fp)
 		"64 usage error.  Type \"help\" in the shell for the commands.\n");
 }
 
-static int login(struct shell *sh, const char *user)
-{
-	const struct cmd_spec *spec = cmd_lookup("login");
-	const char *env = getenv("IMAPSH_PASSWORD");
-	char *pw;
-	struct buf prompt = BUF_INIT;
-	buf_addf(&prompt, "Password for %s: ", user);
-	pw = env ? xstrdup(env) : shell_ask(prompt.buf, false);
-	buf_release(&prompt);
-	struct cmd_word w[2];
-	struct cmd_call call;
-	struct imap_err err = IMAP_ERR_INIT;
-	struct imap_response *t = NULL;
-	int rc = -1;
-
-	if (!pw) {
-		shell_error(sh, "no password for %s: set IMAPSH_PASSWORD or run on a terminal", user);
-		sh->status = SHELL_FAILED;
-		return -1;
-	}
-	memset(w, 0, sizeof(w));
-	w[0].s = w[0].raw = user;
-	w[0].len = w[0].raw_len = strlen(user);
-	w[1].s = w[1].raw = pw;
-	w[1].len = w[1].raw_len = strlen(pw);
-	cmd_call_init(&call);
-	if (cmd_build(spec, w, 2, sh->session, &call, &err) < 0 ||
-	    session_command(sh->session, &call.cmd, &t, &err) < 0) {
-		shell_error(sh, "%s", err.msg);
-		if (sh->status < (err.kind == IMAP_ERR_ABORT ? SHELL_BROKEN : SHELL_FAILED))
-			sh->status = err.kind == IMAP_ERR_ABORT ? SHELL_BROKEN : SHELL_FAILED;
-	} else if (t->status != IMAP_STATUS_OK) {
-		shell_error(sh, "login failed: %s %.*s", imap_status_name(t->status),
-			    (int)t->text_len, t->text);
-		if (sh->status < SHELL_FAILED)
-			sh->status = SHELL_FAILED;
-	} else {
-		rc = 0;
-	}
-	imap_response_free(t);
-	cmd_call_release(&call);
-	memset(pw, 0, strlen(pw));
-	free(pw);
-	return rc;
-}
-
 int main(int argc, char **argv)
 {
-	enum { OPT_STREAM = 256, OPT_TIMEOUT, OPT_STOP };
+	enum {
+		OPT_STREAM = 256, OPT_TIMEOUT, OPT_STOP, OPT_SSL, OPT_STARTTLS, OPT_CAFILE,
+		OPT_CERTFILE, OPT_KEYFILE, OPT_PRIORITY, OPT_INSECURE, OPT_PLAINTEXT, OPT_PWFILE,
+		OPT_NO_PIPELINE,
+	};
 	static const struct option opts[] = {
 		{ "port", required_argument, NULL, 'p' },
 		{ "stream", required_argument, NULL, OPT_STREAM },
@@ -105,12 +80,24 @@ int main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "debug", required_argument, NULL, 'd' },
 		{ "stop-on-error", no_argument, NULL, OPT_STOP },
+		{ "no-pipeline", no_argument, NULL, OPT_NO_PIPELINE },
+		{ "ssl", no_argument, NULL, OPT_SSL },
+		{ "starttls", no_argument, NULL, OPT_STARTTLS },
+		{ "cafile", required_argument, NULL, OPT_CAFILE },
+		{ "certfile", required_argument, NULL, OPT_CERTFILE },
+		{ "keyfile", required_argument, NULL, OPT_KEYFILE },
+		{ "tls-priority", required_argument, NULL, OPT_PRIORITY },
+		{ "insecure", no_argument, NULL, OPT_INSECURE },
+		{ "allow-plaintext", no_argument, NULL, OPT_PLAINTEXT },
+		{ "auth", required_argument, NULL, 'a' },
+		{ "password-file", required_argument, NULL, OPT_PWFILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct shell sh;
-	const char *user = NULL, *file = NULL;
+	const char *file = NULL;
+	bool no_pipeline = false;
 	char **commands = NULL;
 	size_t ncommands = 0, i;
 	int c, status;
@@ -118,8 +105,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	opterr = 0; /* our own messages, with our name */
 	shell_init(&sh);
-	sh.target.port = "143";
-	while ((c = getopt_long(argc, argv, ":p:u:f:c:o:d:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:u:a:f:c:o:d:hV", opts, NULL)) != -1) {
 		char *end;
 		long v;
 		switch (c) {
@@ -141,7 +127,37 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'u':
-			user = optarg;
+			sh.auth.user = optarg;
+			break;
+		case 'a':
+			sh.auth.mech = optarg;
+			break;
+		case OPT_PWFILE:
+			sh.auth.password_file = optarg;
+			break;
+		case OPT_PLAINTEXT:
+			sh.auth.allow_plaintext = true;
+			break;
+		case OPT_SSL:
+			sh.target.ssl = true;
+			break;
+		case OPT_STARTTLS:
+			sh.target.starttls = true;
+			break;
+		case OPT_CAFILE:
+			sh.target.tls.cafile = optarg;
+			break;
+		case OPT_CERTFILE:
+			sh.target.tls.certfile = optarg;
+			break;
+		case OPT_KEYFILE:
+			sh.target.tls.keyfile = optarg;
+			break;
+		case OPT_PRIORITY:
+			sh.target.tls.priority = optarg;
+			break;
+		case OPT_INSECURE:
+			sh.target.tls.insecure = true;
 			break;
 		case 'f':
 			file = optarg;
@@ -172,6 +188,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_STOP:
 			sh.stop_on_error = true;
+			break;
+		case OPT_NO_PIPELINE:
+			no_pipeline = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -206,15 +225,33 @@ int main(int argc, char **argv)
 		fprintf(stderr, "imapsh: no server: give a HOST or --stream COMMAND\nTry 'imapsh --help'.\n");
 		return SHELL_USAGE;
 	}
+	if (sh.target.ssl && sh.target.starttls) {
+		fprintf(stderr, "imapsh: --ssl and --starttls exclude each other\n");
+		return SHELL_USAGE;
+	}
+	if (sh.auth.mech && !sh.auth.user) {
+		fprintf(stderr, "imapsh: -a/--auth goes with -u/--user\n");
+		return SHELL_USAGE;
+	}
+	if (sh.target.tls.keyfile && !sh.target.tls.certfile) {
+		fprintf(stderr, "imapsh: --keyfile goes with --certfile\n");
+		return SHELL_USAGE;
+	}
 	if (file && ncommands) {
 		fprintf(stderr, "imapsh: give --file or --command, not both\n");
 		return SHELL_USAGE;
 	}
 
 	sh.interactive = !file && !ncommands && isatty(STDIN_FILENO);
+	/* scripts pipeline what RFC 9051 5.5 allows; --stop-on-error needs
+	 * each result before the next command is sent */
+	sh.pipeline = !sh.interactive && !sh.stop_on_error && !no_pipeline;
 	sh.render.tty = isatty(STDOUT_FILENO);
+	if (!sh.render.tty) /* big writes for files and pipes (stdio's 4 KiB costs syscalls) */
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 
-	if (shell_connect(&sh) == 0 && (!user || login(&sh, user) == 0 || sh.interactive)) {
+	if (shell_connect(&sh) == 0 &&
+	    (!sh.auth.user || shell_login(&sh) == 0 || (sh.interactive && session_alive(sh.session)))) {
 		if (ncommands) {
 			for (i = 0; i < ncommands && !sh.quit; i++) {
 				sh.lineno = i + 1;

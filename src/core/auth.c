@@ -1,87 +1,163 @@
 #include "core/auth.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "net/tls.h"
 #include "util/base64.h"
+#include "util/xalloc.h"
 
 bool auth_is_builtin(const char *mech)
 {
-	return strcasecmp(mech, "PLAIN") == 0;
+	return sasl_find(mech) != NULL;
 }
 
-int auth_plain_response(const char *authzid, const char *user, const char *pass,
-			struct buf *out, struct imap_err *err)
+const char *auth_choose(struct session *s, unsigned have)
 {
-	struct buf raw = BUF_INIT;
-	if (!authzid)
-		authzid = "";
-	buf_adds(&raw, authzid);
-	buf_addch(&raw, '\0');
-	buf_adds(&raw, user);
-	buf_addch(&raw, '\0');
-	buf_adds(&raw, pass);
-	base64_encode(raw.buf, raw.len, out);
-	memset(raw.buf, 0, raw.len);
-	buf_release(&raw);
-	(void)err;
-	return 0;
+	const char *const *caps;
+	size_t n = session_caps(s, &caps), i, k = 0;
+	const char **offered = xcalloc(n ? n : 1, sizeof(*offered));
+	const struct sasl_mech_info *m;
+
+	for (i = 0; i < n; i++)
+		if (!strncasecmp(caps[i], "AUTH=", 5))
+			offered[k++] = caps[i] + 5;
+	if (session_is_tls(s))
+		have |= SASL_NEEDS_CHANNEL_BINDING;
+	m = sasl_choose(offered, k, have);
+	free(offered);
+	return m ? m->name : NULL;
 }
 
-struct plain_state {
-	const char *response;
-	int sent;
+struct exchange {
+	struct sasl_client *client;
+	struct imap_err failure; /* why we cancelled, if we did */
+	bool cancelled;
 };
 
-/* The server's "+": the response once; anything more is cancelled. */
-static int plain_cont(void *ctx, const struct imap_response *r, struct buf *reply, bool *secret,
-		      struct imap_err *err)
+/* Each "+": decode, step, encode; a failing step cancels with "*". */
+static int step(void *ctx, const struct imap_response *r, struct buf *reply, bool *secret,
+		struct imap_err *err)
 {
-	struct plain_state *st = ctx;
-	(void)r;
+	struct exchange *x = ctx;
+	struct buf challenge = BUF_INIT, raw = BUF_INIT;
+	int rc;
+
 	(void)err;
-	if (st->sent++)
+	if (base64_decode(r->text, r->text_len, &challenge) < 0) {
+		err_set(&x->failure, IMAP_ERR_ERROR,
+			"the server's SASL challenge is not base64: \"%.60s\"", r->text);
+		x->cancelled = true;
+		buf_release(&challenge);
 		return 1;
-	buf_adds(reply, st->response);
+	}
+	rc = sasl_client_step(x->client, challenge.buf, challenge.len, &raw, &x->failure);
+	buf_release(&challenge);
+	if (rc < 0) {
+		x->cancelled = true;
+		buf_release(&raw);
+		return 1;
+	}
+	base64_encode(raw.buf, raw.len, reply);
 	*secret = true;
+	memset(raw.buf, 0, raw.len);
+	buf_release(&raw);
 	return 0;
 }
 
-int auth_run(struct session *s, const char *mech, const char *user, const char *pass,
+int auth_run(struct session *s, const char *mech, const struct sasl_params *p,
 	     struct imap_response **tagged_r, struct imap_err *err)
 {
-	struct buf resp = BUF_INIT;
+	struct sasl_params params = *p;
+	struct exchange x;
+	struct buf cb = BUF_INIT, ir = BUF_INIT, ir64 = BUF_INIT;
 	struct imap_arg args[2];
-	struct plain_state st = { NULL, 0 };
 	struct session_cmd cmd;
-	int rc;
+	const struct sasl_mech_info *info = sasl_find(mech);
+	int rc = -1;
 
-	if (!auth_is_builtin(mech))
-		return err_set(err, IMAP_ERR_ERROR, "authenticate: %s is not a built-in mechanism", mech);
-	if (auth_plain_response(NULL, user, pass, &resp, err) < 0)
+	memset(&x, 0, sizeof(x));
+	*tagged_r = NULL;
+	if (!info)
+		return err_set(err, IMAP_ERR_ERROR, "SASL mechanism %s is not built in", mech);
+	if ((info->needs & SASL_NEEDS_CHANNEL_BINDING) && !params.cb_data) {
+		struct net_conn *c = session_conn(s);
+		const char *type = "tls-exporter";
+		if (!c || !net_is_tls(c))
+			return err_set(err, IMAP_ERR_ERROR,
+				       "%s needs TLS channel binding (connect with --ssl or --starttls)", mech);
+		if (net_tls_channel_binding(c, type, &cb, err) < 0) {
+			type = "tls-unique";
+			buf_reset(&cb);
+			if (net_tls_channel_binding(c, type, &cb, err) < 0) {
+				buf_release(&cb);
+				return -1;
+			}
+		}
+		params.cb_type = type;
+		params.cb_data = cb.buf;
+		params.cb_len = cb.len;
+	}
+	x.client = sasl_client_new(info->name, &params, err);
+	if (!x.client) {
+		buf_release(&cb);
 		return -1;
+	}
 	memset(&cmd, 0, sizeof(cmd));
+	memset(args, 0, sizeof(args));
 	args[0].kind = IMAP_ARG_RAW;
-	args[0].flags = 0;
-	args[0].data = "PLAIN";
-	args[0].len = 5;
+	args[0].data = info->name;
+	args[0].len = strlen(info->name);
 	cmd.verb = "AUTHENTICATE";
 	cmd.args = args;
 	cmd.nargs = 1;
-	st.response = resp.buf;
+	cmd.cont = step;
+	cmd.cont_ctx = &x;
 	if (session_has_cap(s, "SASL-IR")) {
-		/* RFC 4959: the initial response with the command */
-		args[1].kind = IMAP_ARG_RAW;
-		args[1].flags = IMAP_ARG_SECRET;
-		args[1].data = resp.len ? resp.buf : "=";
-		args[1].len = resp.len ? resp.len : 1;
-		cmd.nargs = 2;
-		st.sent = 1;
+		int has = sasl_client_initial(x.client, &ir, err);
+		if (has < 0)
+			goto out;
+		if (has == 0) {
+			/* RFC 4959: an empty initial response is sent as "=" */
+			if (ir.len)
+				base64_encode(ir.buf, ir.len, &ir64);
+			else
+				buf_addch(&ir64, '=');
+			args[1].kind = IMAP_ARG_RAW;
+			args[1].flags = IMAP_ARG_SECRET;
+			args[1].data = ir64.buf;
+			args[1].len = ir64.len;
+			cmd.nargs = 2;
+		}
 	}
-	cmd.cont = plain_cont;
-	cmd.cont_ctx = &st;
 	rc = session_command(s, &cmd, tagged_r, err);
-	memset(resp.buf, 0, resp.len);
-	buf_release(&resp);
+	if (rc == 0 && x.cancelled && (*tagged_r)->status != IMAP_STATUS_OK) {
+		/* say why we cancelled rather than the server's "cancelled" */
+		struct imap_err why = x.failure;
+		err_prefix(&why, "authentication cancelled");
+		*err = why;
+		err->kind = IMAP_ERR_ERROR;
+		imap_response_free(*tagged_r);
+		*tagged_r = NULL;
+		rc = -1;
+	} else if (rc == 0 && (*tagged_r)->status == IMAP_STATUS_OK &&
+		   !strncasecmp(info->name, "SCRAM-", 6) && !sasl_client_server_verified(x.client)) {
+		err_set(err, IMAP_ERR_ABORT,
+			"%s: the server accepted the login without proving that it knows the password "
+			"(no valid server signature); ending the session", info->name);
+		imap_response_free(*tagged_r);
+		*tagged_r = NULL;
+		session_abandon(s);
+		rc = -1;
+	}
+out:
+	memset(ir.buf, 0, ir.len);
+	memset(ir64.buf, 0, ir64.len);
+	memset(cb.buf, 0, cb.len);
+	buf_release(&ir);
+	buf_release(&ir64);
+	buf_release(&cb);
+	sasl_client_free(x.client);
 	return rc;
 }

@@ -1,35 +1,36 @@
 /*
- * auth.h - SASL for AUTHENTICATE (RFC 9051 sec. 6.2.2, RFC 4422).
- *
- * The mechanisms imapsh runs itself.  Each builds the client's responses;
- * the session sends them marked secret, so traces show <redacted>.
- * A mechanism imapsh does not know runs interactively in the shell.
+ * auth.h - AUTHENTICATE over a session with the SASL mechanisms of
+ * sasl.h (RFC 9051 sec. 6.2.2): SASL-IR when the server offers it
+ * (RFC 4959), base64 on the wire, every client response marked secret
+ * (traces show <redacted>), "*" to cancel when a mechanism fails (e.g. a
+ * SCRAM server signature that does not verify).
  */
 #ifndef IMAPSH_CORE_AUTH_H
 #define IMAPSH_CORE_AUTH_H
 
 #include <stdbool.h>
 
+#include "core/sasl.h"
 #include "core/session.h"
-#include "util/buf.h"
 #include "util/err.h"
 
-/* True for the mechanisms built in ("PLAIN"), any case. */
+/* True for the mechanisms built in (sasl.h), any case. */
 bool auth_is_builtin(const char *mech);
 
 /*
- * PLAIN (RFC 4616): appends base64("authzid NUL user NUL password") to
- * out.  authzid may be NULL or "".  -1 with err when a part holds a NUL.
+ * The mechanism -u uses without -a: the strongest built-in one that the
+ * server offers (AUTH=...) and whose needs (have: enum sasl_need) are met;
+ * NULL if none (then LOGIN is used).
  */
-int auth_plain_response(const char *authzid, const char *user, const char *pass,
-			struct buf *out, struct imap_err *err);
+const char *auth_choose(struct session *s, unsigned have);
 
 /*
- * Runs AUTHENTICATE mech for user/pass over s: with SASL-IR (RFC 4959)
- * the first response goes with the command, else after the server's "+".
- * Returns 0 with *tagged_r (OK/NO/BAD) or -1 with err, as session_command.
+ * Runs AUTHENTICATE mech with p over s.  Channel binding for the -PLUS
+ * mechanisms is taken from the session's TLS connection.  Returns 0 with
+ * *tagged_r (OK/NO/BAD) or -1 with err, as session_command; after an OK,
+ * a SCRAM server that never proved it knows the password is an ABORT.
  */
-int auth_run(struct session *s, const char *mech, const char *user, const char *pass,
+int auth_run(struct session *s, const char *mech, const struct sasl_params *p,
 	     struct imap_response **tagged_r, struct imap_err *err);
 
 #endif

@@ -60,6 +60,8 @@ const struct cmd_spec cmd_table[] = {
 	  "[REFERENCE [PATTERN]]", "list mailboxes (defaults: \"\" and *)" },
 	{ "login", "LOGIN", 2, 2, { CA_ASTRING, CA_SECRET }, CS_PLAIN, NA, NULL, false, NULL,
 	  "USER PASSWORD", "log in with a plain-text password" },
+	{ "login_cram_md5", "AUTHENTICATE", 2, 2, { CA_ASTRING, CA_SECRET }, CS_PLAIN, NA, "AUTH=CRAM-MD5", false, NULL,
+	  "USER PASSWORD", "log in with AUTHENTICATE CRAM-MD5 (RFC 2195)" },
 	{ "logout", "LOGOUT", 0, 0, { CA_NONE }, CS_PLAIN, ANY, NULL, false, "BYE",
 	  "", "end the session" },
 	{ "lsub", "LSUB", 0, 2, { CA_MAILBOX, CA_PATTERN }, CS_LIST, AU | SE, NULL, false, "LSUB",
@@ -92,6 +94,8 @@ const struct cmd_spec cmd_table[] = {
 	  "ROOT LIMITS", "set limits, e.g. setquota \"\" (STORAGE 512)" },
 	{ "sort", "SORT", 1, CMD_MANY, { CA_RAW }, CS_SORT, SE, "SORT", false, "SORT",
 	  "CRITERIA [CHARSET] SEARCH...", "sorted search, e.g. sort (REVERSE DATE) UTF-8 ALL (RFC 5256)" },
+	{ "starttls", "STARTTLS", 0, 0, { CA_NONE }, CS_PLAIN, NA, "STARTTLS", false, NULL,
+	  "", "start TLS on this connection (RFC 9051 6.2.1); capabilities are asked again" },
 	{ "status", "STATUS", 2, 2, { CA_MAILBOX, CA_RAW }, CS_PLAIN, AU | SE, NULL, false, "STATUS",
 	  "MAILBOX ITEMS", "mailbox status, e.g. status INBOX (MESSAGES UNSEEN)" },
 	{ "store", "STORE", 3, 3, { CA_SEQSET, CA_RAW, CA_FLAGS }, CS_PLAIN, SE, NULL, false, "FETCH",
@@ -126,6 +130,53 @@ const struct cmd_spec *cmd_lookup(const char *name)
 			lo = mid + 1;
 	}
 	return NULL;
+}
+
+unsigned cmd_pipe_flags(const struct cmd_call *c)
+{
+	static const struct {
+		const char *verb;
+		unsigned flags;
+	} table[] = {
+		{ "FETCH", CP_PIPELINE | CP_EXPUNGE_SAFE | CP_USES_MSN },
+		{ "SEARCH", CP_PIPELINE | CP_EXPUNGE_SAFE | CP_USES_MSN },
+		{ "UID FETCH", CP_PIPELINE | CP_EXPUNGE_SAFE },
+		{ "UID SEARCH", CP_PIPELINE | CP_EXPUNGE_SAFE },
+		{ "SORT", CP_PIPELINE | CP_USES_MSN },
+		{ "THREAD", CP_PIPELINE | CP_USES_MSN },
+		{ "UID SORT", CP_PIPELINE },
+		{ "UID THREAD", CP_PIPELINE },
+		{ "NOOP", CP_PIPELINE },
+		{ "CHECK", CP_PIPELINE },
+		{ "STATUS", CP_PIPELINE },
+		{ "LIST", CP_PIPELINE },
+		{ "LSUB", CP_PIPELINE },
+		{ "CAPABILITY", CP_PIPELINE },
+		{ "NAMESPACE", CP_PIPELINE },
+		{ "GETQUOTA", CP_PIPELINE },
+		{ "GETQUOTAROOT", CP_PIPELINE },
+		{ "GETACL", CP_PIPELINE },
+		{ "MYRIGHTS", CP_PIPELINE },
+	};
+	size_t i;
+	if (!c->cmd.verb || c->cmd.cont)
+		return 0;
+	for (i = 0; i < c->cmd.nargs; i++)
+		if (c->args[i].source)
+			return 0;
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (!strcasecmp(c->cmd.verb, table[i].verb))
+			return table[i].flags;
+	return 0;
+}
+
+bool cmd_pipe_can_join(unsigned f, unsigned inflight_all, size_t n_inflight)
+{
+	if (!(f & CP_PIPELINE))
+		return false;
+	if (!n_inflight)
+		return true;
+	return !(f & CP_USES_MSN) || (inflight_all & CP_EXPUNGE_SAFE);
 }
 
 void cmd_usage(const struct cmd_spec *spec, struct buf *out)
@@ -618,6 +669,10 @@ int cmd_build(const struct cmd_spec *spec, const struct cmd_word *words, size_t 
 			buf_release(&allowed);
 			return -1;
 		}
+		if (!strcmp(spec->name, "login") && session_has_cap(s, "LOGINDISABLED"))
+			return err_set(err, IMAP_ERR_ERROR,
+				       "LOGIN is disabled by the server (LOGINDISABLED): use starttls "
+				       "first, or authenticate");
 		if (spec->cap_required && spec->capability && !session_has_cap(s, spec->capability))
 			return err_set(err, IMAP_ERR_ERROR,
 				       "%s needs the server capability %s, which this server does not offer",

@@ -105,6 +105,26 @@ void cmd_call_release(struct cmd_call *c);
 int cmd_build(const struct cmd_spec *spec, const struct cmd_word *words, size_t nwords,
 	      const struct session *s, struct cmd_call *out, struct imap_err *err);
 
+/*
+ * Pipelining (RFC 9051 sec. 5.5), by the built command:
+ *  CP_PIPELINE      changes no state and needs no continuation: may be sent
+ *                   without waiting (FETCH, SEARCH, STATUS, LIST, NOOP, ...)
+ *  CP_EXPUNGE_SAFE  the server may not send EXPUNGE while answering it
+ *                   (FETCH, SEARCH and their UID forms, RFC 9051 7.5.1)
+ *  CP_USES_MSN      it names or returns message sequence numbers
+ * A command that uses sequence numbers may only join commands in flight
+ * that are all expunge-safe (else an EXPUNGE could renumber under it).
+ */
+enum cmd_pipe_flags {
+	CP_PIPELINE = 1 << 0,
+	CP_EXPUNGE_SAFE = 1 << 1,
+	CP_USES_MSN = 1 << 2,
+};
+unsigned cmd_pipe_flags(const struct cmd_call *c);
+/* May a command with flags f be sent while n_inflight commands, whose
+ * flags and-ed together are inflight_all, are in flight? */
+bool cmd_pipe_can_join(unsigned f, unsigned inflight_all, size_t n_inflight);
+
 /* Appends "name usage" for help texts. */
 void cmd_usage(const struct cmd_spec *spec, struct buf *out);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "net/tls.h"
 #include "util/tag.h"
 #include "util/xalloc.h"
 
@@ -40,9 +41,14 @@ struct session {
 	char bye_text[256];
 	char **caps;
 	size_t ncaps, caps_alloc;
+	enum imap_literal_mode literal_mode; /* from the capabilities */
 	struct kept *kept;
 	size_t nkept, kept_alloc;
 	const char *data_name; /* of the running command */
+	/* pipelining: the commands in flight (their data names count too) */
+	const struct session_cmd *pipe_cmds;
+	const size_t *pipe_idx;
+	size_t pipe_n;
 	char *rbuf;
 };
 
@@ -57,9 +63,16 @@ const char *imap_state_name(enum imap_state st)
 	return "?";
 }
 
+/* Would a trace at level be shown?  Checked before any formatting: at
+ * -d 0 a command must not pay for traces nobody sees. */
+static bool tracing(const struct session *s, int level)
+{
+	return s->hooks.trace && (!s->hooks.trace_level || *s->hooks.trace_level >= level);
+}
+
 static void trace(struct session *s, int level, enum trace_kind kind, const char *text, size_t len)
 {
-	if (s->hooks.trace)
+	if (tracing(s, level))
 		s->hooks.trace(s->hooks.ctx, level, kind, text, len);
 }
 
@@ -69,7 +82,7 @@ static void tracef(struct session *s, int level, const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
 	va_list ap;
-	if (!s->hooks.trace)
+	if (!tracing(s, level))
 		return;
 	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
@@ -101,6 +114,7 @@ static void clear_caps(struct session *s)
 	for (i = 0; i < s->ncaps; i++)
 		free(s->caps[i]);
 	s->ncaps = 0;
+	s->literal_mode = IMAP_LITERAL_SYNC;
 }
 
 static void clear_kept(struct session *s)
@@ -121,7 +135,7 @@ void session_free(struct session *s, struct buf *report)
 {
 	if (!s)
 		return;
-	net_close(s->conn, report);
+	net_close(s->conn, report); /* NULL-safe */
 	imap_parser_free(s->parser);
 	clear_caps(s);
 	free(s->caps);
@@ -132,6 +146,7 @@ void session_free(struct session *s, struct buf *report)
 }
 
 enum imap_state session_state(const struct session *s) { return s->state; }
+void session_abandon(struct session *s) { s->alive = false; }
 const char *session_mailbox(const struct session *s) { return s->mailbox; }
 bool session_readonly(const struct session *s) { return s->readonly; }
 bool session_alive(const struct session *s) { return s->alive; }
@@ -176,6 +191,11 @@ const char *session_protocol_version(const struct session *s)
 
 enum imap_literal_mode session_literal_mode(const struct session *s)
 {
+	return s->literal_mode;
+}
+
+static enum imap_literal_mode literal_mode_of(const struct session *s)
+{
 	if (session_has_cap(s, "LITERAL+"))
 		return IMAP_LITERAL_PLUS;
 	if (session_has_cap(s, "LITERAL-") || session_has_cap(s, "IMAP4rev2"))
@@ -203,6 +223,7 @@ static void set_caps(struct session *s, const struct imap_value *list)
 			buf_addch(&b, ' ');
 		buf_adds(&b, c);
 	}
+	s->literal_mode = literal_mode_of(s);
 	tracef(s, 1, "capabilities: %s", b.buf);
 	buf_release(&b);
 }
@@ -421,13 +442,25 @@ static void learn(struct session *s, const struct imap_response *r)
 	}
 }
 
+/* Is name the data of a command in progress (then it is not kept)? */
+static bool is_data_name(const struct session *s, const char *name)
+{
+	size_t i;
+	if (name_is(name, s->data_name))
+		return true;
+	for (i = 0; i < s->pipe_n; i++)
+		if (name_is(name, s->pipe_cmds[s->pipe_idx[i]].data_name))
+			return true;
+	return false;
+}
+
 /* Shows an untagged response and keeps or frees it. */
 static void deliver_untagged(struct session *s, struct imap_response *r)
 {
 	learn(s, r);
 	if (s->hooks.untagged)
 		s->hooks.untagged(s->hooks.ctx, r);
-	if (name_is(r->name, s->data_name) && !r->code_name) {
+	if (is_data_name(s, r->name) && !r->code_name) {
 		imap_response_free(r);
 		return;
 	}
@@ -444,7 +477,7 @@ static void deliver_untagged(struct session *s, struct imap_response *r)
 static int send_bytes(struct session *s, const struct imap_wire *w, size_t off, size_t len,
 		      struct imap_err *err)
 {
-	if (s->hooks.trace) {
+	if (tracing(s, 4)) {
 		struct buf t = BUF_INIT;
 		imap_wire_redacted(w, off, len, &t);
 		trace(s, 4, TRACE_SENT, t.buf, t.len);
@@ -463,7 +496,7 @@ static int send_stream(struct session *s, const struct imap_literal_source *src,
 	uint64_t left = src->size;
 	int rc = 0;
 
-	if (s->hooks.trace) {
+	if (tracing(s, 4)) {
 		char note[80];
 		int n = snprintf(note, sizeof(note), "<%" PRIu64 " bytes of literal data>", src->size);
 		trace(s, 4, TRACE_SENT, note, (size_t)n);
@@ -574,11 +607,12 @@ static bool tag_is(const struct imap_response *r, const char *tag)
 	return r->tag && strcmp(r->tag, tag) == 0;
 }
 
-static int unexpected_tag(struct session *s, struct imap_response *r, struct imap_err *err)
+static int unexpected_tag(struct session *s, struct imap_response *r, const char *want,
+			  struct imap_err *err)
 {
 	err_set(err, IMAP_ERR_ABORT,
 		"protocol error: the server answered tag \"%.40s\", but the command waiting has tag %s",
-		r->tag, s->next_tag);
+		r->tag, want);
 	imap_response_free(r);
 	return fail(s, err);
 }
@@ -619,9 +653,7 @@ int session_command(struct session *s, const struct session_cmd *cmd,
 		}
 		if (r->kind == IMAP_RESP_TAGGED) {
 			if (!tag_is(r, tag)) {
-				/* restore the expected tag for the message */
-				snprintf(s->next_tag, sizeof(s->next_tag), "%s", tag);
-				unexpected_tag(s, r, err);
+				unexpected_tag(s, r, tag, err);
 				goto out;
 			}
 			after_tagged(s, cmd, r);
@@ -753,4 +785,158 @@ int session_greet(struct session *s, struct imap_err *err)
 	if (!s->ncaps)
 		return session_refresh_caps(s, err);
 	return 0;
+}
+
+bool session_is_tls(struct session *s)
+{
+	return s->conn && net_is_tls(s->conn);
+}
+
+int session_starttls(struct session *s, const struct net_tls_opts *o, struct imap_err *err)
+{
+	struct session_cmd c = { "STARTTLS", NULL, 0, NULL, NULL, NULL };
+	struct imap_response *t = NULL;
+	struct net_conn *tls;
+
+	if (session_command(s, &c, &t, err) < 0)
+		return -1;
+	if (t->status != IMAP_STATUS_OK) {
+		err_set(err, IMAP_ERR_ERROR, "STARTTLS failed: %s %.*s", imap_status_name(t->status),
+			(int)(t->text_len > 200 ? 200 : t->text_len), t->text);
+		imap_response_free(t);
+		return -1;
+	}
+	imap_response_free(t);
+	if (imap_parser_pending(s->parser) ||
+	    (s->conn->ops->pending && s->conn->ops->pending(s->conn))) {
+		err_set(err, IMAP_ERR_ABORT,
+			"response injection: the server sent %zu byte(s) after its STARTTLS OK, before TLS "
+			"started; they could only come from an attacker, so the session ends",
+			imap_parser_pending(s->parser));
+		return fail(s, err);
+	}
+	tls = net_tls_wrap(s->conn, o, err);
+	s->conn = NULL;
+	if (!tls) {
+		s->alive = false;
+		err->kind = IMAP_ERR_ABORT;
+		return -1;
+	}
+	s->conn = tls;
+	/* nothing said in clear text is trusted (RFC 9051 6.2.1) */
+	imap_parser_reset(s->parser);
+	clear_caps(s);
+	clear_kept(s);
+	s->bye_seen = false;
+	tracef(s, 1, "TLS started; asking for capabilities again");
+	return session_refresh_caps(s, err);
+}
+
+#define PIPE_MAX_INFLIGHT 128
+#define PIPE_MAX_BYTES 32768
+
+struct inflight {
+	char tag[32];
+	size_t idx;
+};
+
+int session_pipeline(struct session *s, const struct session_cmd *cmds, size_t n,
+		     session_done_fn done, void *ctx, struct imap_err *err)
+{
+	struct inflight fl[PIPE_MAX_INFLIGHT];
+	size_t idx[PIPE_MAX_INFLIGHT];
+	size_t nfl = 0, next = 0, answered = 0, i;
+	struct imap_wire w;
+	struct buf out = BUF_INIT;
+	int rc = -1;
+
+	if (!s->alive)
+		return err_set(err, IMAP_ERR_ABORT, "not connected (the session has ended)");
+	for (i = 0; i < n; i++)
+		if (cmds[i].cont)
+			return err_set(err, IMAP_ERR_ERROR, "%s cannot be pipelined", cmds[i].verb);
+	imap_wire_init(&w);
+	s->pipe_cmds = cmds;
+	s->pipe_idx = idx;
+	s->became_readonly = false;
+	while (answered < n) {
+		struct imap_response *r;
+
+		/* top up the window, all in one write */
+		buf_reset(&out);
+		while (next < n && nfl < PIPE_MAX_INFLIGHT && out.len < PIPE_MAX_BYTES) {
+			const struct session_cmd *c = &cmds[next];
+			if (imap_encode(&w, s->next_tag, c->verb, c->args, c->nargs,
+					session_literal_mode(s), err) < 0)
+				goto out;
+			if (w.nchunks != 1 || w.nstreams) {
+				err_set(err, IMAP_ERR_ERROR,
+					"%s has a synchronizing literal and cannot be pipelined", c->verb);
+				goto out;
+			}
+			if (tracing(s, 4)) {
+				struct buf t = BUF_INIT;
+				imap_wire_redacted(&w, 0, w.bytes.len, &t);
+				trace(s, 4, TRACE_SENT, t.buf, t.len);
+				buf_release(&t);
+			}
+			tracef(s, 2, "command %s %s (pipelined)", s->next_tag, c->verb);
+			buf_add(&out, w.bytes.buf, w.bytes.len);
+			snprintf(fl[nfl].tag, sizeof(fl[nfl].tag), "%s", s->next_tag);
+			fl[nfl].idx = next;
+			idx[nfl] = next;
+			nfl++;
+			s->pipe_n = nfl;
+			tagger_next(&s->tagger, s->next_tag, sizeof(s->next_tag));
+			next++;
+		}
+		if (out.len && net_write(s->conn, out.buf, out.len, err) < 0) {
+			fail(s, err);
+			goto out;
+		}
+		if (read_response(s, &r, err))
+			goto out;
+		if (r->kind == IMAP_RESP_UNTAGGED) {
+			deliver_untagged(s, r);
+			continue;
+		}
+		if (r->kind == IMAP_RESP_CONTINUATION) {
+			imap_response_free(r);
+			err_set(err, IMAP_ERR_ABORT,
+				"protocol error: the server sent a continuation request (+) that no "
+				"pipelined command asked for");
+			fail(s, err);
+			goto out;
+		}
+		for (i = 0; i < nfl; i++)
+			if (tag_is(r, fl[i].tag))
+				break;
+		if (i == nfl) {
+			err_set(err, IMAP_ERR_ABORT,
+				"protocol error: the server answered tag \"%.40s\", which no command in "
+				"flight has", r->tag);
+			imap_response_free(r);
+			fail(s, err);
+			goto out;
+		}
+		{
+			size_t k = fl[i].idx;
+			fl[i] = fl[nfl - 1];
+			idx[i] = idx[nfl - 1];
+			nfl--;
+			s->pipe_n = nfl;
+			after_tagged(s, &cmds[k], r);
+			tracef(s, 2, "result %s %s", r->tag, imap_status_name(r->status));
+			answered++;
+			done(ctx, k, r);
+		}
+	}
+	rc = 0;
+out:
+	s->pipe_cmds = NULL;
+	s->pipe_idx = NULL;
+	s->pipe_n = 0;
+	imap_wire_release(&w);
+	buf_release(&out);
+	return rc;
 }

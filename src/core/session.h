@@ -45,6 +45,9 @@ struct session_hooks {
 	/* Wire traffic and events; text is already redacted.  level is the
 	 * minimum trace level at which it should be shown. */
 	void (*trace)(void *ctx, int level, enum trace_kind kind, const char *text, size_t len);
+	/* The current trace level, read before any trace text is formatted
+	 * (NULL: trace everything the hook is given). */
+	const int *trace_level;
 	/* Streams big literals (may be NULL: kept in memory up to the limit). */
 	const struct imap_literal_sink *sink;
 	void *ctx;
@@ -101,6 +104,35 @@ int session_greet(struct session *s, struct imap_err *err);
 int session_command(struct session *s, const struct session_cmd *cmd,
 		    struct imap_response **tagged_r, struct imap_err *err);
 
+/*
+ * STARTTLS (RFC 9051 sec. 6.2.1): sends it alone and waits for the tagged
+ * OK.  Any byte the server sent after that OK (even a partial line) is
+ * response injection: ABORT.  Then the transport is wrapped in TLS with
+ * o, and everything learned in clear text is forgotten: capabilities
+ * (asked again over TLS), kept untagged responses.  NO or BAD: -1 with
+ * kind ERROR and the server's text (the session stays in clear text).
+ * Other failures: ABORT (the session is dead).
+ */
+struct net_tls_opts;
+int session_starttls(struct session *s, const struct net_tls_opts *o, struct imap_err *err);
+/* True once the connection is TLS (implicit or after STARTTLS). */
+bool session_is_tls(struct session *s);
+
+/*
+ * Pipelining (RFC 9051 sec. 5.5): sends cmds[0..n) without waiting for
+ * each result (a window of at most 128 commands or 32 KiB in flight, so
+ * neither side can block the other), reads until every command has its
+ * tagged response, and calls done(ctx, i, tagged) for each as it arrives
+ * (done frees tagged).  The caller chooses commands that cannot change
+ * each other's meaning; none may carry a synchronizing literal or need a
+ * continuation (ERROR before anything is sent).  Untagged responses go to
+ * the hooks as usual.  0, or -1 with err (ABORT: the session is dead and
+ * the commands without a result are lost).
+ */
+typedef void (*session_done_fn)(void *ctx, size_t i, struct imap_response *tagged);
+int session_pipeline(struct session *s, const struct session_cmd *cmds, size_t n,
+		     session_done_fn done, void *ctx, struct imap_err *err);
+
 /* Sends line + CRLF, no tag (IDLE's DONE, the shell's "send"). */
 int session_send_raw(struct session *s, const void *data, size_t len, struct imap_err *err);
 /* Reads one response (any kind) with the session's timeout; 0 = got one,
@@ -118,6 +150,10 @@ long session_read_bytes(struct session *s, void *buf, size_t n, struct imap_err 
  * here is a protocol error; ABORT).
  */
 int session_idle_wait(struct session *s, int timeout_ms, int extra_fd, struct imap_err *err);
+
+/* Marks the session dead without a word to the server (after a security
+ * failure the connection must not be used again). */
+void session_abandon(struct session *s);
 
 enum imap_state session_state(const struct session *s);
 /* Selected mailbox as the user named it, or NULL. */

@@ -13,6 +13,7 @@
 #ifndef IMAPSH_NET_TRANSPORT_H
 #define IMAPSH_NET_TRANSPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -99,5 +100,12 @@ int net_child_exit_status(struct net_conn *c, struct buf *msg);
  */
 ssize_t net_fd_read(int fd, void *buf, size_t len, int timeout_ms, struct imap_err *err);
 int net_fd_write(int fd, const void *buf, size_t len, int timeout_ms, struct imap_err *err);
+
+/*
+ * True when the peer is this machine: a Unix socket (the child
+ * transport), 127.0.0.0/8, ::1 or ::ffff:127.x.  Used to decide whether a
+ * password may cross an unencrypted connection.
+ */
+bool net_peer_is_local(struct net_conn *c);
 
 #endif

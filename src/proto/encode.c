@@ -88,6 +88,11 @@ void imap_wire_init(struct imap_wire *w)
 
 void imap_wire_release(struct imap_wire *w)
 {
+	size_t i;
+	/* the bytes may hold a password: wipe the secret ranges */
+	for (i = 0; i < w->nsecrets; i++)
+		if (w->secrets[i].off + w->secrets[i].len <= w->bytes.len)
+			memset(w->bytes.buf + w->secrets[i].off, 0, w->secrets[i].len);
 	buf_release(&w->bytes);
 	free(w->chunks);
 	free(w->secrets);

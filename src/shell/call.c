@@ -15,6 +15,7 @@
 #include "core/commands.h"
 #include "util/base64.h"
 #include "shell/lexer.h"
+#include "shell/login.h"
 #include "shell/msgfile.h"
 #include "util/xalloc.h"
 
@@ -45,25 +46,38 @@ void shell_error(struct shell *sh, const char *fmt, ...)
 	buf_release(&b);
 }
 
-static int note(struct shell *sh, int st)
+int shell_note(struct shell *sh, int st)
 {
 	if (st > sh->status)
 		sh->status = st;
 	return st;
 }
 
-static int report_err(struct shell *sh, const struct imap_err *e)
+int shell_report(struct shell *sh, const struct imap_err *e)
 {
 	shell_error(sh, "%s", e->msg);
 	if (e->kind == IMAP_ERR_ABORT) {
 		if (!sh->interactive)
 			sh->quit = true;
-		return note(sh, SHELL_BROKEN);
+		return shell_note(sh, SHELL_BROKEN);
 	}
-	return note(sh, SHELL_FAILED);
+	return shell_note(sh, SHELL_FAILED);
 }
 
-static void out_buf(struct shell *sh, const struct buf *b)
+void shell_report_result(struct shell *sh, const char *what, const struct imap_response *t)
+{
+	static const struct render_opts one_line = { RENDER_PRETTY, false };
+	struct buf b = BUF_INIT;
+	render_response(&b, t, &one_line);
+	while (b.len && b.buf[b.len - 1] == '\n')
+		buf_setlen(&b, b.len - 1);
+	if (b.len > 400)
+		buf_setlen(&b, 400);
+	shell_error(sh, "%s failed: %s", what, b.buf);
+	buf_release(&b);
+}
+
+void shell_print(struct shell *sh, const struct buf *b)
 {
 	fwrite(b->buf, 1, b->len, sh->out);
 	if (sh->interactive)
@@ -220,8 +234,13 @@ static void on_untagged(void *ctx, const struct imap_response *r)
 {
 	struct shell *sh = ctx;
 	struct buf b = BUF_INIT;
+	/* --starttls: what came before TLS may be forged; never shown as the
+	 * server's word (an [ALERT] in clear text proves nothing) */
+	if (sh->target.starttls && sh->session && !session_is_tls(sh->session) &&
+	    sh->render.format == RENDER_PRETTY)
+		buf_adds(&b, "(before TLS, not trusted) ");
 	render_response(&b, r, &sh->render);
-	out_buf(sh, &b);
+	shell_print(sh, &b);
 	buf_release(&b);
 }
 
@@ -234,24 +253,61 @@ static void shell_trace(void *ctx, int level, enum trace_kind kind, const char *
 
 static struct imap_literal_sink the_sink; /* filled in shell_connect */
 
+/* The TLS options for this connection, with the host name filled in. */
+static struct net_tls_opts tls_opts(struct shell *sh)
+{
+	struct net_tls_opts o = sh->target.tls;
+	if (!o.host)
+		o.host = sh->target.host ? sh->target.host : "localhost";
+	o.timeout_ms = sh->target.timeout_ms;
+	return o;
+}
+
+/* --starttls: TLS before anything else, or no session at all. */
+static int require_starttls(struct shell *sh, struct imap_err *err)
+{
+	struct net_tls_opts o = tls_opts(sh);
+	if (session_is_tls(sh->session))
+		return 0;
+	if (session_state(sh->session) != IMAP_STATE_NONAUTH)
+		return err_set(err, IMAP_ERR_ABORT,
+			       "--starttls: the server greeted with PREAUTH on a clear-text connection, "
+			       "so TLS can no longer be started (RFC 9051 6.2.1); giving up");
+	if (!session_has_cap(sh->session, "STARTTLS"))
+		return err_set(err, IMAP_ERR_ABORT,
+			       "--starttls: the server does not offer STARTTLS; refusing to go on in "
+			       "clear text");
+	if (session_starttls(sh->session, &o, err) < 0) {
+		err->kind = IMAP_ERR_ABORT; /* required: a NO or BAD ends it too */
+		session_abandon(sh->session);
+		return -1;
+	}
+	return 0;
+}
+
 int shell_connect(struct shell *sh)
 {
 	struct imap_err err = IMAP_ERR_INIT;
 	struct net_conn *c;
 	struct session_hooks hooks;
+	const char *port = sh->target.port ? sh->target.port : sh->target.ssl ? "993" : "143";
 
 	if (sh->session) {
 		session_free(sh->session, NULL);
 		sh->session = NULL;
 	}
+	if (sh->target.tls.insecure && (sh->target.ssl || sh->target.starttls))
+		shell_error(sh, "warning: --insecure: the server's certificate is not verified");
 	if (sh->target.stream_cmd)
 		c = net_child_spawn(sh->target.stream_cmd, sh->target.timeout_ms, &err);
 	else
-		c = net_tcp_connect(sh->target.host, sh->target.port ? sh->target.port : "143",
-				    sh->target.timeout_ms, &err);
+		c = net_tcp_connect(sh->target.host, port, sh->target.timeout_ms, &err);
+	if (c && sh->target.ssl) {
+		struct net_tls_opts o = tls_opts(sh);
+		c = net_tls_wrap(c, &o, &err);
+	}
 	if (!c) {
-		shell_error(sh, "%s", err.msg);
-		note(sh, SHELL_BROKEN);
+		shell_report(sh, &err);
 		return -1;
 	}
 	memset(&hooks, 0, sizeof(hooks));
@@ -263,6 +319,7 @@ int shell_connect(struct shell *sh)
 	the_sink.threshold = 0; /* every literal asks; begin() decides */
 	hooks.untagged = on_untagged;
 	hooks.trace = shell_trace;
+	hooks.trace_level = &sh->trace.level;
 	hooks.sink = &the_sink;
 	hooks.ctx = sh;
 	sh->session = session_new(c, &hooks);
@@ -272,8 +329,10 @@ int shell_connect(struct shell *sh)
 		trace_hook(&sh->trace, 1, TRACE_EVENT, d.buf, d.len);
 		buf_release(&d);
 	}
-	if (session_greet(sh->session, &err) < 0) {
-		report_err(sh, &err);
+	if (session_greet(sh->session, &err) < 0 ||
+	    (sh->target.starttls && require_starttls(sh, &err) < 0)) {
+		shell_report(sh, &err);
+		sh->quit = true;
 		return -1;
 	}
 	fflush(sh->out);
@@ -284,7 +343,7 @@ int shell_connect(struct shell *sh)
 
 const char *const shell_meta_names[] = {
 	"debug", "exit", "format", "help", "open", "quit", "raw", "read", "readline",
-	"response", "send", "show", "shutdown", "socket", NULL,
+	"response", "send", "show", "shutdown", "socket", "tls", NULL,
 };
 
 static const char *const meta_help[][2] = {
@@ -302,6 +361,7 @@ static const char *const meta_help[][2] = {
 	{ "show", "show PROTOCOL_VERSION, capabilities, state, mailbox, debug level" },
 	{ "shutdown", "close the connection" },
 	{ "socket", "describe the connection (transport, peer, local address)" },
+	{ "tls", "show the TLS session: protocol, cipher, certificate subject, issuer, validity, fingerprint" },
 };
 
 static int need_session(struct shell *sh)
@@ -328,7 +388,7 @@ static int meta_help_cmd(struct shell *sh, struct shell_line *l)
 			if (spec->capability)
 				buf_addf(&b, "; capability %s", spec->capability);
 			buf_addch(&b, '\n');
-			out_buf(sh, &b);
+			shell_print(sh, &b);
 			buf_release(&b);
 			return SHELL_OK;
 		}
@@ -337,13 +397,13 @@ static int meta_help_cmd(struct shell *sh, struct shell_line *l)
 			if (!strncasecmp(meta_help[i][0], l->tok[1].value, n) &&
 			    (meta_help[i][0][n] == ' ' || meta_help[i][0][n] == '\0')) {
 				buf_addf(&b, "%s\n    %s\n", meta_help[i][0], meta_help[i][1]);
-				out_buf(sh, &b);
+				shell_print(sh, &b);
 				buf_release(&b);
 				return SHELL_OK;
 			}
 		}
 		shell_error(sh, "help: no command \"%s\"", l->tok[1].value);
-		return note(sh, SHELL_FAILED);
+		return shell_note(sh, SHELL_FAILED);
 	}
 	buf_adds(&b, "IMAP commands (imaplib's methods):\n");
 	for (i = 0; i < cmd_table_size; i++) {
@@ -356,7 +416,7 @@ static int meta_help_cmd(struct shell *sh, struct shell_line *l)
 	for (i = 0; i < sizeof(meta_help) / sizeof(meta_help[0]); i++)
 		buf_addf(&b, "  %-44s %s\n", meta_help[i][0], meta_help[i][1]);
 	buf_adds(&b, "Any command may end with > FILE, >> FILE or > DIR/ to save literals (message data).\n");
-	out_buf(sh, &b);
+	shell_print(sh, &b);
 	buf_release(&b);
 	return SHELL_OK;
 }
@@ -381,7 +441,7 @@ static int meta_show(struct shell *sh)
 		buf_adds(&b, "not connected\n");
 	}
 	buf_addf(&b, "debug %d\n", sh->trace.level);
-	out_buf(sh, &b);
+	shell_print(sh, &b);
 	buf_release(&b);
 	return SHELL_OK;
 }
@@ -392,11 +452,11 @@ static int meta_response(struct shell *sh, struct shell_line *l)
 	size_t n, i;
 	if (l->count != 2) {
 		shell_error(sh, "usage: response NAME");
-		return note(sh, SHELL_FAILED);
+		return shell_note(sh, SHELL_FAILED);
 	}
 	if (!sh->session) {
 		shell_error(sh, "not connected (use open)");
-		return note(sh, SHELL_FAILED);
+		return shell_note(sh, SHELL_FAILED);
 	}
 	n = session_take_untagged(sh->session, l->tok[1].value, &list);
 	for (i = 0; i < n; i++) {
@@ -407,7 +467,7 @@ static int meta_response(struct shell *sh, struct shell_line *l)
 	if (!n) {
 		struct buf b = BUF_INIT;
 		buf_addf(&b, "%s: none\n", l->tok[1].value);
-		out_buf(sh, &b);
+		shell_print(sh, &b);
 		buf_release(&b);
 	}
 	return SHELL_OK;
@@ -436,7 +496,7 @@ static int meta_open(struct shell *sh, struct shell_line *l)
 	}
 	if (!sh->target.host && !sh->target.stream_cmd) {
 		shell_error(sh, "usage: open HOST [PORT] | open --stream COMMAND");
-		return note(sh, SHELL_FAILED);
+		return shell_note(sh, SHELL_FAILED);
 	}
 	if (shell_connect(sh) < 0)
 		return SHELL_BROKEN;
@@ -450,7 +510,7 @@ static int meta_send(struct shell *sh, struct shell_line *l)
 	size_t i;
 	int st = SHELL_OK;
 	if (need_session(sh))
-		return note(sh, SHELL_FAILED);
+		return shell_note(sh, SHELL_FAILED);
 	for (i = 1; i < l->count; i++) {
 		if (i > 1)
 			buf_addch(&bytes, ' ');
@@ -463,11 +523,11 @@ static int meta_send(struct shell *sh, struct shell_line *l)
 		}
 		if (shell_unescape(r, rl, &bytes, &err) < 0) {
 			buf_release(&bytes);
-			return report_err(sh, &err);
+			return shell_report(sh, &err);
 		}
 	}
 	if (session_send_raw(sh->session, bytes.buf, bytes.len, &err) < 0)
-		st = report_err(sh, &err);
+		st = shell_report(sh, &err);
 	buf_release(&bytes);
 	return st;
 }
@@ -477,11 +537,11 @@ static int meta_read(struct shell *sh, struct shell_line *l, bool line)
 	struct imap_err err = IMAP_ERR_INIT;
 	struct buf b = BUF_INIT;
 	if (need_session(sh))
-		return note(sh, SHELL_FAILED);
+		return shell_note(sh, SHELL_FAILED);
 	if (line) {
 		struct imap_response *r;
 		if (session_read_response(sh->session, &r, &err) < 0)
-			return report_err(sh, &err);
+			return shell_report(sh, &err);
 		buf_add_escaped(&b, r->raw, r->raw_len);
 		buf_addch(&b, '\n');
 		imap_response_free(r);
@@ -490,129 +550,46 @@ static int meta_read(struct shell *sh, struct shell_line *l, bool line)
 		long n, want = l->count > 1 ? strtol(l->tok[1].value, NULL, 10) : 4096;
 		if (want <= 0 || want > 16 * 1024 * 1024) {
 			shell_error(sh, "read: N must be between 1 and 16777216");
-			return note(sh, SHELL_FAILED);
+			return shell_note(sh, SHELL_FAILED);
 		}
 		data = xmalloc((size_t)want);
 		n = session_read_bytes(sh->session, data, (size_t)want, &err);
 		if (n < 0) {
 			free(data);
-			return report_err(sh, &err);
+			return shell_report(sh, &err);
 		}
 		buf_add_escaped(&b, data, (size_t)n);
 		buf_addf(&b, "\n(%ld bytes%s)\n", n, n == 0 ? ", end of stream" : "");
 		free(data);
 	}
-	out_buf(sh, &b);
+	shell_print(sh, &b);
 	buf_release(&b);
 	return SHELL_OK;
 }
 
 /* ---- IMAP commands ------------------------------------------------------- */
 
-char *shell_ask(const char *prompt, bool echo)
+/* The starttls command: TLS with the command line's --cafile etc. */
+static int run_starttls(struct shell *sh)
 {
-	FILE *tty = fopen("/dev/tty", "r+");
-	struct termios old, quiet;
-	bool restore = false;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	if (!tty)
-		return NULL;
-	fputs(prompt, tty);
-	fflush(tty);
-	if (!echo && tcgetattr(fileno(tty), &old) == 0) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		restore = tcsetattr(fileno(tty), TCSAFLUSH, &quiet) == 0;
+	struct imap_err err = IMAP_ERR_INIT;
+	struct net_tls_opts o = sh->target.tls;
+	struct buf b = BUF_INIT;
+	if (!o.host)
+		o.host = sh->target.host ? sh->target.host : "localhost";
+	if (o.insecure)
+		shell_error(sh, "warning: --insecure: the server's certificate is not verified");
+	if (session_starttls(sh->session, &o, &err) < 0)
+		return shell_report(sh, &err);
+	if (sh->trace.level >= 1) {
+		net_describe(session_conn(sh->session), &b);
+		trace_hook(&sh->trace, 1, TRACE_EVENT, b.buf, b.len);
 	}
-	n = getline(&line, &cap, tty);
-	if (restore) {
-		tcsetattr(fileno(tty), TCSAFLUSH, &old);
-		fputc('\n', tty);
-	}
-	fclose(tty);
-	if (n < 0) {
-		free(line);
-		return NULL;
-	}
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		line[--n] = '\0';
-	return line;
-}
-
-/* An unknown SASL mechanism, by hand: each challenge shown decoded, the
- * user's answer sent base64-encoded (and redacted); "*" cancels. */
-static int sasl_by_hand(void *ctx, const struct imap_response *r, struct buf *reply, bool *secret,
-			struct imap_err *err)
-{
-	struct shell *sh = ctx;
-	struct buf dec = BUF_INIT, shown = BUF_INIT;
-	char *line;
-
-	if (base64_decode(r->text, r->text_len, &dec) < 0) {
-		buf_add(&dec, r->text, r->text_len);
-		buf_adds(&shown, "challenge (not base64): ");
-	} else {
-		buf_adds(&shown, "challenge: ");
-	}
-	buf_add_escaped(&shown, dec.buf, dec.len);
-	buf_adds(&shown, "\n");
-	out_buf(sh, &shown);
-	fflush(sh->out);
-	buf_release(&shown);
-	buf_release(&dec);
-	line = shell_ask("response (* cancels): ", true);
-	if (!line)
-		return err_set(err, IMAP_ERR_ABORT, "authenticate: no answer (end of input)"), -1;
-	if (!strcmp(line, "*")) {
-		free(line);
-		return 1;
-	}
-	base64_encode(line, strlen(line), reply);
-	*secret = true;
-	memset(line, 0, strlen(line));
-	free(line);
-	return 0;
-}
-
-static int run_authenticate(struct shell *sh, struct cmd_call *call, const struct cmd_word *w,
-			    size_t n, struct imap_response **tagged, struct imap_err *err)
-{
-	char mech[64];
-	snprintf(mech, sizeof(mech), "%.*s", (int)w[0].len, w[0].s);
-	if (auth_is_builtin(mech)) {
-		char *pw = NULL;
-		int rc;
-		if (n < 2)
-			return err_set(err, IMAP_ERR_ERROR, "usage: authenticate %s USER [PASSWORD]", mech);
-		if (n >= 3)
-			pw = xmemdup(w[2].s, w[2].len);
-		else if (getenv("IMAPSH_PASSWORD"))
-			pw = xstrdup(getenv("IMAPSH_PASSWORD"));
-		else {
-			struct buf p = BUF_INIT;
-			buf_addf(&p, "Password for %.*s: ", (int)w[1].len, w[1].s);
-			pw = shell_ask(p.buf, false);
-			buf_release(&p);
-		}
-		if (!pw)
-			return err_set(err, IMAP_ERR_ERROR,
-				       "authenticate: no password (give it, set IMAPSH_PASSWORD, or use a terminal)");
-		rc = auth_run(sh->session, mech, w[1].s, pw, tagged, err);
-		memset(pw, 0, strlen(pw));
-		free(pw);
-		return rc;
-	}
-	if (!sh->interactive)
-		return err_set(err, IMAP_ERR_ERROR,
-			       "authenticate %s: only PLAIN runs from a script; other mechanisms are answered by hand on a terminal",
-			       mech);
-	call->cmd.nargs = 1; /* the mechanism alone; the rest is typed at each challenge */
-	call->cmd.cont = sasl_by_hand;
-	call->cmd.cont_ctx = sh;
-	return session_command(sh->session, &call->cmd, tagged, err);
+	buf_release(&b);
+	buf_adds(&b, "OK TLS is on\n");
+	shell_print(sh, &b);
+	buf_release(&b);
+	return SHELL_OK;
 }
 
 struct idle_ctx {
@@ -648,6 +625,34 @@ static int idle_cont(void *ctx, const struct imap_response *r, struct buf *reply
 	return 2;
 }
 
+/* The core's view of tokens; @FILE (when files is allowed) opens the
+ * file as a streamed message.  files[] must be closed by the caller. */
+static int tokens_to_words(struct shell_line *l, size_t first, size_t nwords, bool allow_files,
+			   struct cmd_word *words, struct msgfile **files, struct imap_err *err)
+{
+	size_t i;
+	memset(files, 0, nwords * sizeof(*files));
+	for (i = 0; i < nwords; i++) {
+		struct shell_token *t = &l->tok[first + i];
+		memset(&words[i], 0, sizeof(words[i]));
+		words[i].s = t->value;
+		words[i].len = t->value_len;
+		words[i].raw = t->raw;
+		words[i].raw_len = t->raw_len;
+		words[i].quoted = t->quoted;
+		if (t->at_file && allow_files) {
+			/* streamed while sending, never read into memory */
+			files[i] = msgfile_open(t->value, err);
+			if (!files[i])
+				return -1;
+			words[i].source = msgfile_source(files[i]);
+			words[i].s = "";
+			words[i].len = 0;
+		}
+	}
+	return 0;
+}
+
 static int run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_line *l,
 		    size_t first, size_t nwords, const char *raw_verb)
 {
@@ -660,38 +665,21 @@ static int run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_
 	size_t i;
 	int st = SHELL_OK;
 
+	memset(files, 0, sizeof(files));
 	if (nwords > 64) {
 		shell_error(sh, "%s: too many arguments (at most 64)", spec ? spec->name : "raw");
-		return note(sh, SHELL_FAILED);
+		return shell_note(sh, SHELL_FAILED);
 	}
 	if (need_session(sh))
-		return note(sh, sh->session ? SHELL_BROKEN : SHELL_FAILED);
-	memset(files, 0, sizeof(files));
+		return shell_note(sh, sh->session ? SHELL_BROKEN : SHELL_FAILED);
 	cmd_call_init(&call);
-	for (i = 0; i < nwords; i++) {
-		struct shell_token *t = &l->tok[first + i];
-		words[i].s = t->value;
-		words[i].len = t->value_len;
-		words[i].raw = t->raw;
-		words[i].raw_len = t->raw_len;
-		words[i].quoted = t->quoted;
-		words[i].from_file = false;
-		words[i].source = NULL;
-		if (t->at_file && spec) {
-			/* streamed while sending, never read into memory */
-			files[i] = msgfile_open(t->value, &err);
-			if (!files[i]) {
-				st = report_err(sh, &err);
-				goto out;
-			}
-			words[i].source = msgfile_source(files[i]);
-			words[i].s = "";
-			words[i].len = 0;
-		}
+	if (tokens_to_words(l, first, nwords, spec != NULL, words, files, &err) < 0) {
+		st = shell_report(sh, &err);
+		goto out;
 	}
 	if (spec) {
 		if (cmd_build(spec, words, nwords, sh->session, &call, &err) < 0) {
-			st = report_err(sh, &err);
+			st = shell_report(sh, &err);
 			goto out;
 		}
 	} else {
@@ -714,34 +702,43 @@ static int run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_
 		call.cmd.cont = idle_cont;
 		call.cmd.cont_ctx = &idle;
 	}
-	if (spec && !strcmp(spec->name, "authenticate")) {
-		if (run_authenticate(sh, &call, words, nwords, &tagged, &err) < 0) {
-			st = report_err(sh, &err);
+	if (spec && (!strcmp(spec->name, "authenticate") || !strcmp(spec->name, "login_cram_md5"))) {
+		char mech[64];
+		bool cram = !strcmp(spec->name, "login_cram_md5");
+		snprintf(mech, sizeof(mech), "%.*s", cram ? 8 : (int)words[0].len, cram ? "CRAM-MD5" : words[0].s);
+		if (shell_authenticate(sh, mech, words + (cram ? 0 : 1), nwords - (cram ? 0 : 1), &call,
+				       &tagged, &err) < 0) {
+			st = shell_report(sh, &err);
 			goto out;
 		}
+	} else if (spec && !strcmp(spec->name, "starttls")) {
+		st = run_starttls(sh);
+		goto out;
+	} else if (spec && !strcmp(spec->name, "login") &&
+		   shell_guard_secret(sh, "a password", &err) < 0) {
+		st = shell_report(sh, &err);
+		goto out;
 	} else if (session_command(sh->session, &call.cmd, &tagged, &err) < 0) {
-		st = report_err(sh, &err);
+		st = shell_report(sh, &err);
 		goto out;
 	}
 	{
 		struct buf b = BUF_INIT;
 		render_response(&b, tagged, &sh->render);
-		out_buf(sh, &b);
+		shell_print(sh, &b);
 		buf_release(&b);
 	}
 	if (tagged->status != IMAP_STATUS_OK) {
 		if (!sh->interactive)
-			shell_error(sh, "%s failed: %s %.*s", call.cmd.verb,
-				    imap_status_name(tagged->status),
-				    (int)(tagged->text_len > 300 ? 300 : tagged->text_len), tagged->text);
-		st = note(sh, SHELL_FAILED);
+			shell_report_result(sh, call.cmd.verb, tagged);
+		st = shell_note(sh, SHELL_FAILED);
 	}
 	if (sh->redir && sh->redir->err_no) {
 		shell_error(sh, "cannot write %s: %s", sh->redir->path, strerror(sh->redir->err_no));
-		st = note(sh, SHELL_FAILED);
+		st = shell_note(sh, SHELL_FAILED);
 	}
 	if (!session_alive(sh->session) && session_state(sh->session) != IMAP_STATE_LOGOUT)
-		st = note(sh, SHELL_BROKEN);
+		st = shell_note(sh, SHELL_BROKEN);
 out:
 	imap_response_free(tagged);
 	cmd_call_release(&call);
@@ -824,7 +821,7 @@ static int exec_tokens(struct shell *sh, struct shell_line *l, const char *line,
 			long v = strtol(l->tok[1].value, &end, 10);
 			if (*end || v < 0 || v > 5) {
 				shell_error(sh, "debug: the level must be 0 to 5");
-				return note(sh, SHELL_FAILED);
+				return shell_note(sh, SHELL_FAILED);
 			}
 			sh->trace.level = (int)v;
 		} else {
@@ -841,7 +838,7 @@ static int exec_tokens(struct shell *sh, struct shell_line *l, const char *line,
 					break;
 			if (i == 3) {
 				shell_error(sh, "format: pretty, raw or json");
-				return note(sh, SHELL_FAILED);
+				return shell_note(sh, SHELL_FAILED);
 			}
 			sh->render.format = (enum render_format)i;
 		} else {
@@ -861,13 +858,28 @@ static int exec_tokens(struct shell *sh, struct shell_line *l, const char *line,
 		return meta_read(sh, l, false);
 	if (!strcasecmp(name, "readline"))
 		return meta_read(sh, l, true);
+	if (!strcasecmp(name, "tls")) {
+		struct buf b = BUF_INIT;
+		if (need_session(sh))
+			return shell_note(sh, SHELL_FAILED);
+		if (net_tls_info(session_conn(sh->session), &b) < 0) {
+			shell_error(sh, "tls: this connection is not encrypted (use --ssl, --starttls or starttls)");
+			buf_release(&b);
+			return shell_note(sh, SHELL_FAILED);
+		}
+		if (b.len && b.buf[b.len - 1] != '\n')
+			buf_addch(&b, '\n');
+		shell_print(sh, &b);
+		buf_release(&b);
+		return SHELL_OK;
+	}
 	if (!strcasecmp(name, "socket")) {
 		struct buf b = BUF_INIT;
 		if (need_session(sh))
-			return note(sh, SHELL_FAILED);
+			return shell_note(sh, SHELL_FAILED);
 		net_describe(session_conn(sh->session), &b);
 		buf_addch(&b, '\n');
-		out_buf(sh, &b);
+		shell_print(sh, &b);
 		buf_release(&b);
 		return SHELL_OK;
 	}
@@ -875,13 +887,13 @@ static int exec_tokens(struct shell *sh, struct shell_line *l, const char *line,
 		struct buf b = BUF_INIT;
 		if (!sh->session) {
 			shell_error(sh, "not connected");
-			return note(sh, SHELL_FAILED);
+			return shell_note(sh, SHELL_FAILED);
 		}
 		session_free(sh->session, &b);
 		sh->session = NULL;
 		if (b.len) {
 			buf_addch(&b, '\n');
-			out_buf(sh, &b);
+			shell_print(sh, &b);
 		}
 		buf_release(&b);
 		return SHELL_OK;
@@ -906,7 +918,7 @@ static int exec_tokens(struct shell *sh, struct shell_line *l, const char *line,
 			verb_end++;
 		if (verb_end == p || (size_t)(verb_end - p) >= sizeof(verb)) {
 			shell_error(sh, "usage: raw COMMAND [ARGS...]");
-			return note(sh, SHELL_FAILED);
+			return shell_note(sh, SHELL_FAILED);
 		}
 		memcpy(verb, p, (size_t)(verb_end - p));
 		verb[verb_end - p] = '\0';
@@ -927,7 +939,7 @@ static int exec_tokens(struct shell *sh, struct shell_line *l, const char *line,
 	spec = cmd_lookup(name);
 	if (!spec) {
 		shell_error(sh, "unknown command \"%s\" (try help)", name);
-		return note(sh, SHELL_FAILED);
+		return shell_note(sh, SHELL_FAILED);
 	}
 	return run_imap(sh, spec, l, 1, l->count - 1, NULL);
 }
@@ -946,7 +958,7 @@ int shell_exec(struct shell *sh, const char *line, size_t len)
 	}
 	if (take_redirect(sh, &l) < 0) {
 		shell_line_release(&l);
-		return note(sh, SHELL_FAILED);
+		return shell_note(sh, SHELL_FAILED);
 	}
 	if (!l.count) {
 		err_set(&err, IMAP_ERR_ERROR, "nothing to run before the redirection");
@@ -965,7 +977,106 @@ failed:
 	shell_line_release(&l);
 	if (sh->stop_on_error)
 		sh->quit = true;
-	return note(sh, SHELL_FAILED);
+	return shell_note(sh, SHELL_FAILED);
+}
+
+/* ---- pipelined script lines (RFC 9051 5.5) -------------------------------- */
+
+int shell_prepare(struct shell *sh, const char *line, size_t len, struct shell_pending *p)
+{
+	struct imap_err err = IMAP_ERR_INIT;
+	const struct cmd_spec *spec;
+	struct cmd_word words[64];
+	struct msgfile *files[64];
+	size_t i;
+	enum imap_state st;
+
+	memset(p, 0, sizeof(*p));
+	cmd_call_init(&p->call);
+	if (shell_lex(line, len, &p->line, &err) < 0)
+		return 0; /* shell_exec reports it */
+	if (!p->line.count)
+		return 2;
+	if (!sh->session || !session_alive(sh->session) || sh->redir || p->line.count - 1 > 64)
+		return 0;
+	st = session_state(sh->session);
+	if (st != IMAP_STATE_AUTH && st != IMAP_STATE_SELECTED)
+		return 0;
+	for (i = 0; i < p->line.count; i++)
+		if (p->line.tok[i].at_file || (!p->line.tok[i].quoted && p->line.tok[i].raw[0] == '>'))
+			return 0;
+	spec = cmd_lookup(p->line.tok[0].value);
+	if (!spec || !spec->verb || spec->shape == CS_XATOM)
+		return 0;
+	if (tokens_to_words(&p->line, 1, p->line.count - 1, false, words, files, &err) < 0 ||
+	    cmd_build(spec, words, p->line.count - 1, sh->session, &p->call, &err) < 0)
+		return 0;
+	p->flags = cmd_pipe_flags(&p->call);
+	return p->flags ? 1 : 0;
+}
+
+void shell_pending_release(struct shell_pending *p)
+{
+	shell_line_release(&p->line);
+	cmd_call_release(&p->call);
+}
+
+struct batch_ctx {
+	struct shell *sh;
+	struct shell_pending *batch;
+	struct imap_response **results; /* arrived, not yet printed */
+	size_t printed;                 /* results are printed in command order */
+};
+
+static void print_result(struct shell *sh, struct shell_pending *p, struct imap_response *t)
+{
+	struct buf b = BUF_INIT;
+	sh->lineno = p->lineno;
+	render_response(&b, t, &sh->render);
+	shell_print(sh, &b);
+	buf_release(&b);
+	if (t->status != IMAP_STATUS_OK) {
+		shell_report_result(sh, p->call.cmd.verb, t);
+		shell_note(sh, SHELL_FAILED);
+	}
+	imap_response_free(t);
+}
+
+/* A result came (servers may answer pipelined commands out of order, as
+ * Dovecot does): print it and the ones after it that wait, in order. */
+static void batch_done(void *ctx, size_t i, struct imap_response *t)
+{
+	struct batch_ctx *bc = ctx;
+	bc->results[i] = t;
+	while (bc->results[bc->printed]) {
+		print_result(bc->sh, &bc->batch[bc->printed], bc->results[bc->printed]);
+		bc->results[bc->printed] = NULL;
+		bc->printed++;
+	}
+}
+
+void shell_run_batch(struct shell *sh, struct shell_pending *batch, size_t n)
+{
+	struct session_cmd *cmds;
+	struct imap_err err = IMAP_ERR_INIT;
+	struct batch_ctx bc = { sh, batch, NULL, 0 };
+	size_t i;
+
+	if (!n)
+		return;
+	cmds = xcalloc(n, sizeof(*cmds));
+	bc.results = xcalloc(n + 1, sizeof(*bc.results));
+	for (i = 0; i < n; i++)
+		cmds[i] = batch[i].call.cmd;
+	if (session_pipeline(sh->session, cmds, n, batch_done, &bc, &err) < 0) {
+		sh->lineno = batch[bc.printed < n ? bc.printed : 0].lineno;
+		shell_report(sh, &err);
+		for (i = 0; i < n; i++)
+			imap_response_free(bc.results[i]);
+	}
+	fflush(sh->out);
+	free(bc.results);
+	free(cmds);
 }
 
 void shell_init(struct shell *sh)

@@ -10,7 +10,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/commands.h"
 #include "core/session.h"
+#include "shell/lexer.h"
+#include "net/tls.h"
 #include "shell/render.h"
 #include "shell/trace.h"
 
@@ -24,9 +27,20 @@ enum shell_status {
 
 struct shell_target {
 	const char *host;        /* TCP host, or NULL */
-	const char *port;        /* default "143" */
+	const char *port;        /* NULL: 143, or 993 with --ssl */
 	const char *stream_cmd;  /* --stream COMMAND, or NULL */
 	int timeout_ms;
+	bool ssl;                /* --ssl: implicit TLS */
+	bool starttls;           /* --starttls: TLS required before anything else */
+	struct net_tls_opts tls; /* --cafile, --certfile, ..., --insecure */
+};
+
+/* How the shell logs in (-u, -a, password sources). */
+struct shell_auth {
+	const char *user;          /* -u */
+	const char *mech;          /* -a, or NULL: choose */
+	const char *password_file; /* --password-file */
+	bool allow_plaintext;      /* --allow-plaintext */
 };
 
 struct redirect;
@@ -34,12 +48,14 @@ struct redirect;
 struct shell {
 	struct session *session;     /* NULL when not connected */
 	struct shell_target target;
+	struct shell_auth auth;
 	char *target_store[3];       /* copies made by "open" */
 	struct trace_ctx trace;
 	struct render_opts render;
 	FILE *out;
 	bool interactive;            /* reading a terminal: no line numbers */
 	bool stop_on_error;
+	bool pipeline;               /* scripts: pipeline what RFC 9051 5.5 allows */
 	bool quit;
 	int status;                  /* worst enum shell_status so far */
 	const char *source;          /* script name for messages, or NULL */
@@ -57,14 +73,38 @@ int shell_connect(struct shell *sh);
 /* Runs one line.  Returns the line's enum shell_status and folds it into
  * sh->status; sets sh->quit for quit/exit or a dead session in a script. */
 int shell_exec(struct shell *sh, const char *line, size_t len);
+/*
+ * Pipelining script lines (RFC 9051 5.5).  shell_prepare() lexes and
+ * builds a line: 1 when it may be sent without waiting (p holds it; see
+ * cmd_pipe_flags), 0 when it must run on its own through shell_exec()
+ * (p holds nothing of use), 2 when there is nothing to run (blank line,
+ * comment).  Release p in every case.  shell_run_batch() sends the lines
+ * pipelined and prints each result as it arrives, errors with their line
+ * numbers (set p->lineno).
+ */
+struct shell_pending {
+	struct shell_line line;
+	struct cmd_call call;
+	unsigned long lineno;
+	unsigned flags;
+};
+int shell_prepare(struct shell *sh, const char *line, size_t len, struct shell_pending *p);
+void shell_pending_release(struct shell_pending *p);
+void shell_run_batch(struct shell *sh, struct shell_pending *batch, size_t n);
+
 /* Sends LOGOUT if the session is still up (nothing printed), closes. */
 void shell_finish(struct shell *sh);
+/* Folds st into sh->status (the worst wins) and returns it. */
+int shell_note(struct shell *sh, int st);
+/* Reports err (with the line number) and returns its status: ABORT is
+ * SHELL_BROKEN (and ends a script), anything else SHELL_FAILED. */
+int shell_report(struct shell *sh, const struct imap_err *err);
+/* "imapsh: [line N: ]WHAT failed: NO [CODE] text" for a tagged NO/BAD. */
+void shell_report_result(struct shell *sh, const char *what, const struct imap_response *t);
+/* Writes b to the output (flushed on a terminal). */
+void shell_print(struct shell *sh, const struct buf *b);
 /* Prints "imapsh: [line N: ]message" on stderr. */
 void shell_error(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Asks on the terminal (/dev/tty), without echo unless echo; NULL when
- * there is no terminal.  Caller wipes and frees. */
-char *shell_ask(const char *prompt, bool echo);
 
 /* Names of the meta commands (NULL-terminated), for help and completion. */
 extern const char *const shell_meta_names[];

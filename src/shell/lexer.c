@@ -46,6 +46,11 @@ static void tokens_clear(struct shell_line *l)
 	size_t i;
 
 	for (i = 0; i < l->alloc_; i++) {
+		/* a token may be a password: wipe before freeing */
+		if (l->tok[i].value)
+			memset(l->tok[i].value, 0, l->tok[i].value_len);
+		if (l->tok[i].raw)
+			memset(l->tok[i].raw, 0, l->tok[i].raw_len);
 		free(l->tok[i].value);
 		free(l->tok[i].raw);
 		l->tok[i].value = NULL;

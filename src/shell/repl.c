@@ -1,8 +1,10 @@
 #include "shell/repl.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <readline/history.h>
 #include <readline/readline.h>
@@ -13,17 +15,82 @@
 #include "util/utf7.h"
 #include "util/xalloc.h"
 
+/* Lines at most in one pipelined batch (the session keeps its own,
+ * smaller window on the wire). */
+#define BATCH_MAX 256
+
+struct batch {
+	struct shell_pending items[BATCH_MAX];
+	size_t n;
+	unsigned all_flags; /* and of the items' flags */
+};
+
+static void batch_flush(struct shell *sh, struct batch *b)
+{
+	size_t i;
+	shell_run_batch(sh, b->items, b->n);
+	for (i = 0; i < b->n; i++)
+		shell_pending_release(&b->items[i]);
+	b->n = 0;
+	b->all_flags = ~0u;
+}
+
 void repl_script(struct shell *sh, FILE *in, const char *name)
 {
+	struct batch *b = sh->pipeline ? xcalloc(1, sizeof(*b)) : NULL;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
+	unsigned long lineno = 0;
 
 	sh->source = name;
 	sh->lineno = 0;
+	if (b)
+		b->all_flags = ~0u;
 	while (!sh->quit && (n = getline(&line, &cap, in)) >= 0) {
-		sh->lineno++;
+		lineno++;
+		if (b) {
+			struct shell_pending *p = &b->items[b->n];
+			int rc = shell_prepare(sh, line, (size_t)n, p);
+			if (rc == 2) {
+				shell_pending_release(p);
+				memset(line, 0, (size_t)n);
+				continue;
+			}
+			if (rc == 1 && cmd_pipe_can_join(p->flags, b->all_flags, b->n)) {
+				p->lineno = lineno;
+				b->all_flags &= p->flags;
+				if (++b->n == BATCH_MAX)
+					batch_flush(sh, b);
+				memset(line, 0, (size_t)n);
+				continue;
+			}
+			/* it cannot join: what waits goes first, then this line */
+			shell_pending_release(p);
+			batch_flush(sh, b);
+			if (sh->quit)
+				break;
+			if (rc == 1) {
+				p = &b->items[0];
+				shell_prepare(sh, line, (size_t)n, p);
+				p->lineno = lineno;
+				b->all_flags = p->flags;
+				b->n = 1;
+				memset(line, 0, (size_t)n);
+				continue;
+			}
+		}
+		sh->lineno = lineno;
 		shell_exec(sh, line, (size_t)n);
+		memset(line, 0, (size_t)n); /* it may have held a password */
+	}
+	if (b) {
+		if (!sh->quit)
+			batch_flush(sh, b);
+		else
+			while (b->n)
+				shell_pending_release(&b->items[--b->n]);
+		free(b);
 	}
 	free(line);
 	sh->lineno = 0;
@@ -41,7 +108,7 @@ char *repl_history_line(const char *line)
 		return xstrdup(line);
 	}
 	/* commands that carry a secret keep only their leading words */
-	if (!strcasecmp(l.tok[0].value, "login"))
+	if (!strcasecmp(l.tok[0].value, "login") || !strcasecmp(l.tok[0].value, "login_cram_md5"))
 		keep = 2;
 	else if (!strcasecmp(l.tok[0].value, "authenticate"))
 		keep = 3;
@@ -142,8 +209,13 @@ void repl_interactive(struct shell *sh)
 	rl_attempted_completion_function = complete;
 	using_history();
 	stifle_history(1000);
-	if (hist)
+	if (hist) {
+		/* append_history() does not create the file; make it private */
+		int fd = open(hist, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
 		read_history(hist);
+	}
 	sh->source = NULL;
 	while (!sh->quit) {
 		make_prompt(sh, &prompt);
@@ -162,6 +234,7 @@ void repl_interactive(struct shell *sh)
 		sh->lineno = 1;
 		shell_exec(sh, line, strlen(line));
 		sh->lineno = 0;
+		memset(line, 0, strlen(line)); /* it may have held a password */
 		free(line);
 	}
 	if (hist)

@@ -14,7 +14,11 @@
  *   - encoding fails exactly when a RAW argument is empty or holds
  *     CR, LF or NUL.
  *
- * Build by hand (from the top of the tree):
+ *   - a LITERAL from a source (struct imap_literal_source) puts only its
+ *     header in the bytes and one stream record just after it.
+ *
+ * Built by "make fuzz" (see the end of Makefile.am); by hand, from the top
+ * of the tree:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
  *     tests/fuzz/fuzz_encode.c src/proto/encode.c src/util/buf.c \
  *     src/util/xalloc.c src/util/err.c -o fuzz_encode
@@ -22,7 +26,9 @@
  *
  * Input: byte 0 literal mode, bytes 1-4 a redaction window, then records
  * of [head][len][data]: head bits 0-1 kind, 2-3 flags, 4 len *= 64;
- * with bit 5 the data is one byte repeated FILL_BASE + len times.
+ * with bit 5 the data is one byte repeated FILL_BASE + len times; with
+ * bit 6 a LITERAL's data comes from a source of that size (bit 7: the
+ * size shifted left by 32, so sizes beyond memory are seen too).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -50,6 +56,7 @@ struct reader {
 	size_t pos, len;
 	size_t sync_ends[MAX_ARGS];
 	size_t nsync;
+	size_t nstreams;
 };
 
 static bool is_atom_char(unsigned char c)
@@ -57,11 +64,13 @@ static bool is_atom_char(unsigned char c)
 	return c > 0x1f && c < 0x7f && !strchr("(){ %*\"\\]", c);
 }
 
-/* Reads a literal "{n}"/"{n+}"/"~{n}"; returns the data offset. */
+/* Reads a literal "{n}"/"{n+}"/"~{n}"; returns the data offset.  A
+ * literal from a source has no data in the bytes but a stream record. */
 static size_t read_literal(struct reader *r, const struct imap_arg *a, bool binary,
 			   enum imap_literal_mode mode)
 {
-	size_t n = 0, start;
+	uint64_t n = 0, want = a->source ? a->source->size : a->len;
+	size_t start;
 	bool plus = false, want_plus;
 
 	if (binary) {
@@ -71,8 +80,10 @@ static size_t read_literal(struct reader *r, const struct imap_arg *a, bool bina
 	CHECK(r->p[r->pos] == '{');
 	r->pos++;
 	start = r->pos;
-	while (r->pos < r->len && r->p[r->pos] >= '0' && r->p[r->pos] <= '9')
-		n = n * 10 + (size_t)(r->p[r->pos++] - '0');
+	while (r->pos < r->len && r->p[r->pos] >= '0' && r->p[r->pos] <= '9') {
+		CHECK(n <= (UINT64_MAX - 9) / 10);
+		n = n * 10 + (uint64_t)(r->p[r->pos++] - '0');
+	}
 	CHECK(r->pos > start);
 	CHECK(r->p[start] != '0' || r->pos == start + 1); /* no leading zeros */
 	if (r->p[r->pos] == '+') {
@@ -88,7 +99,14 @@ static size_t read_literal(struct reader *r, const struct imap_arg *a, bool bina
 		CHECK(r->nsync < MAX_ARGS);
 		r->sync_ends[r->nsync++] = r->pos;
 	}
-	CHECK(n == a->len);
+	CHECK(n == want);
+	if (a->source) {
+		CHECK(r->nstreams < r->w->nstreams);
+		CHECK(r->w->streams[r->nstreams].at == r->pos);
+		CHECK(r->w->streams[r->nstreams].source == a->source);
+		r->nstreams++;
+		return r->pos;
+	}
 	CHECK(r->pos + n <= r->len);
 	CHECK(n == 0 || memcmp(r->p + r->pos, a->data, n) == 0);
 	start = r->pos;
@@ -153,6 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct imap_arg args[MAX_ARGS];
+	struct imap_literal_source sources[MAX_ARGS];
 	char *fill[MAX_ARGS];
 	size_t nfill = 0;
 	struct imap_err err = IMAP_ERR_INIT;
@@ -165,6 +184,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 5)
 		return 0;
+	memset(args, 0, sizeof(args));
+	memset(sources, 0, sizeof(sources));
 	mode = (enum imap_literal_mode)(data[0] % 3);
 	win_off = (size_t)data[1] | (size_t)data[2] << 8;
 	win_len = (size_t)data[3] | (size_t)data[4] << 8;
@@ -187,6 +208,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		args[nargs].kind = (enum imap_arg_kind)(head & 3);
 		args[nargs].flags = (head >> 2) & 3;
 		args[nargs].len = len;
+		if ((head & 0x40) && args[nargs].kind == IMAP_ARG_LITERAL) {
+			/* read() is never called: encoding does no I/O */
+			sources[nargs].size = head & 0x80 ? (uint64_t)len << 32 : len;
+			args[nargs].source = &sources[nargs];
+		}
 		any_bad = any_bad || raw_is_bad(&args[nargs]);
 		nargs++;
 	}
@@ -196,7 +222,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc < 0) {
 		CHECK(any_bad);
 		CHECK(err.kind == IMAP_ERR_ERROR && err.msg[0]);
-		CHECK(w.bytes.len == 0 && w.nchunks == 0 && w.nsecrets == 0);
+		CHECK(w.bytes.len == 0 && w.nchunks == 0 && w.nsecrets == 0 && w.nstreams == 0);
 		goto out;
 	}
 	CHECK(!any_bad);
@@ -251,6 +277,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	CHECK(nsec == w.nsecrets);
+	CHECK(r.nstreams == w.nstreams);
 	CHECK(r.pos + 2 == r.len && memcmp(r.p + r.pos, "\r\n", 2) == 0);
 
 	/* chunks: one after each sync literal header, then the rest */

@@ -8,6 +8,7 @@
  * it was and says "not a date"; formatting any time_t/zone in the years
  * 0000..9999 round-trips through imapdate_parse.
  *
+ * Built by "make fuzz" (see the end of Makefile.am); by hand:
  *   clang -g -fsanitize=fuzzer,address,undefined -I src -I build-util \
  *     tests/fuzz/fuzz_imapdate.c src/util/[a-z]*.c -o fuzz_imapdate
  */

@@ -1,7 +1,8 @@
 /*
  * fuzz_lexer.c - libFuzzer target for shell_lex and shell_unescape.
  *
- * Build and run (from the top of the source tree):
+ * Built by "make fuzz" (see the end of Makefile.am); by hand, from the top
+ * of the source tree:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I src \
  *     tests/fuzz/fuzz_lexer.c src/shell/lexer.c src/util/buf.c \
  *     src/util/err.c src/util/xalloc.c -o fuzz_lexer

@@ -8,7 +8,8 @@
  * transcripts (every response's tree, the sink's events, the final error)
  * must be equal: chunking must never change what the parser sees.
  *
- * Build (from the top of the tree, after configure in build-parser):
+ * Built by "make fuzz" (see the end of Makefile.am); by hand, from the top
+ * of the tree, after configure in build-parser:
  *   clang -g -fsanitize=fuzzer,address,undefined -I src -I build-parser \
  *     tests/fuzz/fuzz_parser.c src/proto/[a-z]*.c src/util/[a-z]*.c -o fuzz_parser
  *   mkdir -p /tmp/fuzz-parser && \

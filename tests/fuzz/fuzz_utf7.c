@@ -6,6 +6,7 @@
  * valid UTF-8 and decodes back to itself; encode fails only on invalid
  * UTF-8; a failure leaves the output buffer as it was.
  *
+ * Built by "make fuzz" (see the end of Makefile.am); by hand:
  *   clang -g -fsanitize=fuzzer,address,undefined -I src -I build-util \
  *     tests/fuzz/fuzz_utf7.c src/util/[a-z]*.c -o fuzz_utf7
  */

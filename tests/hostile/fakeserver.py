@@ -8,7 +8,9 @@ to PORTFILE), serves one connection and exits.
 Scenario file: one directive per line, executed in order.
   # text           comment (also the run.sh headers "# args:", "# exit:" ...)
   S: text          send text + CRLF ($name / ${name} are replaced by values
-                   captured from client lines, e.g. $tag; other $ stay)
+                   captured from client lines, e.g. $tag; ${name+N} is the
+                   value with its trailing number raised by N, e.g. the tag
+                   the client will use next; other $ stay)
   S! bytes         send bytes given with Python escapes (\\r \\n \\t \\\\ \\x00),
                    no CRLF added
   FILL N [C]       send N filler bytes (character C, default "x"), no CRLF
@@ -34,6 +36,12 @@ Scenario file: one directive per line, executed in order.
   FINISH           serve politely until the client closes: LOGOUT gets
                    "* BYE" + "tag OK", CAPABILITY and NOOP get OK, anything
                    else "tag BAD"; passes when the client hangs up
+  TLS              start TLS as the server now (after "S: $tag OK Begin
+                   TLS"), with --tls-cert/--tls-key; from then on S:, C:
+                   and the rest go through TLS.  Bytes the client sent
+                   before are taken as the start of its handshake.  A
+                   failed handshake (e.g. the client rejects the
+                   certificate) counts as the client hanging up.
 At the end of the file the server behaves as for CLOSE.  When the client
 hangs up (or kills the server) at a point where no later C:, C-LITERAL or
 EXPECT-EOF step waits for it, the scenario passes: a client may abort while
@@ -44,12 +52,15 @@ Options:
                        sleeping --chunk-delay between them
   --random-chunks SEED same with pseudo-random piece sizes (1..64 bytes)
   --chunk-delay SEC    pause between pieces (default 0.001)
-  --log FILE           append every byte the client sent to FILE
+  --log FILE           append every byte the client sent to FILE, as it
+                       crossed the wire (encrypted after TLS)
   --result FILE        write "PASS" or "FAIL: why" (or "CLIENT-CLOSED ...",
                        "TERMINATED ...") to FILE when done
   --read-timeout SEC   how long C:, EXPECT-EOF and FINISH wait (default 15)
   --strict             no automatic CAPABILITY answers
   --tcp PORTFILE       TCP mode (see above); waits --read-timeout for a client
+  --tls-cert FILE      certificate (PEM) for the TLS step; --tls-key FILE
+                       its key (default: in the certificate file)
 Exit status: 0 pass, 2 usage or scenario syntax error, 3 mismatch or
 timeout, 4 the client closed the connection too early, 5 terminated by a
 signal.  Diagnostics go to stderr.
@@ -63,13 +74,15 @@ import re
 import select
 import signal
 import socket
+import ssl
 import sys
 import time
 
-VAR_RE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
+VAR_RE = re.compile(r"\$\{(\w+)(?:\+(\d+))?\}|\$(\w+)")
+NUM_END_RE = re.compile(r"(\d+)$")
 LITERAL_RE = re.compile(rb"\{(\d+)\+?\}$")
 DIRECTIVE_RE = re.compile(r"^(S:|S!|C:|C-LITERAL|FILL|CAPS|SLEEP|CLOSE|"
-                          r"EXPECT-EOF|FINISH)(?:\s(.*))?$")
+                          r"EXPECT-EOF|FINISH|TLS)(?:\s(.*))?$")
 
 
 class Fail(Exception):
@@ -137,14 +150,113 @@ class Server:
         if args.random_chunks is not None:
             self.rng = random.Random(args.random_chunks)
         self.log = open(args.log, "ab") if args.log else None
+        self.tls = None  # ssl.SSLObject once TLS has started
+        self.tls_in = self.tls_out = None
+
+    # ------------------------------------------------------ raw and TLS I/O
+    def raw_write(self, data):
+        try:
+            while data:
+                w = os.write(self.wfd, data)
+                data = data[w:]
+        except (BrokenPipeError, ConnectionResetError):
+            raise ClientClosed("the client closed the connection while "
+                               "the server was sending")
+
+    def raw_read(self, timeout):
+        """Bytes from the wire (logged): None on timeout, b"" at EOF."""
+        r, _, _ = select.select([self.rfd], [], [], max(timeout, 0))
+        if not r:
+            return None
+        try:
+            data = os.read(self.rfd, 65536)
+        except ConnectionResetError:
+            data = b""
+        if data and self.log:
+            self.log.write(data)
+            self.log.flush()
+        return data
+
+    def tls_flush(self):
+        data = self.tls_out.read()
+        if data:
+            self.raw_write(data)
+
+    def read_some(self, timeout):
+        """Application bytes (decrypted under TLS): None on timeout,
+        b"" at EOF."""
+        if self.tls is None:
+            return self.raw_read(timeout)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                data = self.tls.read(65536)
+                self.tls_flush()
+                return data  # b"": the client's close_notify
+            except ssl.SSLWantReadError:
+                self.tls_flush()
+            except (ssl.SSLZeroReturnError, ssl.SSLEOFError):
+                return b""
+            except ssl.SSLError as e:
+                raise Fail("TLS error: %s" % e)
+            raw = self.raw_read(deadline - time.monotonic())
+            if raw is None:
+                return None
+            if raw:
+                self.tls_in.write(raw)
+            else:
+                self.tls_in.write_eof()
+
+    def start_tls(self):
+        if not self.args.tls_cert:
+            raise Fail("TLS needs --tls-cert (and --tls-key)")
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(self.args.tls_cert, self.args.tls_key)
+        self.tls_in, self.tls_out = ssl.MemoryBIO(), ssl.MemoryBIO()
+        obj = ctx.wrap_bio(self.tls_in, self.tls_out, server_side=True)
+        if self.buf:
+            # whatever the client sent after our OK is its handshake
+            self.tls_in.write(self.buf)
+            self.buf = b""
+        deadline = time.monotonic() + self.args.read_timeout
+        while True:
+            try:
+                obj.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                self.tls_flush()
+            except ssl.SSLError as e:
+                try:
+                    self.tls_flush()  # the alert, if any
+                except ClientClosed:
+                    pass
+                raise ClientClosed("TLS handshake failed: %s" % e)
+            raw = self.raw_read(deadline - time.monotonic())
+            if raw is None:
+                raise Fail("timed out in the TLS handshake")
+            if not raw:
+                self.eof = True
+                raise ClientClosed("the client closed the connection in "
+                                   "the TLS handshake")
+            self.tls_in.write(raw)
+        self.tls_flush()
+        self.tls = obj
 
     # ---------------------------------------------------------------- output
     def subst(self, text):
         def rep(m):
-            name = m.group(1) or m.group(2)
-            if name in self.vars:
-                return self.vars[name]
-            return m.group(0)
+            name = m.group(1) or m.group(3)
+            if name not in self.vars:
+                return m.group(0)
+            value = self.vars[name]
+            if m.group(2):
+                n = NUM_END_RE.search(value)
+                if not n:
+                    raise Fail("${%s+%s}: %r does not end in a number"
+                               % (name, m.group(2), value))
+                num = str(int(n.group(1)) + int(m.group(2)))
+                value = value[:n.start()] + num.zfill(len(n.group(1)))
+            return value
         return VAR_RE.sub(rep, text)
 
     def send(self, data):
@@ -162,13 +274,11 @@ class Server:
         for k, piece in enumerate(pieces):
             if k and (self.args.chunk or self.rng is not None):
                 time.sleep(self.args.chunk_delay)
-            try:
-                while piece:
-                    w = os.write(self.wfd, piece)
-                    piece = piece[w:]
-            except (BrokenPipeError, ConnectionResetError):
-                raise ClientClosed("the client closed the connection while "
-                                   "the server was sending")
+            if self.tls is not None:
+                self.tls.write(piece)
+                self.tls_flush()
+            else:
+                self.raw_write(piece)
 
     def sendline(self, text):
         self.send(text.encode("utf-8", "surrogateescape") + b"\r\n")
@@ -178,19 +288,12 @@ class Server:
         """Read more input; False on EOF.  Raises Fail on timeout."""
         if self.eof:
             return False
-        r, _, _ = select.select([self.rfd], [], [], timeout)
-        if not r:
+        data = self.read_some(timeout)
+        if data is None:
             raise Fail("timed out after %gs waiting for the client" % timeout)
-        try:
-            data = os.read(self.rfd, 65536)
-        except ConnectionResetError:
-            data = b""
         if not data:
             self.eof = True
             return False
-        if self.log:
-            self.log.write(data)
-            self.log.flush()
         self.buf += data
         return True
 
@@ -262,20 +365,14 @@ class Server:
             left = end - time.monotonic()
             if left <= 0:
                 return
-            r, _, _ = select.select([self.rfd], [], [], left)
-            if r:
-                # keep the data for later C: lines, stop at EOF
-                try:
-                    data = os.read(self.rfd, 65536)
-                except ConnectionResetError:
-                    data = b""
-                if not data:
-                    self.eof = True
-                    raise ClientClosed("the client hung up during SLEEP")
-                if self.log:
-                    self.log.write(data)
-                    self.log.flush()
-                self.buf += data
+            # keep the data for later C: lines, stop at EOF
+            data = self.read_some(left)
+            if data is None:
+                continue
+            if not data:
+                self.eof = True
+                raise ClientClosed("the client hung up during SLEEP")
+            self.buf += data
 
     def expect_eof(self):
         deadline = time.monotonic() + self.args.read_timeout
@@ -313,6 +410,15 @@ class Server:
 
     def close(self):
         """Half-close, drain briefly so nothing is lost to a TCP RST, exit."""
+        if self.tls is not None:
+            try:
+                self.tls.unwrap()
+            except (ssl.SSLError, ValueError):
+                pass  # no close_notify from the client yet: fine
+            try:
+                self.tls_flush()
+            except ClientClosed:
+                pass
         try:
             socket.socket(fileno=os.dup(self.wfd)).shutdown(socket.SHUT_WR)
         except OSError:
@@ -375,6 +481,8 @@ class Server:
             self.expect_eof()
         elif op == "FINISH":
             self.finish()
+        elif op == "TLS":
+            self.start_tls()
 
 
 def main():
@@ -389,6 +497,8 @@ def main():
     ap.add_argument("--result")
     ap.add_argument("--read-timeout", type=float, default=15.0)
     ap.add_argument("--strict", action="store_true")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     args = ap.parse_args()
     if args.chunk < 0:
         ap.error("--chunk must be positive")

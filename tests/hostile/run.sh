@@ -2,13 +2,18 @@
 # tests/hostile/run.sh [SCENARIO.scn...] -- imapsh against hostile servers.
 #
 # Runs every scenario in tests/hostile/scenarios (or the ones named) against
-# $IMAPSH with tests/hostile/fakeserver.py as the server, in four ways:
+# $IMAPSH with tests/hostile/fakeserver.py as the server, in these ways:
 #   whole    the fake server writes each response in one piece (--stream)
 #   chunk1   one byte at a time (--stream, --chunk 1)
 #   random   random pieces (--stream, --random-chunks $HOSTILE_SEED)
 #   tcp      over TCP on 127.0.0.1 (fakeserver --tcp), whole writes
+#   tcp-chunk1, tcp-random   over TCP, in pieces as above (only for the
+#            scenarios that name them in "# modes:")
 # and checks the scenario's header lines:
-#   # args: WORDS        imapsh arguments (shell words, e.g. -c "select INBOX")
+#   # args: WORDS        imapsh arguments (shell words, e.g. -c "select INBOX";
+#                        $HOSTILE_CA is the CA file of the fake server's TLS
+#                        certificates, e.g. --starttls --cafile "$HOSTILE_CA")
+#   # env: NAME=VALUE    environment of imapsh (shell words, repeatable)
 #   # stdin: LINE        a line of imapsh's stdin (repeatable; default empty)
 #   # exit: N [N...]     allowed exit statuses
 #   # stderr: REGEX      must match imapsh's stderr (Python re.search, multi-
@@ -16,7 +21,11 @@
 #   # no-stderr: REGEX / # no-stdout: REGEX   must not match
 #   # sent: REGEX / # not-sent: REGEX   must (not) match what imapsh sent
 #   # server: pass|any   the fake server must finish its script (default pass)
-#   # modes: whole chunk1 random tcp   (default: all four)
+#   # modes: whole chunk1 random tcp ...   (default: the first four)
+#   # server-cert: NAME  the fake server's TLS certificate from
+#                        tests/lib/certs.sh (default server: localhost and
+#                        127.0.0.1, signed by $HOSTILE_CA); a scenario with
+#                        a TLS step or this header is skipped without certtool
 # plus: imapsh ends within $HOSTILE_TIMEOUT (20) s and stderr has no
 # sanitizer report.  Env: HOSTILE_MODES, HOSTILE_SEED, KEEP_TMP.
 set -eu
@@ -31,10 +40,22 @@ test_tmpdir
 
 FAKE=$SRCDIR/tests/hostile/fakeserver.py
 SEED=${HOSTILE_SEED:-$((RANDOM % 10000 + 1))}
-MODES=${HOSTILE_MODES:-whole chunk1 random tcp}
+MODES=${HOSTILE_MODES:-whole chunk1 random tcp tcp-chunk1 tcp-random}
+DEFAULT_MODES="whole chunk1 random tcp"
 LIMIT=${HOSTILE_TIMEOUT:-20}
 echo "# imapsh: $IMAPSH"
 echo "# random-chunks seed $SEED (set HOSTILE_SEED=$SEED to repeat)"
+
+# TLS certificates for the scenarios that start TLS
+# shellcheck source-path=SCRIPTDIR/../.. source=tests/lib/certs.sh
+. "$SRCDIR/tests/lib/certs.sh"
+CERTS=$T_TMP/certs
+HOSTILE_CA=
+if certs_available && certs_make "$CERTS"; then
+	HOSTILE_CA=$CERTS/ca.pem
+else
+	echo "# certtool not found: scenarios with TLS are skipped"
+fi
 
 # q STRING: quote for /bin/sh
 q() {
@@ -65,24 +86,35 @@ header() {
 }
 
 run_case() {
-	local scn=$1 mode=$2 name t args=() exits server fakeopts=() rc=0
-	local port spid cmd why=() checks=() kind rx
+	local scn=$1 mode=$2 name t args=() envs=() exits server fakeopts=() rc=0
+	local port spid cmd why=() checks=() kind rx cert
 	name=$(basename "$scn" .scn)
 	t=$T_TMP/$name.$mode
 	mkdir -p "$t"
+	cert=$(header "$scn" server-cert)
+	if [ -n "$cert" ] || grep -q '^TLS' "$scn"; then
+		if [ -z "$HOSTILE_CA" ]; then
+			ok "$name [$mode] # SKIP certtool not found"
+			return 0
+		fi
+		cert=${cert:-server}
+		fakeopts+=(--tls-cert "$CERTS/$cert.pem" --tls-key "$CERTS/$cert.key")
+	fi
 	eval "args=($(header "$scn" args | tr '\n' ' '))"
+	eval "envs=($(header "$scn" env | tr '\n' ' '))"
 	exits=$(header "$scn" exit)
 	exits=${exits:-0}
 	server=$(header "$scn" server)
 	header "$scn" stdin >"$t/stdin"
 	: >"$t/client.log"
 	case $mode in
-	chunk1) fakeopts=(--chunk 1) ;;
-	random) fakeopts=(--random-chunks "$SEED") ;;
+	chunk1 | tcp-chunk1) fakeopts+=(--chunk 1) ;;
+	random | tcp-random) fakeopts+=(--random-chunks "$SEED") ;;
 	esac
 
-	if [ "$mode" = tcp ]; then
-		"$PYTHON3" "$FAKE" --tcp "$t/port" --result "$t/result" \
+	case $mode in
+	tcp*)
+		"$PYTHON3" "$FAKE" "${fakeopts[@]}" --tcp "$t/port" --result "$t/result" \
 			--log "$t/client.log" "$scn" 2>"$t/server.err" &
 		spid=$!
 		for _ in $(seq 1 100); do
@@ -90,25 +122,31 @@ run_case() {
 			sleep 0.05
 		done
 		port=$(cat "$t/port" 2>/dev/null || echo 1)
-		timeout -k 5 "$LIMIT" "$IMAPSH" -p "$port" "${args[@]}" 127.0.0.1 \
-			<"$t/stdin" >"$t/out" 2>"$t/err" || rc=$?
+		env ${envs[@]+"${envs[@]}"} timeout -k 5 "$LIMIT" "$IMAPSH" -p "$port" \
+			${args[@]+"${args[@]}"} 127.0.0.1 <"$t/stdin" >"$t/out" 2>"$t/err" || rc=$?
 		for _ in $(seq 1 100); do
 			kill -0 "$spid" 2>/dev/null || break
 			sleep 0.05
 		done
 		kill "$spid" 2>/dev/null || true
 		wait "$spid" 2>/dev/null || true
-	else
-		cmd="exec $(q "$PYTHON3") $(q "$FAKE") ${fakeopts[*]} --result $(q "$t/result")"
+		;;
+	*)
+		cmd="exec $(q "$PYTHON3") $(q "$FAKE")"
+		for rx in ${fakeopts[@]+"${fakeopts[@]}"}; do
+			cmd="$cmd $(q "$rx")"
+		done
+		cmd="$cmd --result $(q "$t/result")"
 		cmd="$cmd --log $(q "$t/client.log") $(q "$scn") 2>>$(q "$t/server.err")"
-		timeout -k 5 "$LIMIT" "$IMAPSH" --stream "$cmd" "${args[@]}" \
-			<"$t/stdin" >"$t/out" 2>"$t/err" || rc=$?
+		env ${envs[@]+"${envs[@]}"} timeout -k 5 "$LIMIT" "$IMAPSH" --stream "$cmd" \
+			${args[@]+"${args[@]}"} <"$t/stdin" >"$t/out" 2>"$t/err" || rc=$?
 		# the fake server may still be draining its side for a moment
 		for _ in $(seq 1 60); do
 			[ -s "$t/result" ] && break
 			sleep 0.05
 		done
-	fi
+		;;
+	esac
 
 	case " $(echo "$exits" | tr '\n' ' ') " in
 	*" $rc "*) ;;
@@ -144,7 +182,7 @@ run_case() {
 		ok "$name [$mode]"
 	else
 		not_ok "$name [$mode]" "${why[@]}" \
-			"command: imapsh ${args[*]} ($mode)" \
+			"command: ${envs[*]+${envs[*]} }imapsh ${args[*]+${args[*]}} ($mode)" \
 			"--- stdout:" "$(tail -n 15 "$t/out")" \
 			"--- stderr:" "$(tail -n 10 "$t/err")" \
 			"--- client sent:" "$(tail -c 600 "$t/client.log")" \
@@ -161,7 +199,7 @@ for scn in "${scenarios[@]}"; do
 	[ -f "$scn" ] || hard_error "no such scenario: $scn"
 	smodes=$(header "$scn" modes)
 	for mode in $MODES; do
-		case " ${smodes:-$mode} " in
+		case " ${smodes:-$DEFAULT_MODES} " in
 		*" $mode "*) run_case "$scn" "$mode" ;;
 		esac
 	done

@@ -7,21 +7,62 @@
 #   dovecot_stream_cmd DIR   print a /bin/sh command line that runs the
 #                            pre-authenticated imap binary (user alice) on
 #                            stdin/stdout: imapsh --stream "$(dovecot_stream_cmd DIR)"
-#   dovecot_start_tcp DIR    start a daemon on 127.0.0.1 (free port), set
-#                            and export DOVECOT_PORT, print "# dovecot ... PORT"
-#   dovecot_stop DIR         stop that daemon (only the pid it started)
+#   dovecot_start_tcp DIR [OPTION...]
+#                            start a daemon on 127.0.0.1 (free port), set
+#                            and export DOVECOT_PORT (plain IMAP),
+#                            DOVECOT_TLS_PORT (imaps, with --tls; else empty)
+#                            and DOVECOT_HOST (the address it listens on),
+#                            print "# dovecot ... PORT".  Options:
+#       --name NAME          instance NAME (default "daemon"): its files are
+#                            in DIR/NAME; several instances can run at once
+#                            (they share the users and DIR/mail)
+#       --tls [CERT]         ssl = yes: STARTTLS on the plain port and an
+#                            imaps listener; the server certificate is CERT
+#                            from tests/lib/certs.sh (server, the default;
+#                            expired, wrongname, selfsigned), made in
+#                            DIR/certs (DOVECOT_CA is its CA file)
+#       --mechs "LIST"       auth_mechanisms (default "plain login"; with
+#                            --tls "plain login cram-md5 scram-sha-1
+#                            scram-sha-256")
+#       --no-plaintext       disable_plaintext_auth = yes: the plain port
+#                            advertises LOGINDISABLED (and only the AUTH=
+#                            mechanisms that hide the password) until
+#                            STARTTLS.  Dovecot trusts a connection whose
+#                            source and destination IP are equal, so this
+#                            instance listens on 127.0.0.2 (the client's
+#                            source is 127.0.0.1): connect to DOVECOT_HOST
+#       --external           EXTERNAL with TLS client certificates (needs
+#                            --tls): the certificate's CN is the user name
+#                            (certs.sh's alice.pem logs in as alice)
+#       --oauth              XOAUTH2 and OAUTHBEARER with locally validated
+#                            JWTs (HS256, no network); tokens from
+#                            dovecot_oauth_token
+#       --imap-capability "LIST"
+#                            Dovecot's imap_capability: replaces the
+#                            capabilities before and after login (AUTH=,
+#                            STARTTLS and LOGINDISABLED are still added
+#                            before login), e.g. to leave out SASL-IR
+#   dovecot_oauth_token DIR USER [SECONDS]
+#                            print a JWT for USER valid for SECONDS (default
+#                            3600; negative: expired that long ago), signed
+#                            with the key of DIR's --oauth instances
+#   dovecot_stop DIR [NAME]  stop that daemon (only the pid it started)
+#   dovecot_stop_all DIR     stop every instance under DIR (for at_exit)
 #   dovecot_log DIR          print the Dovecot log files (for diagnostics)
 #
 # Users of the daemon (passwd-file, {PLAIN} scheme):
 #   alice / wonderland       mail = DIR/mail (the demo mailbox)
 #   bob   / builder          empty Maildir
 #   carol / p@ss w"rd\ü      empty Maildir (space, quote, backslash, UTF-8)
-# Plaintext LOGIN/AUTHENTICATE PLAIN allowed, ssl = no, quota (count) and acl
-# (vfile) plugins with imap_quota and imap_acl, shared namespace
-# "shared.USER." (after alice's SETACL Sent bob lr, bob sees shared.alice.Sent).
+#   dave  / Sw0rd fish"42    empty Maildir (space and quote, ASCII: a quoted
+#                            string)
+# Without options: plaintext LOGIN/AUTHENTICATE PLAIN allowed, ssl = no.
+# Always: quota (count) and acl (vfile) plugins with imap_quota and imap_acl,
+# shared namespace "shared.USER." (after alice's SETACL Sent bob lr, bob sees
+# shared.alice.Sent), auth_failure_delay = 0.
 #
 # Dovecot refuses to serve mail as root.  When we are root, what Dovecot
-# writes (DIR/mail, DIR/run, DIR/home, DIR/daemon) is chown'ed to
+# writes (DIR/mail, DIR/run, DIR/home, DIR/NAME) is chown'ed to
 # nobody:nogroup and every Dovecot process runs as nobody (setpriv); DIR's
 # parent directories must then be searchable by nobody (checked).  Otherwise
 # everything runs as the current user.
@@ -35,6 +76,9 @@
 if [ -z "${SRCDIR:-}" ]; then
 	SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 fi
+
+# shellcheck source-path=SCRIPTDIR/../.. source=tests/lib/certs.sh
+. "$SRCDIR/tests/lib/certs.sh"
 
 DOVECOT_RUN_USER=nobody
 DOVECOT_RUN_GROUP=nogroup
@@ -145,38 +189,85 @@ dovecot_stream_cmd() {
 		"$(_dc_q "$dir/stream.conf")" "$(_dc_q "$dir/imap.log")"
 }
 
-# _dc_port_free PORT: true when nothing listens on 127.0.0.1:PORT
+# _dc_port_free PORT [HOST]: true when nothing listens on HOST:PORT
+# (default 127.0.0.1)
 _dc_port_free() {
-	# shellcheck disable=SC2016 # $0 expands in the child bash
-	! timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$1" 2>/dev/null
+	# shellcheck disable=SC2016 # $0 and $1 expand in the child bash
+	! timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$0"' "$1" "${2:-127.0.0.1}" 2>/dev/null
 }
 
-# _dc_daemon_conf DIR PORT: the daemon's dovecot.conf on stdout
+# _dc_daemon_conf DIR NAME PORT TLS_PORT HOST: the daemon's dovecot.conf on
+# stdout; TLS_PORT empty: no TLS.  Reads the option variables of
+# dovecot_start_tcp (_dc_cert _dc_mechs _dc_noplain _dc_external _dc_oauth
+# _dc_caps).
 _dc_daemon_conf() {
-	local dir=$1 port=$2 d=$1/daemon user group
+	local dir=$1 name=$2 port=$3 tls_port=$4 host=$5 d=$1/$2 user group
+	local certs=$1/certs
 	if _dc_is_root; then
 		user=$DOVECOT_RUN_USER group=$DOVECOT_RUN_GROUP
 	else
 		user=$(id -un) group=$(id -gn)
 	fi
 	cat <<EOF
-# imapsh tests: Dovecot daemon on 127.0.0.1:$port, every process as $user
+# imapsh tests: Dovecot daemon on $host:$port${tls_port:+ (imaps $tls_port)}, every process as $user
 instance_name = imapsh-$port
 base_dir = $d/run
 state_dir = $d/state
 log_path = $d/dovecot.log
-listen = 127.0.0.1
+listen = $host
 $(_dc_common_conf)
 default_internal_user = $user
 default_internal_group = $group
 default_login_user = $user
 mail_location = maildir:~/Maildir
 mail_max_userip_connections = 100
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
+disable_plaintext_auth = $([ -n "$_dc_noplain" ] && echo yes || echo no)
+auth_mechanisms = $_dc_mechs
 auth_failure_delay = 0
+auth_verbose = yes
 login_greeting = imapsh test server ready.
+EOF
+	if [ -n "$tls_port" ]; then
+		cat <<EOF
+ssl = yes
+ssl_cert = <$certs/$_dc_cert.pem
+ssl_key = <$certs/$_dc_cert.key
+ssl_dh = <$certs/dh.pem
+ssl_min_protocol = TLSv1.2
+EOF
+	else
+		echo "ssl = no"
+	fi
+	if [ -n "$_dc_caps" ]; then
+		printf 'protocol imap {\n  imap_capability = %s\n}\n' "$_dc_caps"
+	fi
+	if [ -n "$_dc_external" ]; then
+		# the CN of a client certificate signed by the test CA is the
+		# user name; EXTERNAL needs no password (static nopassword
+		# passdb, only for that mechanism); userdb checks the user exists
+		cat <<EOF
+ssl_ca = <$certs/ca.pem
+ssl_verify_client_cert = yes
+ssl_require_crl = no
+auth_ssl_username_from_cert = yes
+ssl_cert_username_field = commonName
+passdb {
+  driver = static
+  args = nopassword=y
+  mechanisms = external
+}
+EOF
+	fi
+	if [ -n "$_dc_oauth" ]; then
+		cat <<EOF
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $d/oauth2.conf.ext
+}
+EOF
+	fi
+	cat <<EOF
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u $d/users
@@ -199,11 +290,13 @@ plugin {
 service imap-login {
   chroot =
   inet_listener imap {
-    address = 127.0.0.1
+    address = $host
     port = $port
   }
   inet_listener imaps {
-    port = 0
+    address = $host
+    port = ${tls_port:-0}
+    ssl = $([ -n "$tls_port" ] && echo yes || echo no)
   }
 }
 service anvil {
@@ -223,41 +316,111 @@ service stats {
 EOF
 }
 
-# _dc_master_pid DIR: pid of this DIR's running master, or nothing
+# _dc_master_pid DIR [NAME]: pid of this instance's running master, or nothing
 _dc_master_pid() {
-	local pidfile=$1/daemon/run/master.pid pid
+	local d=$1/${2:-daemon} pidfile pid
+	pidfile=$d/run/master.pid
 	[ -r "$pidfile" ] || return 0
 	pid=$(cat "$pidfile")
 	case $pid in '' | *[!0-9]*) return 0 ;; esac
 	[ -r "/proc/$pid/cmdline" ] || return 0
-	if tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qxF -- "$1/daemon/dovecot.conf"; then
+	if tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qxF -- "$d/dovecot.conf"; then
 		echo "$pid"
 	fi
 }
 
-# _dc_greets PORT: true when 127.0.0.1:PORT sends an IMAP greeting
+# _dc_greets PORT [HOST]: true when HOST:PORT sends an IMAP greeting
 _dc_greets() {
-	# shellcheck disable=SC2016 # $0 expands in the child bash
-	timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"; head -c 4 <&3' "$1" \
+	# shellcheck disable=SC2016 # $0 and $1 expand in the child bash
+	timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$0"; head -c 4 <&3' "$1" "${2:-127.0.0.1}" \
 		2>/dev/null | grep -q '^\* OK'
 }
 
-# dovecot_start_tcp DIR: start the daemon (after dovecot_setup DIR)
-dovecot_start_tcp() {
-	local dir d port uid gid try i u bin
+# _dc_oauth_secret DIR: the HS256 key (base64) of DIR's --oauth instances
+_dc_oauth_secret() {
+	if [ ! -s "$1/oauth.secret" ]; then
+		head -c 32 /dev/urandom | base64 >"$1/oauth.secret" || return 1
+	fi
+	cat "$1/oauth.secret"
+}
+
+# dovecot_oauth_token DIR USER [SECONDS]: a JWT (HS256) for USER
+dovecot_oauth_token() {
+	local dir secret
 	dir=$(cd "$1" && pwd -P) || return 1
-	d=$dir/daemon
+	secret=$(_dc_oauth_secret "$dir") || return 1
+	"${PYTHON3:-python3}" - "$secret" "$2" "${3:-3600}" <<'PYEOF'
+import base64, hashlib, hmac, json, sys, time
+key = base64.b64decode(sys.argv[1])
+now = int(time.time())
+life = int(sys.argv[3])
+def b64(raw):
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+head = b64(json.dumps({"typ": "JWT", "alg": "HS256"}).encode())
+iat = now if life > 0 else now + life - 60
+body = b64(json.dumps({"sub": sys.argv[2], "iat": iat, "nbf": iat,
+                       "exp": now + life}).encode())
+sig = hmac.new(key, (head + "." + body).encode(), hashlib.sha256).digest()
+print(head + "." + body + "." + b64(sig))
+PYEOF
+}
+
+# dovecot_start_tcp DIR [OPTION...]: start a daemon (after dovecot_setup
+# DIR); options above
+dovecot_start_tcp() {
+	local dir d name=daemon tls='' port tls_port uid gid try i u bin host=127.0.0.1
+	local _dc_cert=server _dc_mechs='' _dc_noplain='' _dc_external='' _dc_oauth=''
+	local _dc_caps=''
+	dir=$(cd "$1" && pwd -P) || return 1
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--name) name=$2; shift 2 ;;
+		--tls)
+			tls=1
+			shift
+			case ${1:-} in
+			server | expired | wrongname | selfsigned) _dc_cert=$1; shift ;;
+			esac
+			;;
+		--mechs) _dc_mechs=$2; shift 2 ;;
+		--no-plaintext) _dc_noplain=1 host=127.0.0.2; shift ;;
+		--external) _dc_external=1; shift ;;
+		--oauth) _dc_oauth=1; shift ;;
+		--imap-capability) _dc_caps=$2; shift 2 ;;
+		*) _dc_die "dovecot_start_tcp: unknown option $1"; return 1 ;;
+		esac
+	done
+	case $name in
+	'' | */* | .* | mail | run | home | certs) _dc_die "dovecot_start_tcp: bad instance name '$name'"; return 1 ;;
+	esac
+	if [ -n "$_dc_external" ] && [ -z "$tls" ]; then
+		_dc_die "dovecot_start_tcp: --external needs --tls"
+		return 1
+	fi
+	if [ -z "$_dc_mechs" ]; then
+		_dc_mechs="plain login"
+		[ -z "$tls" ] || _dc_mechs="plain login cram-md5 scram-sha-1 scram-sha-256"
+	fi
+	[ -z "$_dc_external" ] || _dc_mechs="$_dc_mechs external"
+	[ -z "$_dc_oauth" ] || _dc_mechs="$_dc_mechs oauthbearer xoauth2"
+	d=$dir/$name
 	# /usr/sbin is often not in a normal user's PATH
 	bin=$(PATH=$PATH:/usr/sbin:/sbin command -v dovecot) ||
 		{ _dc_die "dovecot binary not found (install dovecot-core)"; return 1; }
 	[ -d "$dir/mail/cur" ] || { _dc_die "$dir: run dovecot_setup first"; return 1; }
+	if [ -n "$tls" ]; then
+		certs_make "$dir/certs" || return 1
+		DOVECOT_CA=$dir/certs/ca.pem
+		export DOVECOT_CA
+	fi
 	if _dc_is_root; then
 		uid=$(id -u "$DOVECOT_RUN_USER") gid=$(id -g "$DOVECOT_RUN_USER")
 	else
 		uid=$(id -u) gid=$(id -g)
 	fi
 	mkdir -p "$d/run" "$d/state" "$d/home/alice"
-	for u in bob carol; do
+	for u in bob carol dave; do
 		mkdir -p "$d/home/$u/Maildir/cur" "$d/home/$u/Maildir/new" "$d/home/$u/Maildir/tmp"
 	done
 	ln -sfn "$dir/mail" "$d/home/alice/Maildir"
@@ -265,36 +428,55 @@ dovecot_start_tcp() {
 alice:{PLAIN}wonderland:$uid:$gid::$d/home/alice::
 bob:{PLAIN}builder:$uid:$gid::$d/home/bob::
 carol:{PLAIN}p@ss w"rd\\ü:$uid:$gid::$d/home/carol::
+dave:{PLAIN}Sw0rd fish"42:$uid:$gid::$d/home/dave::
 EOF
+	if [ -n "$_dc_oauth" ]; then
+		# Dovecot looks the key up as shared/<azp>/<alg>/<kid>; the fs
+		# dict drops "shared/"
+		mkdir -p "$d/keys/default/HS256"
+		printf '%s' "$(_dc_oauth_secret "$dir")" >"$d/keys/default/HS256/default" || return 1
+		printf '%s\n' "introspection_mode = local" \
+			"local_validation_key_dict = fs:posix:prefix=$d/keys/" \
+			"username_attribute = sub" >"$d/oauth2.conf.ext"
+	fi
 	: >>"$d/dovecot.log"
 	for try in 1 2 3 4 5; do
-		# a port in 20000-39999 that looks free; retried when bind fails
+		# ports in 20000-39999 that look free; retried when bind fails
+		# (the greeting is awaited up to ~15 s: a loaded machine is slow)
 		port=$((20000 + (RANDOM * 32768 + RANDOM + $$ * 7 + try * 1009) % 20000))
-		_dc_port_free "$port" || continue
-		_dc_daemon_conf "$dir" "$port" >"$d/dovecot.conf"
+		tls_port=
+		_dc_port_free "$port" "$host" || continue
+		if [ -n "$tls" ]; then
+			tls_port=$((port + 1))
+			_dc_port_free "$tls_port" "$host" || continue
+		fi
+		_dc_daemon_conf "$dir" "$name" "$port" "$tls_port" "$host" >"$d/dovecot.conf"
 		if _dc_is_root; then
 			chown -R "$DOVECOT_RUN_USER:$DOVECOT_RUN_GROUP" "$d"
 		fi
-		_dc_as_user env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TZ=UTC \
-			"$bin" -c "$d/dovecot.conf" || {
+		if ! _dc_as_user env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TZ=UTC \
+			"$bin" -c "$d/dovecot.conf" 2>"$d/start.err"; then
+			# another test may have taken the port since we looked
+			cat "$d/start.err" >>"$d/dovecot.log"
+			grep -q 'Address already in use' "$d/start.err" && continue
 			tail -n 20 "$d/dovecot.log" >&2
 			_dc_die "dovecot failed to start (config $d/dovecot.conf)"
 			return 1
-		}
-		for i in $(seq 1 50); do
-			if _dc_greets "$port"; then
-				DOVECOT_PORT=$port
-				export DOVECOT_PORT
+		fi
+		for i in $(seq 1 150); do
+			if _dc_greets "$port" "$host"; then
+				DOVECOT_PORT=$port DOVECOT_TLS_PORT=$tls_port DOVECOT_HOST=$host
+				export DOVECOT_PORT DOVECOT_TLS_PORT DOVECOT_HOST
 				echo "$port" >"$d/port"
-				echo "# dovecot listening on 127.0.0.1:$port (log $d/dovecot.log)"
+				echo "# dovecot $name listening on $host:$port${tls_port:+ and imaps $tls_port} (log $d/dovecot.log)"
 				return 0
 			fi
-			if [ -z "$(_dc_master_pid "$dir")" ] && [ "$i" -gt 5 ]; then
+			if [ -z "$(_dc_master_pid "$dir" "$name")" ] && [ "$i" -gt 5 ]; then
 				break
 			fi
 			sleep 0.1
 		done
-		dovecot_stop "$dir" >/dev/null 2>&1 || true
+		dovecot_stop "$dir" "$name" >/dev/null 2>&1 || true
 		grep -q 'Address already in use' "$d/dovecot.log" || break
 	done
 	tail -n 20 "$d/dovecot.log" >&2
@@ -302,28 +484,55 @@ EOF
 	return 1
 }
 
-# dovecot_stop DIR: stop the daemon started by dovecot_start_tcp DIR
+# dovecot_stop DIR [NAME]: stop the daemon started by dovecot_start_tcp DIR
 dovecot_stop() {
-	local dir pid i
+	local dir pid
 	dir=$(cd "$1" 2>/dev/null && pwd -P) || return 0
-	pid=$(_dc_master_pid "$dir")
+	pid=$(_dc_master_pid "$dir" "${2:-daemon}")
 	[ -n "$pid" ] || return 0
 	kill -TERM "$pid" 2>/dev/null || return 0
+	_dc_wait_gone "$pid"
+}
+
+# _dc_wait_gone PID...: wait up to 5 s for the PIDs to end, then KILL them
+_dc_wait_gone() {
+	local i pid left
 	for i in $(seq 1 50); do
-		[ -e "/proc/$pid" ] || return 0
+		left=
+		for pid in "$@"; do
+			[ -e "/proc/$pid" ] && left="$left $pid"
+		done
+		[ -n "$left" ] || return 0
 		sleep 0.1
 	done
-	echo "dovecot.sh: master $pid still alive after 5 s, sending KILL" >&2
-	kill -KILL "$pid" 2>/dev/null || true
+	for pid in $left; do
+		echo "dovecot.sh: master $pid still alive after 5 s, sending KILL" >&2
+		kill -KILL "$pid" 2>/dev/null || true
+	done
+	: "$i"
+}
+
+# dovecot_stop_all DIR: stop every instance started under DIR (all at once)
+dovecot_stop_all() {
+	local dir f pid pids=()
+	dir=$(cd "$1" 2>/dev/null && pwd -P) || return 0
+	for f in "$dir"/*/dovecot.conf; do
+		[ -f "$f" ] || continue
+		f=${f%/dovecot.conf}
+		pid=$(_dc_master_pid "$dir" "${f##*/}")
+		[ -n "$pid" ] || continue
+		kill -TERM "$pid" 2>/dev/null && pids+=("$pid")
+	done
+	[ ${#pids[@]} -eq 0 ] || _dc_wait_gone "${pids[@]}"
 }
 
 # dovecot_log DIR: print the logs (for a failing test's diagnostics)
 dovecot_log() {
 	local f
-	for f in "$1/imap.log" "$1/daemon/dovecot.log"; do
+	for f in "$1/imap.log" "$1"/*/dovecot.log; do
 		[ -s "$f" ] || continue
 		echo "# --- $f"
-		sed 's/^/# /' "$f"
+		tail -n 60 "$f" | sed 's/^/# /'
 	done
 }
 

@@ -204,6 +204,57 @@ START_TEST(build_login_append_misc)
 }
 END_TEST
 
+static unsigned flags_of(const char *name, const char *line)
+{
+	struct cmd_word w[8];
+	char *copy = strdup(line), *p = copy, *tok;
+	size_t n = 0;
+	struct cmd_call call;
+	struct imap_err err = IMAP_ERR_INIT;
+	unsigned f = 0;
+	while ((tok = strsep(&p, " ")) && n < 8) {
+		if (!*tok)
+			continue;
+		memset(&w[n], 0, sizeof(w[n]));
+		w[n].s = w[n].raw = tok;
+		w[n].len = w[n].raw_len = strlen(tok);
+		n++;
+	}
+	cmd_call_init(&call);
+	if (cmd_build(cmd_lookup(name), w, n, NULL, &call, &err) == 0)
+		f = cmd_pipe_flags(&call);
+	cmd_call_release(&call);
+	free(copy);
+	return f;
+}
+
+START_TEST(pipelining_rules)
+{
+	unsigned fetch = flags_of("fetch", "1:3 FLAGS");
+	unsigned uidfetch = flags_of("uid", "fetch 1:3 FLAGS");
+	unsigned noop = flags_of("noop", "");
+	unsigned sort = flags_of("sort", "DATE");
+	ck_assert_uint_eq(fetch, CP_PIPELINE | CP_EXPUNGE_SAFE | CP_USES_MSN);
+	ck_assert_uint_eq(uidfetch, CP_PIPELINE | CP_EXPUNGE_SAFE);
+	ck_assert_uint_eq(noop, CP_PIPELINE);
+	ck_assert_uint_eq(sort, CP_PIPELINE | CP_USES_MSN);
+	ck_assert_uint_eq(flags_of("select", "INBOX"), 0);
+	ck_assert_uint_eq(flags_of("store", "1 +FLAGS \\Seen"), 0);
+	ck_assert_uint_eq(flags_of("expunge", ""), 0);
+	ck_assert_uint_eq(flags_of("copy", "1 Trash"), 0);
+	ck_assert_uint_eq(flags_of("status", "INBOX (MESSAGES)"), CP_PIPELINE);
+	/* anything may start a batch that may be pipelined at all */
+	ck_assert(cmd_pipe_can_join(noop, ~0u, 0));
+	ck_assert(!cmd_pipe_can_join(0, ~0u, 0));
+	/* sequence numbers only behind expunge-safe commands */
+	ck_assert(cmd_pipe_can_join(fetch, fetch & uidfetch, 2));
+	ck_assert(!cmd_pipe_can_join(fetch, fetch & noop, 2));
+	ck_assert(cmd_pipe_can_join(uidfetch, fetch & noop, 2));
+	ck_assert(cmd_pipe_can_join(noop, fetch, 1));
+	ck_assert(!cmd_pipe_can_join(sort, noop, 1));
+}
+END_TEST
+
 static char *slurp(const char *rel)
 {
 	const char *top = getenv("SRCDIR");
@@ -257,6 +308,7 @@ static Suite *commands_suite(void)
 	tcase_add_test(tc, build_search_sort_thread);
 	tcase_add_test(tc, build_uid_and_list);
 	tcase_add_test(tc, build_login_append_misc);
+	tcase_add_test(tc, pipelining_rules);
 	suite_add_tcase(s, tc);
 	return s;
 }

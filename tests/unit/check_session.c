@@ -27,6 +27,7 @@ struct fake {
 	char mismatch[256];
 	bool eof_after;      /* EOF once out is drained and no steps remain */
 	char tag[32];        /* tag of the command being answered */
+	char prev_tag[32];   /* tag of the one before ($P) */
 };
 
 static ssize_t fake_read(struct net_conn *c, void *buf, size_t len, struct imap_err *err)
@@ -52,7 +53,10 @@ static void queue_reply(struct fake *f, const char *tmpl, const char *tag)
 {
 	const char *p;
 	for (p = tmpl; *p; p++) {
-		if (p[0] == '$' && p[1] == 'T') {
+		if (p[0] == '$' && p[1] == 'P') {
+			buf_adds(&f->out, f->prev_tag);
+			p++;
+		} else if (p[0] == '$' && p[1] == 'T') {
 			buf_adds(&f->out, tag);
 			p++;
 		} else {
@@ -83,8 +87,11 @@ static int fake_write(struct net_conn *c, const void *data, size_t len, struct i
 		}
 		{
 			const struct step *st = &f->steps[f->next++];
-			if (rest != line && !strncmp(rest, st->expect, strlen(st->expect)))
-				snprintf(f->tag, sizeof(f->tag), "%s", tag); /* a new command */
+			if (rest != line && !strncmp(rest, st->expect, strlen(st->expect))) {
+				/* a new command */
+				snprintf(f->prev_tag, sizeof(f->prev_tag), "%s", f->tag);
+				snprintf(f->tag, sizeof(f->tag), "%s", tag);
+			}
 			else if (strncmp(line, st->expect, strlen(st->expect))) {
 				snprintf(f->mismatch, sizeof(f->mismatch), "expected \"%s\", got \"%.*s\"",
 					 st->expect, (int)(nl - line), line);
@@ -155,7 +162,7 @@ static void on_trace(void *ctx, int level, enum trace_kind kind, const char *tex
 
 static struct session *start(struct fake *f, struct seen *seen)
 {
-	struct session_hooks h = { on_untagged, on_trace, NULL, seen };
+	struct session_hooks h = { .untagged = on_untagged, .trace = on_trace, .ctx = seen };
 	buf_init(&seen->names, 0);
 	buf_init(&seen->trace, 0);
 	return session_new(&f->base, &h);
@@ -522,6 +529,70 @@ START_TEST(mailbox_becomes_readonly)
 }
 END_TEST
 
+struct done_log {
+	struct buf order;
+};
+
+static void log_done(void *ctx, size_t i, struct imap_response *t)
+{
+	struct done_log *d = ctx;
+	buf_addf(&d->order, "%zu:%s,", i, imap_status_name(t->status));
+	imap_response_free(t);
+}
+
+START_TEST(pipeline_out_of_order)
+{
+	static const struct step steps[] = {
+		{ "FETCH 1 (FLAGS)", "* 1 FETCH (FLAGS ())\r\n" },
+		{ "STATUS INBOX (MESSAGES)", "* STATUS INBOX (MESSAGES 3)\r\n$T OK status\r\n$P OK fetch\r\n" },
+		{ "NOOP", "$T NO busy\r\n" },
+	};
+	struct fake *f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", steps, N(steps));
+	struct seen seen;
+	struct session *s = start(f, &seen);
+	struct imap_err err = IMAP_ERR_INIT;
+	struct imap_arg fa[2] = { { IMAP_ARG_RAW, 0, "1", 1, NULL }, { IMAP_ARG_RAW, 0, "(FLAGS)", 7, NULL } };
+	struct imap_arg sa[2] = { { IMAP_ARG_ASTRING, 0, "INBOX", 5, NULL }, { IMAP_ARG_RAW, 0, "(MESSAGES)", 10, NULL } };
+	struct session_cmd cmds[3] = {
+		{ "FETCH", fa, 2, "FETCH", NULL, NULL },
+		{ "STATUS", sa, 2, "STATUS", NULL, NULL },
+		{ "NOOP", NULL, 0, NULL, NULL, NULL },
+	};
+	struct done_log d;
+	struct imap_response **list;
+	buf_init(&d.order, 0);
+	ck_assert_int_eq(session_greet(s, &err), 0);
+	ck_assert_msg(session_pipeline(s, cmds, 3, log_done, &d, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(d.order.buf, "1:OK,0:OK,2:NO,");
+	ck_assert_str_eq(seen.names.buf, "PREAUTH,FETCH,STATUS,");
+	/* the commands' own data is not kept */
+	ck_assert_uint_eq(session_take_untagged(s, "FETCH", &list), 0);
+	ck_assert_uint_eq(session_take_untagged(s, "STATUS", &list), 0);
+	buf_release(&d.order);
+	finish(s, &seen, f);
+}
+END_TEST
+
+START_TEST(pipeline_refuses_sync_literal)
+{
+	struct fake *f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", NULL, 0);
+	struct seen seen;
+	struct session *s = start(f, &seen);
+	struct imap_err err = IMAP_ERR_INIT;
+	struct imap_arg a[2] = { { IMAP_ARG_ASTRING, 0, "INBOX", 5, NULL }, { IMAP_ARG_LITERAL, 0, "x", 1, NULL } };
+	struct session_cmd cmds[1] = { { "APPEND", a, 2, NULL, NULL, NULL } };
+	struct done_log d;
+	buf_init(&d.order, 0);
+	ck_assert_int_eq(session_greet(s, &err), 0);
+	ck_assert_int_eq(session_pipeline(s, cmds, 1, log_done, &d, &err), -1);
+	ck_assert_int_eq(err.kind, IMAP_ERR_ERROR);
+	ck_assert_ptr_nonnull(strstr(err.msg, "cannot be pipelined"));
+	ck_assert_uint_eq(f->sent.len, 0);
+	buf_release(&d.order);
+	finish(s, &seen, f);
+}
+END_TEST
+
 static Suite *session_suite(void)
 {
 	Suite *s = suite_create("session");
@@ -536,6 +607,8 @@ static Suite *session_suite(void)
 	tcase_add_test(tc, continuation_handler);
 	tcase_add_test(tc, streamed_literal);
 	tcase_add_test(tc, mailbox_becomes_readonly);
+	tcase_add_test(tc, pipeline_out_of_order);
+	tcase_add_test(tc, pipeline_refuses_sync_literal);
 	tcase_add_test(tc, streamed_literal_short_source_aborts);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,0 +1,285 @@
+#include "shell/login.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <termios.h>
+
+#include "core/auth.h"
+#include "shell/netrc.h"
+#include "util/base64.h"
+#include "util/xalloc.h"
+
+char *shell_ask(const char *prompt, bool echo)
+{
+	FILE *tty = fopen("/dev/tty", "r+");
+	struct termios old, quiet;
+	bool restore = false;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!tty)
+		return NULL;
+	fputs(prompt, tty);
+	fflush(tty);
+	if (!echo && tcgetattr(fileno(tty), &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		restore = tcsetattr(fileno(tty), TCSAFLUSH, &quiet) == 0;
+	}
+	n = getline(&line, &cap, tty);
+	if (restore) {
+		tcsetattr(fileno(tty), TCSAFLUSH, &old);
+		fputc('\n', tty);
+	}
+	fclose(tty);
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	return line;
+}
+
+/* An unknown SASL mechanism, by hand: each challenge shown decoded, the
+ * user's answer sent base64-encoded (and redacted); "*" cancels. */
+static int sasl_by_hand(void *ctx, const struct imap_response *r, struct buf *reply, bool *secret,
+			struct imap_err *err)
+{
+	struct shell *sh = ctx;
+	struct buf dec = BUF_INIT, shown = BUF_INIT;
+	char *line;
+
+	if (base64_decode(r->text, r->text_len, &dec) < 0) {
+		buf_add(&dec, r->text, r->text_len);
+		buf_adds(&shown, "challenge (not base64): ");
+	} else {
+		buf_adds(&shown, "challenge: ");
+	}
+	buf_add_escaped(&shown, dec.buf, dec.len);
+	buf_adds(&shown, "\n");
+	shell_print(sh, &shown);
+	fflush(sh->out);
+	buf_release(&shown);
+	buf_release(&dec);
+	line = shell_ask("response (* cancels): ", true);
+	if (!line)
+		return err_set(err, IMAP_ERR_ABORT, "authenticate: no answer (end of input)"), -1;
+	if (!strcmp(line, "*")) {
+		free(line);
+		return 1;
+	}
+	base64_encode(line, strlen(line), reply);
+	*secret = true;
+	memset(line, 0, strlen(line));
+	free(line);
+	return 0;
+}
+
+static void wipe_free(char *s)
+{
+	if (s) {
+		memset(s, 0, strlen(s));
+		free(s);
+	}
+}
+
+char *shell_password(struct shell *sh, const char *user, struct imap_err *err)
+{
+	const char *env = getenv("IMAPSH_PASSWORD");
+	const char *home = getenv("HOME");
+	struct buf prompt = BUF_INIT;
+	char *pw;
+
+	if (sh->auth.password_file) {
+		FILE *fp = fopen(sh->auth.password_file, "r");
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t n;
+		if (!fp) {
+			err_set_errno(err, IMAP_ERR_ERROR, errno, "cannot read %s", sh->auth.password_file);
+			return NULL;
+		}
+		n = getline(&line, &cap, fp);
+		fclose(fp);
+		if (n < 0) {
+			free(line);
+			err_set(err, IMAP_ERR_ERROR, "%s is empty", sh->auth.password_file);
+			return NULL;
+		}
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		return line;
+	}
+	if (env)
+		return xstrdup(env);
+	if (home && *home && sh->target.host) {
+		struct buf path = BUF_INIT;
+		struct imap_err warn = IMAP_ERR_INIT;
+		char *login = NULL, *pass = NULL;
+		int rc;
+		buf_addf(&path, "%s/.netrc", home);
+		rc = netrc_lookup(path.buf, sh->target.host, user, &login, &pass, &warn);
+		buf_release(&path);
+		free(login);
+		if (rc < 0)
+			shell_error(sh, "warning: %s", warn.msg);
+		if (rc > 0 && pass)
+			return pass;
+		wipe_free(pass);
+	}
+	buf_addf(&prompt, "Password for %s: ", user);
+	pw = shell_ask(prompt.buf, false);
+	buf_release(&prompt);
+	if (!pw)
+		err_set(err, IMAP_ERR_ERROR,
+			"no password for %s: use --password-file, IMAPSH_PASSWORD, ~/.netrc, or a terminal",
+			user);
+	return pw;
+}
+
+int shell_guard_secret(struct shell *sh, const char *what, struct imap_err *err)
+{
+	struct net_conn *c;
+	if (!sh->session)
+		return 0;
+	c = session_conn(sh->session);
+	if (session_is_tls(sh->session) || (c && net_peer_is_local(c)) || sh->auth.allow_plaintext)
+		return 0;
+	return err_set(err, IMAP_ERR_ERROR,
+		       "refusing to send %s in clear text to %s: use --ssl or --starttls (or "
+		       "--allow-plaintext if you accept that anyone on the path can read it)",
+		       what, sh->target.host ? sh->target.host : "the server");
+}
+
+/* Mechanisms that put the password or token itself on the wire. */
+static bool sends_secret(const char *mech)
+{
+	return !strcasecmp(mech, "PLAIN") || !strcasecmp(mech, "LOGIN") ||
+	       !strcasecmp(mech, "XOAUTH2") || !strcasecmp(mech, "OAUTHBEARER");
+}
+
+static int run_builtin(struct shell *sh, const char *mech, const char *user, const char *given,
+		       struct imap_response **tagged, struct imap_err *err)
+{
+	const struct sasl_mech_info *info = sasl_find(mech);
+	struct sasl_params p;
+	char *secret = NULL;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.user = user;
+	p.host = sh->target.host;
+	p.port = sh->target.port ? atoi(sh->target.port) : 0;
+	if (sends_secret(mech) && shell_guard_secret(sh, "a password", err) < 0)
+		return -1;
+	if (info->needs & (SASL_NEEDS_PASSWORD | SASL_NEEDS_TOKEN)) {
+		if (given)
+			secret = xstrdup(given);
+		else if ((info->needs & SASL_NEEDS_TOKEN) && getenv("IMAPSH_TOKEN"))
+			secret = xstrdup(getenv("IMAPSH_TOKEN"));
+		else if (!(secret = shell_password(sh, user ? user : "", err)))
+			return -1;
+		if (info->needs & SASL_NEEDS_TOKEN)
+			p.token = secret;
+		else
+			p.password = secret;
+	}
+	rc = auth_run(sh->session, info->name, &p, tagged, err);
+	wipe_free(secret);
+	return rc;
+}
+
+int shell_authenticate(struct shell *sh, const char *mech, const struct cmd_word *w, size_t n,
+		       struct cmd_call *call, struct imap_response **tagged, struct imap_err *err)
+{
+	char name[64], *user = NULL, *pass = NULL;
+	int rc;
+
+	snprintf(name, sizeof(name), "%s", mech);
+	if (auth_is_builtin(name)) {
+		const struct sasl_mech_info *info = sasl_find(name);
+		if (n < 1 && (info->needs & (SASL_NEEDS_PASSWORD | SASL_NEEDS_TOKEN)))
+			return err_set(err, IMAP_ERR_ERROR, "usage: authenticate %s USER [PASSWORD]", name);
+		if (n >= 1)
+			user = xmemdup(w[0].s, w[0].len);
+		if (n >= 2)
+			pass = xmemdup(w[1].s, w[1].len);
+		rc = run_builtin(sh, name, user, pass, tagged, err);
+		free(user);
+		wipe_free(pass);
+		return rc;
+	}
+	if (!sh->interactive)
+		return err_set(err, IMAP_ERR_ERROR,
+			       "authenticate %s: this mechanism is not built in; it can be answered by "
+			       "hand on a terminal, not from a script", name);
+	call->cmd.nargs = 1; /* the mechanism alone; the rest is typed at each challenge */
+	call->cmd.cont = sasl_by_hand;
+	call->cmd.cont_ctx = sh;
+	return session_command(sh->session, &call->cmd, tagged, err);
+}
+
+int shell_login(struct shell *sh)
+{
+	struct imap_err err = IMAP_ERR_INIT;
+	struct imap_response *t = NULL;
+	const char *user = sh->auth.user;
+	const char *mech = sh->auth.mech;
+	int rc;
+
+	if (!mech) {
+		unsigned have = SASL_NEEDS_PASSWORD;
+		if (getenv("IMAPSH_TOKEN"))
+			have |= SASL_NEEDS_TOKEN;
+		if (sh->target.tls.certfile)
+			have |= SASL_NEEDS_CLIENT_CERT;
+		mech = auth_choose(sh->session, have);
+	}
+	if (mech) {
+		if (!auth_is_builtin(mech)) {
+			shell_error(sh, "-a %s: not a built-in mechanism", mech);
+			shell_note(sh, SHELL_USAGE);
+			return -1;
+		}
+		rc = run_builtin(sh, mech, user, NULL, &t, &err);
+	} else {
+		/* no AUTH= mechanism in common: the LOGIN command */
+		const struct cmd_spec *spec = cmd_lookup("login");
+		struct cmd_word w[2];
+		struct cmd_call call;
+		char *pw;
+		if (shell_guard_secret(sh, "a password", &err) < 0 ||
+		    !(pw = shell_password(sh, user, &err))) {
+			shell_report(sh, &err);
+			return -1;
+		}
+		memset(w, 0, sizeof(w));
+		w[0].s = w[0].raw = user;
+		w[0].len = w[0].raw_len = strlen(user);
+		w[1].s = w[1].raw = pw;
+		w[1].len = w[1].raw_len = strlen(pw);
+		cmd_call_init(&call);
+		rc = cmd_build(spec, w, 2, sh->session, &call, &err);
+		if (rc == 0)
+			rc = session_command(sh->session, &call.cmd, &t, &err);
+		cmd_call_release(&call);
+		wipe_free(pw);
+	}
+	if (rc < 0) {
+		shell_report(sh, &err);
+		return -1;
+	}
+	if (t->status != IMAP_STATUS_OK) {
+		shell_report_result(sh, "login", t);
+		shell_note(sh, SHELL_FAILED);
+		imap_response_free(t);
+		return -1;
+	}
+	imap_response_free(t);
+	return 0;
+}

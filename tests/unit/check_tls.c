@@ -1,0 +1,1389 @@
+/*
+ * check_tls.c - the TLS transport (src/net/tls.c) against a real GnuTLS
+ * server on loopback (a forked child), and over the child transport (this
+ * binary run again with --serve).  The certificates are made at start-up
+ * in a temporary directory with GnuTLS's X.509 API and removed at the end.
+ */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <check.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "net/tls.h"
+#include "net/transport.h"
+
+/* ------------------------------------------------------------ fixtures */
+
+#define PATH_LEN 160
+
+/* The files made by make_certs(), all in one temporary directory. */
+static struct {
+	char dir[64];
+	char ca[PATH_LEN];         /* the test CA */
+	char server_key[PATH_LEN]; /* the key of every server certificate */
+	char good[PATH_LEN];       /* localhost + 127.0.0.1, by the CA */
+	char wrong[PATH_LEN];      /* mail.example.org, by the CA */
+	char expired[PATH_LEN];    /* localhost, 2001-2002, by the CA */
+	char future[PATH_LEN];     /* localhost, 2045-2049, by the CA */
+	char self[PATH_LEN];       /* localhost + 127.0.0.1, self-signed */
+	char client_pem[PATH_LEN]; /* client certificate and key in one file */
+	char client_crt[PATH_LEN];
+	char client_key[PATH_LEN];
+	char empty[PATH_LEN];      /* a PEM-less "CA file" */
+} P;
+
+/* SHA-256 of the good certificate's DER, "AA:BB:..", and raw. */
+static char good_fpr[3 * 32 + 1];
+static unsigned char good_sha256[32];
+/* This program, to run it as a server behind the child transport. */
+static char self_exe[4096];
+
+#define GEN(call)                                                                   \
+	do {                                                                        \
+		int rc_ = (call);                                                   \
+		if (rc_ < 0) {                                                      \
+			fprintf(stderr, "check_tls: %s: %s\n", #call, gnutls_strerror(rc_)); \
+			exit(EXIT_FAILURE);                                         \
+		}                                                                   \
+	} while (0)
+
+enum cert_kind { CERT_CA, CERT_SERVER, CERT_CLIENT };
+
+static time_t utc(int y, int mo, int d)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	return timegm(&tm);
+}
+
+static gnutls_x509_privkey_t new_key(void)
+{
+	gnutls_x509_privkey_t k;
+
+	GEN(gnutls_x509_privkey_init(&k));
+	GEN(gnutls_x509_privkey_generate(k, GNUTLS_PK_ECDSA,
+					 GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0));
+	return k;
+}
+
+/* A certificate for key; issuer NULL makes it self-signed. */
+static gnutls_x509_crt_t make_cert(enum cert_kind kind, const char *dn, const char *dns,
+				   const char *ip4, time_t from, time_t until, unsigned char serial,
+				   gnutls_x509_privkey_t key, gnutls_x509_crt_t issuer,
+				   gnutls_x509_privkey_t issuer_key)
+{
+	gnutls_x509_crt_t crt;
+	const char *errpos = NULL;
+	unsigned char id[64];
+	size_t idlen = sizeof(id);
+
+	GEN(gnutls_x509_crt_init(&crt));
+	GEN(gnutls_x509_crt_set_version(crt, 3));
+	GEN(gnutls_x509_crt_set_serial(crt, &serial, 1));
+	GEN(gnutls_x509_crt_set_activation_time(crt, from));
+	GEN(gnutls_x509_crt_set_expiration_time(crt, until));
+	GEN(gnutls_x509_crt_set_dn(crt, dn, &errpos));
+	GEN(gnutls_x509_crt_set_key(crt, key));
+	GEN(gnutls_x509_crt_set_basic_constraints(crt, kind == CERT_CA, -1));
+	GEN(gnutls_x509_crt_set_key_usage(crt, kind == CERT_CA
+						       ? GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN
+						       : GNUTLS_KEY_DIGITAL_SIGNATURE));
+	if (kind == CERT_SERVER)
+		GEN(gnutls_x509_crt_set_key_purpose_oid(crt, GNUTLS_KP_TLS_WWW_SERVER, 0));
+	if (kind == CERT_CLIENT)
+		GEN(gnutls_x509_crt_set_key_purpose_oid(crt, GNUTLS_KP_TLS_WWW_CLIENT, 0));
+	if (dns)
+		GEN(gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, dns,
+							 (unsigned)strlen(dns), GNUTLS_FSAN_APPEND));
+	if (ip4) {
+		unsigned char a[4];
+		if (inet_pton(AF_INET, ip4, a) != 1)
+			exit(EXIT_FAILURE);
+		GEN(gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, a, 4,
+							 GNUTLS_FSAN_APPEND));
+	}
+	GEN(gnutls_x509_crt_get_key_id(crt, 0, id, &idlen));
+	GEN(gnutls_x509_crt_set_subject_key_id(crt, id, idlen));
+	if (issuer) {
+		idlen = sizeof(id);
+		GEN(gnutls_x509_crt_get_subject_key_id(issuer, id, &idlen, NULL));
+		GEN(gnutls_x509_crt_set_authority_key_id(crt, id, idlen));
+	}
+	GEN(gnutls_x509_crt_sign2(crt, issuer ? issuer : crt, issuer ? issuer_key : key,
+				  GNUTLS_DIG_SHA256, 0));
+	return crt;
+}
+
+static void write_datum(const char *path, const gnutls_datum_t *d, const char *mode)
+{
+	FILE *f = fopen(path, mode);
+
+	if (!f || fwrite(d->data, 1, d->size, f) != d->size || fclose(f) != 0) {
+		perror(path);
+		exit(EXIT_FAILURE);
+	}
+}
+
+static void write_cert(const char *path, gnutls_x509_crt_t crt, const char *mode)
+{
+	gnutls_datum_t d;
+
+	GEN(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &d));
+	write_datum(path, &d, mode);
+	gnutls_free(d.data);
+}
+
+static void write_key(const char *path, gnutls_x509_privkey_t key, const char *mode)
+{
+	gnutls_datum_t d;
+
+	GEN(gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN,
+					      &d));
+	write_datum(path, &d, mode);
+	gnutls_free(d.data);
+}
+
+static void set_path(char *out, const char *name)
+{
+	snprintf(out, PATH_LEN, "%s/%s", P.dir, name);
+}
+
+static void make_certs(void)
+{
+	gnutls_x509_privkey_t ca_key, srv_key, cli_key;
+	gnutls_x509_crt_t ca, crt;
+	gnutls_datum_t der;
+	time_t from = utc(2020, 1, 1), until = utc(2049, 12, 31) + 86399;
+	size_t i;
+
+	snprintf(P.dir, sizeof(P.dir), "/tmp/check_tls.XXXXXX");
+	if (!mkdtemp(P.dir)) {
+		perror("mkdtemp");
+		exit(EXIT_FAILURE);
+	}
+	set_path(P.ca, "ca.pem");
+	set_path(P.server_key, "server.key");
+	set_path(P.good, "good.pem");
+	set_path(P.wrong, "wrong.pem");
+	set_path(P.expired, "expired.pem");
+	set_path(P.future, "future.pem");
+	set_path(P.self, "self.pem");
+	set_path(P.client_pem, "client.pem");
+	set_path(P.client_crt, "client.crt");
+	set_path(P.client_key, "client.key");
+	set_path(P.empty, "empty.pem");
+
+	ca_key = new_key();
+	srv_key = new_key();
+	cli_key = new_key();
+	ca = make_cert(CERT_CA, "CN=imapsh test CA,O=imapsh tests", NULL, NULL, from, until, 1,
+		       ca_key, NULL, NULL);
+	write_cert(P.ca, ca, "w");
+	write_key(P.server_key, srv_key, "w");
+
+	crt = make_cert(CERT_SERVER, "CN=localhost,O=imapsh tests", "localhost", "127.0.0.1",
+			from, until, 2, srv_key, ca, ca_key);
+	write_cert(P.good, crt, "w");
+	GEN(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der));
+	GEN(gnutls_hash_fast(GNUTLS_DIG_SHA256, der.data, der.size, good_sha256));
+	good_fpr[0] = '\0';
+	for (i = 0; i < sizeof(good_sha256); i++) {
+		char hex[4];
+		snprintf(hex, sizeof(hex), "%s%02X", i ? ":" : "", good_sha256[i]);
+		strcat(good_fpr, hex);
+	}
+	gnutls_free(der.data);
+	gnutls_x509_crt_deinit(crt);
+
+	crt = make_cert(CERT_SERVER, "CN=mail.example.org", "mail.example.org", NULL, from,
+			until, 3, srv_key, ca, ca_key);
+	write_cert(P.wrong, crt, "w");
+	gnutls_x509_crt_deinit(crt);
+
+	crt = make_cert(CERT_SERVER, "CN=localhost", "localhost", "127.0.0.1", utc(2001, 1, 1),
+			utc(2002, 1, 1), 4, srv_key, ca, ca_key);
+	write_cert(P.expired, crt, "w");
+	gnutls_x509_crt_deinit(crt);
+
+	crt = make_cert(CERT_SERVER, "CN=localhost", "localhost", "127.0.0.1", utc(2045, 1, 1),
+			utc(2049, 1, 1), 5, srv_key, ca, ca_key);
+	write_cert(P.future, crt, "w");
+	gnutls_x509_crt_deinit(crt);
+
+	crt = make_cert(CERT_SERVER, "CN=localhost", "localhost", "127.0.0.1", from, until, 6,
+			srv_key, NULL, NULL);
+	write_cert(P.self, crt, "w");
+	gnutls_x509_crt_deinit(crt);
+
+	crt = make_cert(CERT_CLIENT, "CN=imapsh test client", NULL, NULL, from, until, 7, cli_key,
+			ca, ca_key);
+	write_cert(P.client_crt, crt, "w");
+	write_key(P.client_key, cli_key, "w");
+	write_cert(P.client_pem, crt, "w");
+	write_key(P.client_pem, cli_key, "a");
+	gnutls_x509_crt_deinit(crt);
+
+	{
+		gnutls_datum_t d = { (unsigned char *)"not a certificate\n", 18 };
+		write_datum(P.empty, &d, "w");
+	}
+	gnutls_x509_crt_deinit(ca);
+	gnutls_x509_privkey_deinit(ca_key);
+	gnutls_x509_privkey_deinit(srv_key);
+	gnutls_x509_privkey_deinit(cli_key);
+}
+
+static void remove_certs(void)
+{
+	const char *files[] = { P.ca, P.server_key, P.good, P.wrong, P.expired, P.future,
+				P.self, P.client_pem, P.client_crt, P.client_key, P.empty };
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		unlink(files[i]);
+	rmdir(P.dir);
+}
+
+/* ------------------------------------------------------------ the server */
+
+enum srv_mode {
+	SRV_ECHO,    /* greeting, then echo until close_notify, then bye */
+	SRV_SILENT,  /* greeting, then nothing until the client goes */
+	SRV_NO_BYE,  /* greeting, then TCP FIN without close_notify */
+	SRV_BYE,     /* greeting, then close_notify */
+	SRV_PLAIN,   /* no TLS: a plain IMAP greeting */
+	SRV_RENEGOTIATE, /* greeting, TLS 1.2 renegotiation, "* OK again", bye */
+	SRV_HANGUP,  /* no TLS: reads the ClientHello and closes */
+};
+
+struct srv_opts {
+	const char *crt;
+	const char *priority; /* NULL: NORMAL */
+	bool require_client;
+	enum srv_mode mode;
+};
+
+static void hex(char *out, const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", p[i]);
+	out[2 * n] = '\0';
+}
+
+static int send_all(gnutls_session_t s, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t k = gnutls_record_send(s, p, n);
+		if (k == GNUTLS_E_AGAIN || k == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (k < 0)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* Reads the raw socket until the peer closes it. */
+static void drain(int fd)
+{
+	char tmp[4096];
+
+	while (read(fd, tmp, sizeof(tmp)) > 0)
+		;
+}
+
+/*
+ * One TLS session on in/out.  The greeting is one record:
+ * "* OK|sni=..|client=<DN or ->|vstatus=N|proto=..|cipher=..|suite=..|cb=<hex>\r\n"
+ * (cb: tls-exporter under TLS 1.3, tls-unique under 1.2).
+ * Exit codes: 0 fine, 2 handshake failed, 3 setup failed, 5 I/O error.
+ */
+static int serve(int in, int out, const struct srv_opts *so)
+{
+	gnutls_certificate_credentials_t cred = NULL;
+	gnutls_session_t s = NULL;
+	char greet[1024], sni[256] = "-", client[256] = "-", cbhex[200] = "";
+	static char data[65536];
+	unsigned vstatus = 0;
+	int rc, code = 0;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (so->mode == SRV_PLAIN) {
+		static const char g[] = "* OK IMAP4rev1 ready\r\n";
+		if (write(out, g, sizeof(g) - 1) < 0)
+			return 5;
+		drain(in);
+		return 0;
+	}
+	if (so->mode == SRV_HANGUP) {
+		usleep(100 * 1000); /* all of the ClientHello, so close() sends no RST */
+		if (read(in, data, sizeof(data)) <= 0)
+			return 5;
+		return 0;
+	}
+	if (gnutls_certificate_allocate_credentials(&cred) < 0)
+		return 3;
+	if (gnutls_certificate_set_x509_key_file2(cred, so->crt, P.server_key,
+						  GNUTLS_X509_FMT_PEM, NULL, 0) < 0 ||
+	    (so->require_client &&
+	     gnutls_certificate_set_x509_trust_file(cred, P.ca, GNUTLS_X509_FMT_PEM) <= 0) ||
+	    gnutls_init(&s, GNUTLS_SERVER | GNUTLS_NO_SIGNAL) < 0) {
+		code = 3;
+		goto done;
+	}
+	if (gnutls_priority_set_direct(s, so->priority ? so->priority : "NORMAL", NULL) < 0 ||
+	    gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred) < 0) {
+		code = 3;
+		goto done;
+	}
+	if (so->require_client)
+		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
+	gnutls_transport_set_int2(s, in, out);
+	gnutls_handshake_set_timeout(s, 5000);
+	do
+		rc = gnutls_handshake(s);
+	while (rc < 0 && !gnutls_error_is_fatal(rc));
+	if (rc < 0) {
+		gnutls_alert_send_appropriate(s, rc); /* tell the client why */
+		code = 2;
+		goto done;
+	}
+
+	{
+		size_t n = sizeof(sni) - 1;
+		unsigned type;
+		if (gnutls_server_name_get(s, sni, &n, &type, 0) < 0)
+			strcpy(sni, "-");
+	}
+	{
+		unsigned n = 0;
+		const gnutls_datum_t *list = gnutls_certificate_get_peers(s, &n);
+		if (list && n) {
+			gnutls_x509_crt_t crt;
+			gnutls_datum_t dn = { NULL, 0 };
+			gnutls_x509_crt_init(&crt);
+			if (gnutls_x509_crt_import(crt, &list[0], GNUTLS_X509_FMT_DER) == 0 &&
+			    gnutls_x509_crt_get_dn3(crt, &dn, 0) == 0)
+				snprintf(client, sizeof(client), "%s", (char *)dn.data);
+			gnutls_free(dn.data);
+			gnutls_x509_crt_deinit(crt);
+			if (gnutls_certificate_verify_peers2(s, &vstatus) < 0)
+				vstatus = 0xffff;
+		}
+	}
+	{
+		gnutls_datum_t cb = { NULL, 0 };
+		bool v13 = gnutls_protocol_get_version(s) == GNUTLS_TLS1_3;
+		if (gnutls_session_channel_binding(s, v13 ? GNUTLS_CB_TLS_EXPORTER
+							 : GNUTLS_CB_TLS_UNIQUE, &cb) == 0 &&
+		    cb.size <= 64)
+			hex(cbhex, cb.data, cb.size);
+		gnutls_free(cb.data);
+	}
+	snprintf(greet, sizeof(greet),
+		 "* OK|sni=%s|client=%s|vstatus=%u|proto=%s|cipher=%s|suite=%s|cb=%s\r\n", sni,
+		 client, vstatus, gnutls_protocol_get_name(gnutls_protocol_get_version(s)),
+		 gnutls_cipher_get_name(gnutls_cipher_get(s)), gnutls_ciphersuite_get(s), cbhex);
+	if (send_all(s, greet, strlen(greet)) < 0) {
+		code = 5;
+		goto done;
+	}
+
+	switch (so->mode) {
+	case SRV_ECHO:
+		for (;;) {
+			ssize_t n = gnutls_record_recv(s, data, sizeof(data));
+			if (n == 0) {
+				gnutls_bye(s, GNUTLS_SHUT_WR);
+				break;
+			}
+			if (n < 0) {
+				if (!gnutls_error_is_fatal((int)n))
+					continue;
+				code = 5;
+				break;
+			}
+			if (send_all(s, data, (size_t)n) < 0) {
+				code = 5;
+				break;
+			}
+		}
+		break;
+	case SRV_SILENT:
+		for (;;) {
+			ssize_t n = gnutls_record_recv(s, data, sizeof(data));
+			if (n == 0 || (n < 0 && gnutls_error_is_fatal((int)n)))
+				break;
+		}
+		break;
+	case SRV_NO_BYE:
+		shutdown(out, SHUT_WR);
+		drain(in);
+		break;
+	case SRV_BYE:
+		gnutls_bye(s, GNUTLS_SHUT_WR);
+		drain(in);
+		break;
+	case SRV_RENEGOTIATE:
+		if (gnutls_rehandshake(s) < 0) {
+			code = 5;
+			break;
+		}
+		do
+			rc = gnutls_handshake(s);
+		while (rc < 0 && !gnutls_error_is_fatal(rc));
+		if (rc < 0 || send_all(s, "* OK again\r\n", 12) < 0) {
+			code = 5;
+			break;
+		}
+		gnutls_bye(s, GNUTLS_SHUT_WR);
+		drain(in);
+		break;
+	case SRV_PLAIN:
+	case SRV_HANGUP:
+		break;
+	}
+done:
+	if (s)
+		gnutls_deinit(s);
+	gnutls_certificate_free_credentials(cred);
+	return code;
+}
+
+struct srv {
+	pid_t pid;
+	char port[16];
+};
+
+/* A listening socket on 127.0.0.1, port 0; its port goes to port. */
+static int listener(char *port, size_t portlen)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(fd, 4), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+	snprintf(port, portlen, "%u", ntohs(sa.sin_port));
+	return fd;
+}
+
+/* Forks a server for one connection on a fresh port. */
+static void srv_start(struct srv *sv, const struct srv_opts *so)
+{
+	int lfd = listener(sv->port, sizeof(sv->port));
+
+	sv->pid = fork();
+	ck_assert_int_ge(sv->pid, 0);
+	if (sv->pid == 0) {
+		int fd;
+		alarm(10);
+		fd = accept(lfd, NULL, NULL);
+		close(lfd);
+		_exit(fd < 0 ? 4 : serve(fd, fd, so));
+	}
+	close(lfd);
+}
+
+/* The server's exit status (it is killed after 3 s): 0..255, or -signal. */
+static int srv_wait(struct srv *sv)
+{
+	int status, waited;
+
+	for (waited = 0; waited < 3000; waited += 10) {
+		if (waitpid(sv->pid, &status, WNOHANG) == sv->pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+		usleep(10000);
+	}
+	kill(sv->pid, SIGKILL);
+	waitpid(sv->pid, &status, 0);
+	return -SIGKILL;
+}
+
+/* ------------------------------------------------------------ client helpers */
+
+static struct net_tls_opts default_opts(void)
+{
+	struct net_tls_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.host = "localhost";
+	o.cafile = P.ca;
+	o.timeout_ms = 3000;
+	return o;
+}
+
+static struct net_conn *tls_to(const char *port, const struct net_tls_opts *o,
+			       struct imap_err *err)
+{
+	struct net_conn *tcp = net_tcp_connect("127.0.0.1", port, 2000, err);
+
+	ck_assert_msg(tcp != NULL, "connect: %s", err->msg);
+	return net_tls_wrap(tcp, o, err);
+}
+
+/* Reads until want bytes, EOF or error; returns the count. */
+static size_t read_all(struct net_conn *c, char *buf, size_t want, struct imap_err *err)
+{
+	size_t got = 0;
+
+	while (got < want) {
+		ssize_t n = net_read(c, buf + got, want - got, err);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	return got;
+}
+
+/* Reads one CRLF line (the greeting) into b. */
+static void read_line(struct net_conn *c, struct buf *b)
+{
+	struct imap_err err = IMAP_ERR_INIT;
+	char ch;
+
+	while (b->len < 2 || memcmp(b->buf + b->len - 2, "\r\n", 2) != 0) {
+		ssize_t n = net_read(c, &ch, 1, &err);
+		ck_assert_msg(n == 1, "read: %zd %s", n, err.msg);
+		buf_addch(b, ch);
+	}
+}
+
+/* The value of "|key=" in a greeting. */
+static const char *field(const char *greet, const char *key, char *out, size_t n)
+{
+	char pat[32];
+	const char *p;
+	size_t len;
+
+	snprintf(pat, sizeof(pat), "|%s=", key);
+	p = strstr(greet, pat);
+	ck_assert_msg(p != NULL, "no %s in %s", key, greet);
+	p += strlen(pat);
+	len = strcspn(p, "|\r");
+	snprintf(out, n, "%.*s", (int)len, p);
+	return out;
+}
+
+/* Connects with o to a server with srv_opts and expects failure with msg. */
+static void expect_failure(const struct srv_opts *so, const struct net_tls_opts *o,
+			   const char *msg, int server_status)
+{
+	struct imap_err err = IMAP_ERR_INIT;
+	struct net_conn *c;
+	struct srv sv;
+
+	srv_start(&sv, so);
+	c = tls_to(sv.port, o, &err);
+	ck_assert_ptr_null(c);
+	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+	ck_assert_str_eq(err.msg, msg);
+	ck_assert_int_eq(srv_wait(&sv), server_status);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ------------------------------------------------------------ verified connections */
+
+START_TEST(test_good_echo)
+{
+	struct srv_opts so = { P.good, NULL, false, SRV_ECHO };
+	struct net_tls_opts o = default_opts();
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf g = BUF_INIT;
+	char v[128], got[64];
+	static char big[40000], back[40000];
+	struct net_conn *c;
+	struct srv sv;
+	size_t i;
+
+	srv_start(&sv, &so);
+	c = tls_to(sv.port, &o, &err);
+	ck_assert_msg(c != NULL, "wrap: %s", err.msg);
+	ck_assert(net_is_tls(c));
+	ck_assert_str_eq(c->ops->name, "tls");
+	ck_assert_int_eq(c->timeout_ms, 3000);
+
+	/* server -> client */
+	read_line(c, &g);
+	ck_assert_str_eq(field(g.buf, "sni", v, sizeof(v)), "localhost");
+	ck_assert_str_eq(field(g.buf, "client", v, sizeof(v)), "-");
+	ck_assert_str_eq(field(g.buf, "proto", v, sizeof(v)), "TLS1.3");
+
+	/* client -> server -> client, small and over several records */
+	ck_assert_int_eq(net_write(c, "a1 NOOP\r\n", 9, &err), 0);
+	ck_assert_uint_eq(read_all(c, got, 9, &err), 9);
+	ck_assert_int_eq(memcmp(got, "a1 NOOP\r\n", 9), 0);
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	ck_assert_int_eq(net_write(c, big, sizeof(big), &err), 0);
+	ck_assert_uint_eq(read_all(c, back, sizeof(back), &err), sizeof(back));
+	ck_assert_int_eq(memcmp(big, back, sizeof(big)), 0);
+
+	/* our close_notify, then the server's: a clean end */
+	ck_assert_int_eq(c->ops->shutdown_write(c, &err), 0);
+	ck_assert_int_eq(net_read(c, got, sizeof(got), &err), 0);
+	ck_assert_int_eq(err.kind, IMAP_ERR_NONE);
+	net_close(c, NULL);
+	ck_assert_int_eq(srv_wait(&sv), 0);
+	buf_release(&g);
+}
+END_TEST
+
+START_TEST(test_info_describe_pending)
+{
+	struct srv_opts so = { P.good, NULL, false, SRV_ECHO };
+	struct net_tls_opts o = default_opts();
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf info = BUF_INIT, want = BUF_INIT, desc = BUF_INIT, g = BUF_INIT;
+	char cipher[64], suite[64], prefix[256], rest[1024];
+	struct net_conn *c;
+	struct srv sv;
+	size_t pend;
+	ssize_t n;
+
+	srv_start(&sv, &so);
+	c = tls_to(sv.port, &o, &err);
+	ck_assert_msg(c != NULL, "wrap: %s", err.msg);
+
+	/* the greeting is one record: after 4 bytes the rest is buffered */
+	ck_assert_uint_eq(c->ops->pending(c), 0);
+	ck_assert_uint_eq(read_all(c, rest, 4, &err), 4);
+	ck_assert_int_eq(memcmp(rest, "* OK", 4), 0);
+	pend = c->ops->pending(c);
+	ck_assert_uint_gt(pend, 20);
+	n = net_read(c, rest, sizeof(rest) - 1, &err);
+	ck_assert_int_eq(n, (ssize_t)pend);
+	ck_assert_uint_eq(c->ops->pending(c), 0);
+	rest[n] = '\0';
+	ck_assert_str_eq(rest + n - 2, "\r\n");
+	buf_adds(&g, "* OK");
+	buf_adds(&g, rest);
+	field(g.buf, "cipher", cipher, sizeof(cipher));
+	field(g.buf, "suite", suite, sizeof(suite));
+
+	net_describe(c, &desc);
+	snprintf(prefix, sizeof(prefix), "tls (TLS1.3, %s) over tcp 127.0.0.1:%s (local 127.0.0.1:",
+		 cipher, sv.port);
+	ck_assert_msg(strncmp(desc.buf, prefix, strlen(prefix)) == 0, "describe: %s", desc.buf);
+	ck_assert_int_ge(c->ops->pollfd(c), 0);
+
+	ck_assert_int_eq(net_tls_info(c, &info), 0);
+	buf_addf(&want,
+		 "protocol: TLS1.3\n"
+		 "cipher: %s (%s)\n"
+		 "subject: CN=localhost,O=imapsh tests\n"
+		 "issuer: CN=imapsh test CA,O=imapsh tests\n"
+		 "not before: 2020-01-01T00:00:00Z\n"
+		 "not after: 2049-12-31T23:59:59Z\n"
+		 "sha256 fingerprint: %s\n"
+		 "verified: yes",
+		 cipher, suite, good_fpr);
+	ck_assert_str_eq(info.buf, want.buf);
+
+	net_close(c, NULL);
+	ck_assert_int_eq(srv_wait(&sv), 0);
+	buf_release(&info);
+	buf_release(&want);
+	buf_release(&desc);
+	buf_release(&g);
+}
+END_TEST
+
+START_TEST(test_ip_address_host)
+{
+	struct srv_opts so = { P.good, NULL, false, SRV_BYE };
+	struct net_tls_opts o = default_opts();
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf g = BUF_INIT, info = BUF_INIT;
+	struct net_conn *c;
+	struct srv sv;
+	char v[64];
+
+	/* verified against the IP SAN; no SNI for an address */
+	o.host = "127.0.0.1";
+	srv_start(&sv, &so);
+	c = tls_to(sv.port, &o, &err);
+	ck_assert_msg(c != NULL, "wrap: %s", err.msg);
+	read_line(c, &g);
+	ck_assert_str_eq(field(g.buf, "sni", v, sizeof(v)), "-");
+	ck_assert_int_eq(net_tls_info(c, &info), 0);
+	ck_assert_ptr_nonnull(strstr(info.buf, "\nverified: yes"));
+	net_close(c, NULL);
+	ck_assert_int_eq(srv_wait(&sv), 0);
+	buf_release(&g);
+	buf_release(&info);
+}
+END_TEST
+
+/* ------------------------------------------------------------ verification failures */
+
+START_TEST(test_unknown_ca)
+{
+	struct srv_opts so = { P.good, NULL, false, SRV_ECHO };
+	struct net_tls_opts o = default_opts();
+
+	o.cafile = NULL; /* the system store does not know our CA */
+	expect_failure(&so, &o,
+		       "certificate verification failed for localhost: "
+		       "the certificate issuer is unknown", 2);
+}
+END_TEST
+
+START_TEST(test_self_signed)
+{
+	struct srv_opts so = { P.self, NULL, false, SRV_ECHO };
+	struct net_tls_opts o = default_opts();
+
+	expect_failure(&so, &o,
+		       "certificate verification failed for localhost: "
+		       "the certificate is self-signed", 2);
+}
+END_TEST
+
+START_TEST(test_wrong_name)
+{
+	struct srv_opts so = { P.wrong, NULL, false, SRV_ECHO };
+	struct net_tls_opts o = default_opts();
+
+	expect_failure(&so, &o,
+		       "certificate verification failed for localhost: "
+		       "the certificate does not match the host name localhost", 2);
+	o.host = "127.0.0.1";
+	expect_failure(&so, &o,
+		       "certificate verification failed for 127.0.0.1: "
+		       "the certificate does not match the host name 127.0.0.1", 2);
+}
+END_TEST
+
+START_TEST(test_expired)
+{
+	struct srv_opts so = { P.expired, NULL, false, SRV_ECHO };
+	struct net_tls_opts o = default_opts();
+
+	expect_failure(&so, &o,
+		       "certificate verification failed for localhost: "
+		       "the certificate has expired (on 2002-01-01T00:00:00Z)", 2);
+}
+END_TEST
+
+START_TEST(test_not_yet_valid)
+{
+	struct srv_opts so = { P.future, NULL, false, SRV_ECHO };
+	struct net_tls_opts o = default_opts();
+
+	expect_failure(&so, &o,
+		       "certificate verification failed for localhost: "
+		       "the certificate is not yet valid (valid from 2045-01-01T00:00:00Z)", 2);
+}
+END_TEST
+
+START_TEST(test_insecure)
+{
+	struct srv_opts so = { P.self, NULL, false, SRV_ECHO };
+	struct net_tls_opts o = default_opts();
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf g = BUF_INIT, info = BUF_INIT;
+	const char *tail = "\nverified: no (--insecure)\n"
+			   "verification: would have failed: the certificate is self-signed";
+	struct net_conn *c;
+	struct srv sv;
+	char got[8];
+
+	o.insecure = true;
+	srv_start(&sv, &so);
+	c = tls_to(sv.port, &o, &err);
+	ck_assert_msg(c != NULL, "wrap: %s", err.msg);
+	read_line(c, &g);
+	ck_assert_int_eq(net_write(c, "x\r\n", 3, &err), 0);
+	ck_assert_uint_eq(read_all(c, got, 3, &err), 3);
+	ck_assert_int_eq(memcmp(got, "x\r\n", 3), 0);
+	ck_assert_int_eq(net_tls_info(c, &info), 0);
+	ck_assert_str_eq(info.buf + info.len - strlen(tail), tail);
+	ck_assert_ptr_nonnull(strstr(info.buf, "\nissuer: CN=localhost\n"));
+	net_close(c, NULL);
+	ck_assert_int_eq(srv_wait(&sv), 0);
+	buf_release(&g);
+	buf_release(&info);
+}
+END_TEST
+
+START_TEST(test_insecure_would_pass)
+{
+	struct srv_opts so = { P.good, NULL, false, SRV_BYE };
+	struct net_tls_opts o = default_opts();
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf info = BUF_INIT;
+	const char *tail = "\nverified: no (--insecure)\nverification: would have passed";
+	struct net_conn *c;
+	struct srv sv;
+
+	o.insecure = true;
+	srv_start(&sv, &so);
+	c = tls_to(sv.port, &o, &err);
+	ck_assert_msg(c != NULL, "wrap: %s", err.msg);
+	ck_assert_int_eq(net_tls_info(c, &info), 0);
+	ck_assert_str_eq(info.buf + info.len - strlen(tail), tail);
+	net_close(c, NULL);
+	ck_assert_int_eq(srv_wait(&sv), 0);
+	buf_release(&info);
+}
+END_TEST
+
+START_TEST(test_no_host_name)
+{
+	struct net_tls_opts o = default_opts();
+	struct imap_err err = IMAP_ERR_INIT;
+	struct net_conn *tcp;
+	char port[16];
+	int lfd = listener(port, sizeof(port));
+
+	o.host = NULL;
+	tcp = net_tcp_connect("127.0.0.1", port, 2000, &err);
+	ck_assert_ptr_nonnull(tcp);
+	ck_assert_ptr_null(net_tls_wrap(tcp, &o, &err)); /* and tcp is closed */
+	ck_assert_str_eq(err.msg, "cannot verify the server's certificate without a host name");
+	close(lfd);
+}
+END_TEST
+
+/* ------------------------------------------------------------ client certificates, files */
+
+START_TEST(test_client_cert_required)
+{
+	struct srv_opts so = { P.good, NULL, true, SRV_ECHO };
+	struct net_tls_opts o = default_opts();
+	struct imap_err err = IMAP_ERR_INIT;
+	struct net_conn *c;
+	struct srv sv;
+	char got[8];
+
+	/* TLS 1.3: our side of the handshake ends before the server
+	 * looks at (the lack of) our certificate; its alert comes next */
+	srv_start(&sv, &so);
+	c = tls_to(sv.port, &o, &err);
+	ck_assert_msg(c != NULL, "wrap: %s", err.msg);
+	ck_assert_int_eq(net_read(c, got, sizeof(got), &err), -1);
+	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+	ck_assert_str_eq(err.msg, "TLS error: localhost sent the alert \"Certificate is required\"");
+	net_close(c, NULL);
+	ck_assert_int_eq(srv_wait(&sv), 2);
+}
+END_TEST
+
+static void client_cert(const char *certfile, const char *keyfile)
+{
+	struct srv_opts so = { P.good, NULL, true, SRV_BYE };
+	struct net_tls_opts o = default_opts();
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf g = BUF_INIT;
+	struct net_conn *c;
+	struct srv sv;
+	char v[128];
+
+	o.certfile = certfile;
+	o.keyfile = keyfile;
+	srv_start(&sv, &so);
+	c = tls_to(sv.port, &o, &err);
+	ck_assert_msg(c != NULL, "wrap: %s", err.msg);
+	read_line(c, &g);
+	ck_assert_str_eq(field(g.buf, "client", v, sizeof(v)), "CN=imapsh test client");
+	ck_assert_str_eq(field(g.buf, "vstatus", v, sizeof(v)), "0");
+	net_close(c, NULL);
+	ck_assert_int_eq(srv_wait(&sv), 0);
+	buf_release(&g);
+}
+
+START_TEST(test_client_cert_one_file)
+{
+	client_cert(P.client_pem, NULL);
+}
+END_TEST
+
+START_TEST(test_client_cert_key_file)
+{
+	client_cert(P.client_crt, P.client_key);
+}
+END_TEST
+
+/* wrap over a TCP connection to a listener that never answers */
+static void expect_setup_error(const struct net_tls_opts *o, const char *msg)
+{
+	struct imap_err err = IMAP_ERR_INIT;
+	struct net_conn *tcp;
+	char port[16];
+	int lfd = listener(port, sizeof(port));
+
+	tcp = net_tcp_connect("127.0.0.1", port, 2000, &err);
+	ck_assert_ptr_nonnull(tcp);
+	ck_assert_ptr_null(net_tls_wrap(tcp, o, &err));
+	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+	ck_assert_str_eq(err.msg, msg);
+	close(lfd);
+}
+
+START_TEST(test_file_errors)
+{
+	struct net_tls_opts o = default_opts();
+	char want[512];
+
+	o.cafile = "/nonexistent/ca.pem";
+	expect_setup_error(&o, "cannot read the CA file /nonexistent/ca.pem: "
+			       "No such file or directory");
+	o.cafile = P.empty;
+	snprintf(want, sizeof(want), "the CA file %s holds no PEM certificate", P.empty);
+	expect_setup_error(&o, want);
+
+	o = default_opts();
+	o.certfile = "/nonexistent/client.pem";
+	expect_setup_error(&o, "cannot read the client certificate /nonexistent/client.pem: "
+			       "No such file or directory");
+	o.certfile = P.client_crt;
+	o.keyfile = "/nonexistent/client.key";
+	expect_setup_error(&o, "cannot read the client key /nonexistent/client.key: "
+			       "No such file or directory");
+	/* a certificate without its key, a key without its certificate */
+	o.keyfile = NULL;
+	snprintf(want, sizeof(want), "the client certificate file %s holds no PEM private key",
+		 P.client_crt);
+	expect_setup_error(&o, want);
+	o.certfile = P.client_key;
+	snprintf(want, sizeof(want), "the client certificate %s holds no PEM certificate",
+		 P.client_key);
+	expect_setup_error(&o, want);
+	/* a key that does not belong to the certificate */
+	o.certfile = P.client_crt;
+	o.keyfile = P.server_key;
+	snprintf(want, sizeof(want), "cannot load the client certificate %s with key %s: %s",
+		 P.client_crt, P.server_key, gnutls_strerror(GNUTLS_E_CERTIFICATE_KEY_MISMATCH));
+	expect_setup_error(&o, want);
+}
+END_TEST
+
+START_TEST(test_bad_priority)
+{
+	struct net_tls_opts o = default_opts();
+
+	o.priority = "NORMAL:+VERS-TLS1.3:+BOGUS";
+	expect_setup_error(&o, "invalid TLS priority string \"NORMAL:+VERS-TLS1.3:+BOGUS\": "
+			       "error at \"+BOGUS\" (offset 20)");
+}
+END_TEST
+
+START_TEST(test_priority_override_tls12)
+{
+	struct srv_opts so = { P.good, NULL, false, SRV_BYE };
+	struct net_tls_opts o = default_opts();
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf g = BUF_INIT, cb = BUF_INIT, info = BUF_INIT, desc = BUF_INIT;
+	char v[200], cbhex[200];
+	struct net_conn *c;
+	struct srv sv;
+
+	o.priority = "NORMAL:-VERS-ALL:+VERS-TLS1.2";
+	srv_start(&sv, &so);
+	c = tls_to(sv.port, &o, &err);
+	ck_assert_msg(c != NULL, "wrap: %s", err.msg);
+	read_line(c, &g);
+	ck_assert_str_eq(field(g.buf, "proto", v, sizeof(v)), "TLS1.2");
+	ck_assert_int_eq(net_tls_info(c, &info), 0);
+	ck_assert_int_eq(strncmp(info.buf, "protocol: TLS1.2\n", 17), 0);
+	net_describe(c, &desc);
+	ck_assert_int_eq(strncmp(desc.buf, "tls (TLS1.2, ", 13), 0);
+
+	/* tls-unique: the first Finished message, 12 bytes, as the server sees it */
+	ck_assert_int_eq(net_tls_channel_binding(c, "tls-unique", &cb, &err), 0);
+	ck_assert_uint_eq(cb.len, 12);
+	hex(cbhex, (const unsigned char *)cb.buf, cb.len);
+	ck_assert_str_eq(cbhex, field(g.buf, "cb", v, sizeof(v)));
+	buf_reset(&cb);
+	ck_assert_int_eq(net_tls_channel_binding(c, "tls-exporter", &cb, &err), -1);
+	ck_assert_str_eq(err.msg, "channel binding tls-exporter needs TLS 1.3 (this connection "
+				  "uses TLS1.2; tls-unique would work)");
+	ck_assert_uint_eq(cb.len, 0);
+
+	net_close(c, NULL);
+	ck_assert_int_eq(srv_wait(&sv), 0);
+	buf_release(&g);
+	buf_release(&cb);
+	buf_release(&info);
+	buf_release(&desc);
+}
+END_TEST
+
+START_TEST(test_renegotiation)
+{
+	struct srv_opts so = { P.good, "NORMAL:-VERS-ALL:+VERS-TLS1.2", false, SRV_RENEGOTIATE };
+	struct net_tls_opts o = default_opts();
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf g = BUF_INIT, again = BUF_INIT;
+	struct net_conn *c;
+	struct srv sv;
+	char got[8];
+
+	/* the server asks for a new handshake (TLS 1.2): read() does it */
+	srv_start(&sv, &so);
+	c = tls_to(sv.port, &o, &err);
+	ck_assert_msg(c != NULL, "wrap: %s", err.msg);
+	read_line(c, &g);
+	read_line(c, &again);
+	ck_assert_str_eq(again.buf, "* OK again\r\n");
+	ck_assert_int_eq(net_read(c, got, sizeof(got), &err), 0);
+	ck_assert_int_eq(err.kind, IMAP_ERR_NONE);
+	net_close(c, NULL);
+	ck_assert_int_eq(srv_wait(&sv), 0);
+	buf_release(&g);
+	buf_release(&again);
+}
+END_TEST
+
+START_TEST(test_old_server_refused)
+{
+	struct srv_opts so = { P.good, "NORMAL:-VERS-ALL:+VERS-TLS1.1", false, SRV_ECHO };
+	struct net_tls_opts o = default_opts();
+	struct imap_err err = IMAP_ERR_INIT;
+	struct net_conn *c;
+	struct srv sv;
+
+	/* TLS 1.1 is below our default minimum */
+	srv_start(&sv, &so);
+	c = tls_to(sv.port, &o, &err);
+	ck_assert_ptr_null(c);
+	ck_assert_str_eq(err.msg, "TLS handshake with localhost failed: no common TLS version "
+				  "(we accept TLS 1.2 and newer unless the priority string says "
+				  "otherwise)");
+	ck_assert_int_eq(srv_wait(&sv), 2);
+}
+END_TEST
+
+/* ------------------------------------------------------------ timeouts, odd servers, ends */
+
+START_TEST(test_handshake_timeout)
+{
+	struct net_tls_opts o = default_opts();
+	struct imap_err err = IMAP_ERR_INIT;
+	struct net_conn *tcp;
+	char port[16];
+	long long t0, dt;
+	int lfd = listener(port, sizeof(port));
+
+	/* the kernel accepts for the listener, which never says a word */
+	o.timeout_ms = 200;
+	tcp = net_tcp_connect("127.0.0.1", port, 2000, &err);
+	ck_assert_ptr_nonnull(tcp);
+	t0 = now_ms();
+	ck_assert_ptr_null(net_tls_wrap(tcp, &o, &err));
+	dt = now_ms() - t0;
+	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+	ck_assert_str_eq(err.msg, "TLS handshake with localhost failed: "
+				  "timed out after 0.2 s waiting for the server");
+	ck_assert_int_ge(dt, 180);
+	ck_assert_int_lt(dt, 1500);
+	close(lfd);
+}
+END_TEST
+
+START_TEST(test_read_timeout)
+{
+	struct srv_opts so = { P.good, NULL, false, SRV_SILENT };
+	struct net_tls_opts o = default_opts();
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf g = BUF_INIT;
+	struct net_conn *c;
+	struct srv sv;
+	char got[8];
+
+	srv_start(&sv, &so);
+	c = tls_to(sv.port, &o, &err);
+	ck_assert_msg(c != NULL, "wrap: %s", err.msg);
+	read_line(c, &g);
+	c->timeout_ms = 200;
+	ck_assert_int_eq(net_read(c, got, sizeof(got), &err), -1);
+	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+	ck_assert_str_eq(err.msg, "timed out after 0.2 s waiting for the server");
+	net_close(c, NULL);
+	ck_assert_int_eq(srv_wait(&sv), 0);
+	buf_release(&g);
+}
+END_TEST
+
+START_TEST(test_plaintext_server)
+{
+	struct srv_opts so = { NULL, NULL, false, SRV_PLAIN };
+	struct net_tls_opts o = default_opts();
+
+	expect_failure(&so, &o,
+		       "TLS handshake with localhost failed: the server does not speak TLS "
+		       "here, it sent \"* OK IMAP4rev1 ready\" (plain IMAP needs STARTTLS)", 0);
+}
+END_TEST
+
+START_TEST(test_hangup_in_handshake)
+{
+	struct srv_opts so = { NULL, NULL, false, SRV_HANGUP };
+	struct net_tls_opts o = default_opts();
+
+	expect_failure(&so, &o,
+		       "TLS handshake with localhost failed: the server closed the connection", 0);
+}
+END_TEST
+
+START_TEST(test_close_without_close_notify)
+{
+	struct srv_opts so = { P.good, NULL, false, SRV_NO_BYE };
+	struct net_tls_opts o = default_opts();
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf g = BUF_INIT;
+	struct net_conn *c;
+	struct srv sv;
+	char got[8];
+
+	srv_start(&sv, &so);
+	c = tls_to(sv.port, &o, &err);
+	ck_assert_msg(c != NULL, "wrap: %s", err.msg);
+	read_line(c, &g);
+	/* end of stream, but not called clean */
+	ck_assert_int_eq(net_read(c, got, sizeof(got), &err), 0);
+	ck_assert_str_eq(err.msg, "localhost closed the connection without a TLS close_notify");
+	net_close(c, NULL);
+	ck_assert_int_eq(srv_wait(&sv), 0);
+	buf_release(&g);
+}
+END_TEST
+
+START_TEST(test_clean_close)
+{
+	struct srv_opts so = { P.good, NULL, false, SRV_BYE };
+	struct net_tls_opts o = default_opts();
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf g = BUF_INIT;
+	struct net_conn *c;
+	struct srv sv;
+	char got[8];
+
+	srv_start(&sv, &so);
+	c = tls_to(sv.port, &o, &err);
+	ck_assert_msg(c != NULL, "wrap: %s", err.msg);
+	read_line(c, &g);
+	ck_assert_int_eq(net_read(c, got, sizeof(got), &err), 0);
+	ck_assert_int_eq(err.kind, IMAP_ERR_NONE);
+	ck_assert_str_eq(err.msg, "");
+	net_close(c, NULL);
+	ck_assert_int_eq(srv_wait(&sv), 0);
+	buf_release(&g);
+}
+END_TEST
+
+/* ------------------------------------------------------------ channel binding */
+
+START_TEST(test_channel_binding_tls13)
+{
+	struct srv_opts so = { P.good, NULL, false, SRV_BYE };
+	struct net_tls_opts o = default_opts();
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf g = BUF_INIT, cb = BUF_INIT;
+	char v[200], cbhex[200];
+	struct net_conn *c;
+	struct srv sv;
+
+	srv_start(&sv, &so);
+	c = tls_to(sv.port, &o, &err);
+	ck_assert_msg(c != NULL, "wrap: %s", err.msg);
+	read_line(c, &g);
+
+	ck_assert_int_eq(net_tls_channel_binding(c, "tls-exporter", &cb, &err), 0);
+	ck_assert_uint_eq(cb.len, 32);
+	hex(cbhex, (const unsigned char *)cb.buf, cb.len);
+	ck_assert_str_eq(cbhex, field(g.buf, "cb", v, sizeof(v)));
+
+	/* RFC 5929: the hash of the server's certificate (SHA-256 here) */
+	buf_reset(&cb);
+	ck_assert_int_eq(net_tls_channel_binding(c, "tls-server-end-point", &cb, &err), 0);
+	ck_assert_uint_eq(cb.len, 32);
+	ck_assert_int_eq(memcmp(cb.buf, good_sha256, 32), 0);
+
+	buf_reset(&cb);
+	ck_assert_int_eq(net_tls_channel_binding(c, "tls-unique", &cb, &err), -1);
+	ck_assert_str_eq(err.msg, "channel binding tls-unique is not defined for TLS 1.3 "
+				  "(use tls-exporter)");
+	ck_assert_int_eq(net_tls_channel_binding(c, "tls-bogus", &cb, &err), -1);
+	ck_assert_str_eq(err.msg, "unknown channel binding type \"tls-bogus\" (known: "
+				  "tls-exporter, tls-unique, tls-server-end-point)");
+	ck_assert_uint_eq(cb.len, 0);
+
+	net_close(c, NULL);
+	ck_assert_int_eq(srv_wait(&sv), 0);
+	buf_release(&g);
+	buf_release(&cb);
+}
+END_TEST
+
+START_TEST(test_not_tls)
+{
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf b = BUF_INIT;
+	struct net_conn *tcp;
+	char port[16];
+	int lfd = listener(port, sizeof(port));
+
+	tcp = net_tcp_connect("127.0.0.1", port, 2000, &err);
+	ck_assert_ptr_nonnull(tcp);
+	ck_assert(!net_is_tls(tcp));
+	ck_assert(!net_is_tls(NULL));
+	ck_assert_int_eq(net_tls_info(tcp, &b), -1);
+	ck_assert_int_eq(net_tls_channel_binding(tcp, "tls-exporter", &b, &err), -1);
+	ck_assert_str_eq(err.msg, "channel binding (tls-exporter) needs a TLS connection");
+	ck_assert_uint_eq(b.len, 0);
+	net_close(tcp, NULL);
+	close(lfd);
+}
+END_TEST
+
+/* ------------------------------------------------------------ over the child transport */
+
+START_TEST(test_over_child)
+{
+	struct net_tls_opts o = default_opts();
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf g = BUF_INIT, desc = BUF_INIT, report = BUF_INIT;
+	char cmd[8192], v[64], got[16];
+	struct net_conn *inner, *c;
+
+	snprintf(cmd, sizeof(cmd), "exec '%s' --serve '%s' '%s'", self_exe, P.good, P.server_key);
+	inner = net_child_spawn(cmd, 3000, &err);
+	ck_assert_msg(inner != NULL, "spawn: %s", err.msg);
+	c = net_tls_wrap(inner, &o, &err);
+	ck_assert_msg(c != NULL, "wrap: %s", err.msg);
+	read_line(c, &g);
+	ck_assert_str_eq(field(g.buf, "sni", v, sizeof(v)), "localhost");
+	ck_assert_str_eq(field(g.buf, "proto", v, sizeof(v)), "TLS1.3");
+
+	net_describe(c, &desc);
+	ck_assert_msg(strncmp(desc.buf, "tls (TLS1.3, ", 13) == 0 &&
+		      strstr(desc.buf, ") over child pid ") && strstr(desc.buf, cmd),
+		      "describe: %s", desc.buf);
+
+	ck_assert_int_eq(net_write(c, "a1 LOGOUT\r\n", 11, &err), 0);
+	ck_assert_uint_eq(read_all(c, got, 11, &err), 11);
+	ck_assert_int_eq(memcmp(got, "a1 LOGOUT\r\n", 11), 0);
+	ck_assert_int_eq(c->ops->shutdown_write(c, &err), 0);
+	ck_assert_int_eq(net_read(c, got, sizeof(got), &err), 0);
+	net_close(c, &report);
+	ck_assert_str_eq(report.buf, "child exited with status 0");
+	buf_release(&g);
+	buf_release(&desc);
+	buf_release(&report);
+}
+END_TEST
+
+static Suite *tls_suite(void)
+{
+	Suite *s = suite_create("tls");
+	TCase *tv = tcase_create("verify");
+	TCase *tf = tcase_create("files");
+	TCase *te = tcase_create("ends");
+	TCase *tb = tcase_create("binding");
+
+	tcase_add_test(tv, test_good_echo);
+	tcase_add_test(tv, test_info_describe_pending);
+	tcase_add_test(tv, test_ip_address_host);
+	tcase_add_test(tv, test_unknown_ca);
+	tcase_add_test(tv, test_self_signed);
+	tcase_add_test(tv, test_wrong_name);
+	tcase_add_test(tv, test_expired);
+	tcase_add_test(tv, test_not_yet_valid);
+	tcase_add_test(tv, test_insecure);
+	tcase_add_test(tv, test_insecure_would_pass);
+	tcase_add_test(tv, test_no_host_name);
+	suite_add_tcase(s, tv);
+
+	tcase_add_test(tf, test_client_cert_required);
+	tcase_add_test(tf, test_client_cert_one_file);
+	tcase_add_test(tf, test_client_cert_key_file);
+	tcase_add_test(tf, test_file_errors);
+	tcase_add_test(tf, test_bad_priority);
+	tcase_add_test(tf, test_priority_override_tls12);
+	tcase_add_test(tf, test_renegotiation);
+	tcase_add_test(tf, test_old_server_refused);
+	suite_add_tcase(s, tf);
+
+	tcase_add_test(te, test_handshake_timeout);
+	tcase_add_test(te, test_read_timeout);
+	tcase_add_test(te, test_plaintext_server);
+	tcase_add_test(te, test_hangup_in_handshake);
+	tcase_add_test(te, test_close_without_close_notify);
+	tcase_add_test(te, test_clean_close);
+	tcase_add_test(te, test_over_child);
+	suite_add_tcase(s, te);
+
+	tcase_add_test(tb, test_channel_binding_tls13);
+	tcase_add_test(tb, test_not_tls);
+	suite_add_tcase(s, tb);
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	SRunner *sr;
+	ssize_t n;
+	int nfailed;
+
+	/* --serve CERT KEY: a TLS echo server on stdin/stdout (the child
+	 * transport's socket) */
+	if (argc == 4 && !strcmp(argv[1], "--serve")) {
+		struct srv_opts so = { argv[2], NULL, false, SRV_ECHO };
+		snprintf(P.server_key, sizeof(P.server_key), "%s", argv[3]);
+		return serve(0, 1, &so);
+	}
+
+	n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
+	if (n < 0) {
+		perror("/proc/self/exe");
+		return EXIT_FAILURE;
+	}
+	self_exe[n] = '\0';
+	make_certs();
+
+	sr = srunner_create(tls_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	nfailed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	remove_certs();
+	return nfailed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
