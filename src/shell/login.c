@@ -23,16 +23,18 @@ char *shell_ask(const char *prompt, bool echo)
 
 	if (!tty)
 		return NULL;
-	fputs(prompt, tty);
-	fflush(tty);
+	/* echo off before the prompt shows: an answer typed (or sent) as soon
+	 * as the prompt appears must be neither echoed nor flushed away */
 	if (!echo && tcgetattr(fileno(tty), &old) == 0) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		restore = tcsetattr(fileno(tty), TCSAFLUSH, &quiet) == 0;
 	}
+	fputs(prompt, tty);
+	fflush(tty);
 	n = getline(&line, &cap, tty);
 	if (restore) {
-		tcsetattr(fileno(tty), TCSAFLUSH, &old);
+		tcsetattr(fileno(tty), TCSANOW, &old); /* keep what was typed ahead */
 		fputc('\n', tty);
 	}
 	fclose(tty);
