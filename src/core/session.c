@@ -280,6 +280,9 @@ static int fail(struct session *s, struct imap_err *err)
 	return -1;
 }
 
+static long long now_ms(void);
+static bool name_is(const char *a, const char *b);
+
 /* The server closed the connection: say why as well as we know (a child
  * transport leaves its exit status in err). */
 static int eof(struct session *s, struct imap_err *err)
@@ -297,17 +300,58 @@ static int eof(struct session *s, struct imap_err *err)
 	return fail(s, err);
 }
 
+/*
+ * RFC 9051 sec. 2.3.1: message sequence numbers are 32-bit, and EXPUNGE
+ * and FETCH name an existing message (>= 1).  A number out of range means
+ * the server and we disagree about the mailbox: stop.
+ */
+static int check_numbers(struct session *s, const struct imap_response *r, struct imap_err *err)
+{
+	bool msn;
+	if (r->kind != IMAP_RESP_UNTAGGED || !r->has_number)
+		return 0;
+	msn = name_is(r->name, "EXPUNGE") || name_is(r->name, "FETCH");
+	if (r->number > UINT32_MAX || (msn && r->number == 0)) {
+		err_set(err, IMAP_ERR_ABORT,
+			"protocol error: the server sent \"* %" PRIu64 " %.20s\": %s out of range (1 to 4294967295)",
+			r->number, r->name, msn ? "message number" : "number");
+		return fail(s, err);
+	}
+	return 0;
+}
+
+/* Progress that restarts the response deadline (see read_response). */
+#define PROGRESS_BYTES 16384
+
 static int read_response(struct session *s, struct imap_response **r, struct imap_err *err)
 {
+	/* The transport's timeout bounds each read; a server dripping one byte
+	 * a second would never trip it.  So a response must also complete, or
+	 * make real progress, within the same time. */
+	int limit = s->conn->timeout_ms;
+	long long start = limit > 0 ? now_ms() : 0;
+	size_t progress = 0;
+
 	for (;;) {
 		int rc = imap_parser_next(s->parser, r, err);
 		ssize_t n;
 		if (rc == 1) {
 			trace(s, 4, TRACE_RECEIVED, (*r)->raw, (*r)->raw_len);
+			if (check_numbers(s, *r, err) < 0) {
+				imap_response_free(*r);
+				*r = NULL;
+				return -1;
+			}
 			return 0;
 		}
 		if (rc < 0) {
 			err_prefix(err, "protocol error");
+			return fail(s, err);
+		}
+		if (limit > 0 && now_ms() - start > limit) {
+			err_set(err, IMAP_ERR_ABORT,
+				"timed out after %g s: the server sent only %zu byte(s) of a response in that time",
+				limit / 1000.0, progress);
 			return fail(s, err);
 		}
 		n = net_read(s->conn, s->rbuf, READ_CHUNK, err);
@@ -317,6 +361,11 @@ static int read_response(struct session *s, struct imap_response **r, struct ima
 			return eof(s, err);
 		tracef(s, 5, "read %zd bytes", n);
 		imap_parser_feed(s->parser, s->rbuf, (size_t)n);
+		progress += (size_t)n;
+		if (limit > 0 && progress >= PROGRESS_BYTES) {
+			start = now_ms();
+			progress = 0;
+		}
 	}
 }
 
@@ -782,8 +831,13 @@ int session_greet(struct session *s, struct imap_err *err)
 	if (s->hooks.untagged)
 		s->hooks.untagged(s->hooks.ctx, r);
 	imap_response_free(r);
-	if (!s->ncaps)
-		return session_refresh_caps(s, err);
+	if (!s->ncaps && session_refresh_caps(s, err) < 0) {
+		if (!s->alive)
+			return -1;
+		/* asked once; a server that cannot say is still usable */
+		err_prefix(err, "the capabilities are unknown");
+		return 1;
+	}
 	return 0;
 }
 

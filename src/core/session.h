@@ -85,7 +85,9 @@ void session_free(struct session *s, struct buf *report);
 /*
  * Reads the greeting: OK -> NONAUTH, PREAUTH -> AUTH, BYE or anything
  * else -> -1 (ABORT).  Capabilities come from a [CAPABILITY] code when
- * present, else a CAPABILITY command is sent.
+ * present, else a CAPABILITY command is sent, once: if the server answers
+ * it NO or BAD, 1 is returned with err saying so (the session is usable,
+ * with no capabilities known).
  */
 int session_greet(struct session *s, struct imap_err *err);
 

@@ -1,17 +1,22 @@
 /*
  * parser.c - incremental, sans-I/O IMAP response parser (RFC 9051 sec. 7, 9).
  *
- * One byte-at-a-time state machine that builds the response tree as bytes
- * arrive, so feeding one byte at a time costs the same as feeding a whole
- * response: nothing is ever rescanned, except the resp-text of a status
- * response, parsed once when its line is complete.  Literal data is
- * copied in bulk (or handed to the sink), resp-text in bulk up to the line
- * end.
+ * A state machine that builds the response tree as bytes arrive, so
+ * feeding one byte at a time costs the same as feeding a whole response:
+ * nothing is ever rescanned, except the resp-text of a status response,
+ * parsed once when its line is complete.  Runs of plain bytes (inside an
+ * atom, a quoted string, resp-text, spaces between values) are skipped in
+ * one tight loop over a class table; only the bytes that change the state
+ * go through the per-byte functions.
  *
- * Buffers: `in` holds fed bytes not yet scanned (from in_pos); `cur` holds
- * the current response as received (it becomes raw), sunk literal data
- * excepted.  Tokens are remembered as offsets into cur and copied into
- * the response's arena when they end.
+ * Buffers: `in` holds the fed bytes.  A response is parsed where it lies
+ * in `in` (from rstart; feed() keeps those bytes when it compacts) until
+ * its first literal with data; from then on its bytes are copied to `cur`
+ * a line at a time, literal data in bulk (kept literal data that arrives
+ * while nothing else is buffered goes from feed() straight to cur), sunk
+ * literal data excepted.  Either way the response's bytes so far are one
+ * contiguous run (resp_bytes()) that becomes raw.  Tokens are remembered
+ * as offsets into it and copied into the response's arena when they end.
  *
  * Leniency (real servers): a bare LF ends a line; values may follow each
  * other without a space ("(2)(3 4)" in THREAD) or with several; atoms take
@@ -37,6 +42,11 @@
 
 /* A line end, given to the state machine as one event. */
 #define EV_EOL 256
+
+/* cur is kept between responses up to this size */
+#define CUR_KEEP_MAX ((size_t)1 << 20)
+/* raw takes over cur's memory from this size on, else it is copied */
+#define RAW_ADOPT_MIN ((size_t)16384)
 
 /* Bytes of context shown in a syntax error message. */
 #define ERR_CONTEXT 60
@@ -77,7 +87,9 @@ struct imap_parser {
 
 	struct buf in;           /* fed bytes; scanned up to in_pos */
 	size_t in_pos;
-	struct buf cur;          /* the current response as received */
+	struct buf cur;          /* the current response as received, once in_cur */
+	bool in_cur;             /* the response's bytes are in cur, else in `in` from rstart */
+	size_t rstart;           /* !in_cur: offset in `in` of the response's first byte */
 	size_t consumed;         /* input bytes of the current response, sunk ones too */
 
 	bool failed;
@@ -87,7 +99,18 @@ struct imap_parser {
 	enum pstate st;
 	bool code_mode;          /* scanning the arguments of a [response code] */
 	bool cr_pending;         /* a CR was seen, the line end needs its LF */
-	size_t tok_start;        /* offset in cur where the current token began */
+	bool quoted_esc;         /* the quoted string being read has a backslash */
+	size_t tok_start;        /* offset in the response where the current token began */
+	size_t after;            /* offset just after the byte being handled */
+	size_t eol_off;          /* offset of the line end that ended the response */
+
+	/* Token strings: the bytes [line_from, line_to) of the response (a
+	 * run ending with a LF, scanned in one go) are copied into the arena
+	 * once, as shadow, the first time a token inside them ends; tokens
+	 * there point into the shadow, a NUL written over the byte that ended
+	 * them.  Other tokens get a copy of their own. */
+	size_t line_from, line_to;
+	char *shadow;            /* NULL until made */
 	size_t bracket;          /* '[' depth inside an atom */
 	size_t line_bytes;       /* bytes outside literals */
 	size_t nitems;
@@ -106,9 +129,21 @@ struct imap_parser {
 	bool lit_in_atom;        /* inside a section-spec: part of the atom */
 	void *lit_handle;        /* sink handle while sunk, else NULL */
 	struct imap_literal_sink lit_sink; /* the sink that took it */
-	size_t lit_start;        /* kept: offset of the data in cur */
+	size_t lit_start;        /* kept: offset of the data in the response */
 	uint64_t kept_total;     /* literal bytes kept in memory for this response */
 };
+
+/* The current response's bytes so far (sunk literal data left out), and
+ * how many bytes are readable there. */
+static inline const char *resp_bytes(const struct imap_parser *p)
+{
+	return p->in_cur ? p->cur.buf : p->in.buf + p->rstart;
+}
+
+static inline size_t resp_avail(const struct imap_parser *p)
+{
+	return p->in_cur ? p->cur.len : p->in.len - p->rstart;
+}
 
 /* ------------------------------------------------------------------ */
 /* errors */
@@ -126,27 +161,39 @@ static const char *fmt_byte(char *tmp, size_t n, int c)
 	return tmp;
 }
 
-/* A syntax error at offset off of the response: says what, where (1-based
- * byte of the response) and shows the bytes before it. */
 static int syntax_error(struct imap_parser *p, size_t off, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* A syntax error naming the byte c: "<before><c><after>".  Out of line
+ * so that the hot functions need no buffer on their stack. */
+static int __attribute__((noinline, cold))
+byte_error(struct imap_parser *p, size_t off, const char *before, int c, const char *after)
+{
+	char tmp[32];
+	return syntax_error(p, off, "%s%s%s", before, fmt_byte(tmp, sizeof(tmp), c), after);
+}
+
+/* A syntax error at offset off of the response: says what, where (1-based
+ * byte of the response) and shows the bytes before it. */
 static int syntax_error(struct imap_parser *p, size_t off, const char *fmt, ...)
 {
 	char what[256];
 	struct buf ctx = BUF_INIT;
+	const char *s;
 	size_t end, start;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	end = off + 1 <= p->cur.len ? off + 1 : p->cur.len;
-	if (end > off && (p->cur.buf[off] == '\r' || p->cur.buf[off] == '\n'))
+	s = resp_bytes(p);
+	end = off + 1 <= resp_avail(p) ? off + 1 : resp_avail(p);
+	if (end > off && (s[off] == '\r' || s[off] == '\n'))
 		end = off; /* the line end itself says nothing */
 	start = end > ERR_CONTEXT ? end - ERR_CONTEXT : 0;
 	if (start)
 		buf_adds(&ctx, "...");
-	buf_add_escaped(&ctx, p->cur.buf + start, end - start);
+	buf_add_escaped(&ctx, s + start, end - start);
 	err_set(&p->err, IMAP_ERR_ABORT, "%s at byte %zu of the response \"%s\"",
 		what, off + 1, ctx.buf);
 	buf_release(&ctx);
@@ -167,16 +214,20 @@ static bool is_digits(const char *s, size_t len)
 	return true;
 }
 
+/* Digits only, and the value fits: *r set, true. */
 static bool parse_u64(const char *s, size_t len, uint64_t *r)
 {
 	uint64_t v = 0;
 	size_t i;
 
-	if (!is_digits(s, len))
+	if (!len)
 		return false;
 	for (i = 0; i < len; i++) {
-		unsigned d = (unsigned)(s[i] - '0');
-		if (v > (UINT64_MAX - d) / 10)
+		unsigned d = (unsigned)((unsigned char)s[i] - '0');
+		if (d > 9)
+			return false;
+		/* 19 digits always fit; beyond, check before each step */
+		if (i >= 19 && v > (UINT64_MAX - d) / 10)
 			return false;
 		v = v * 10 + d;
 	}
@@ -194,6 +245,25 @@ static char *dup_upper(struct imap_response *r, const char *s, size_t len)
 	return u;
 }
 
+/* The bytes of the token [tok_start, end) as a NUL-terminated string in the
+ * response's arena; the caller may change the bytes (not the length). */
+static void __attribute__((noinline)) make_shadow(struct imap_parser *p)
+{
+	p->shadow = imap_response_memdup(p->resp, resp_bytes(p) + p->line_from,
+					 p->line_to - p->line_from);
+}
+
+static inline char *token_copy(struct imap_parser *p, size_t end)
+{
+	if (p->tok_start >= p->line_from && end < p->line_to) {
+		if (!p->shadow)
+			make_shadow(p);
+		p->shadow[end - p->line_from] = '\0';
+		return p->shadow + (p->tok_start - p->line_from);
+	}
+	return imap_response_strdup(p->resp, resp_bytes(p) + p->tok_start, end - p->tok_start);
+}
+
 static int count_item(struct imap_parser *p)
 {
 	if (p->nitems >= p->lim.max_items)
@@ -203,12 +273,17 @@ static int count_item(struct imap_parser *p)
 	return 0;
 }
 
-static void push_value(struct imap_parser *p, const struct imap_value *v)
+/* A new zeroed value at the end of the innermost open list. */
+static struct imap_value *push_slot(struct imap_parser *p)
 {
 	struct frame *f = &p->frames[p->depth];
+	struct imap_value *v;
+
 	if (f->count == f->alloc)
 		xgrow((void **)&f->items, &f->alloc, f->count + 1, sizeof(*f->items));
-	f->items[f->count++] = *v;
+	v = &f->items[f->count++];
+	memset(v, 0, sizeof(*v));
+	return v;
 }
 
 /* The frame's values as a LIST value in the arena; empties the frame. */
@@ -217,12 +292,8 @@ static void frame_to_list(struct imap_parser *p, struct frame *f, struct imap_va
 	memset(v, 0, sizeof(*v));
 	v->type = IMAP_VALUE_LIST;
 	v->count = f->count;
-	if (f->count) {
-		struct imap_value *items =
-			imap_response_alloc(p->resp, f->count * sizeof(*items));
-		memcpy(items, f->items, f->count * sizeof(*items));
-		v->items = items;
-	}
+	if (f->count)
+		v->items = imap_response_memdup(p->resp, f->items, f->count * sizeof(*f->items));
 	f->count = 0;
 }
 
@@ -246,50 +317,52 @@ static int open_list(struct imap_parser *p)
 
 static void close_list(struct imap_parser *p)
 {
-	struct imap_value v;
-	frame_to_list(p, &p->frames[p->depth], &v);
+	struct frame *f = &p->frames[p->depth];
+
 	p->depth--;
-	push_value(p, &v);
+	frame_to_list(p, f, push_slot(p));
 }
 
-/* Atom, number or NIL from cur[tok_start, end). */
+/* Atom, number or NIL from the response's bytes [tok_start, end). */
 static void finish_atom(struct imap_parser *p, size_t end)
 {
-	const char *s = p->cur.buf + p->tok_start;
+	const char *s = resp_bytes(p) + p->tok_start;
 	size_t len = end - p->tok_start;
-	struct imap_value v;
+	struct imap_value *v = push_slot(p);
 
-	memset(&v, 0, sizeof(v));
 	if (len == 3 && (s[0] | 0x20) == 'n' && (s[1] | 0x20) == 'i' && (s[2] | 0x20) == 'l') {
-		v.type = IMAP_VALUE_NIL;
-	} else {
-		v.type = parse_u64(s, len, &v.num) ? IMAP_VALUE_NUMBER : IMAP_VALUE_ATOM;
-		v.str = imap_response_strdup(p->resp, s, len);
-		v.len = len;
+		v->type = IMAP_VALUE_NIL;
+		return;
 	}
-	push_value(p, &v);
+	v->type = parse_u64(s, len, &v->num) ? IMAP_VALUE_NUMBER : IMAP_VALUE_ATOM;
+	v->str = token_copy(p, end);
+	v->len = len;
 }
 
-/* Quoted string from cur[tok_start, end): \" and \\ unescaped; any other
- * backslash pair is kept as it came. */
+/* Quoted string from the response's bytes [tok_start, end): \" and \\
+ * unescaped; any other backslash pair is kept as it came. */
 static void finish_quoted(struct imap_parser *p, size_t end)
 {
-	const char *s = p->cur.buf + p->tok_start;
-	size_t len = end - p->tok_start, i, n = 0;
-	char *d = imap_response_alloc(p->resp, len + 1);
-	struct imap_value v;
+	size_t len = end - p->tok_start, n = len;
+	char *d = token_copy(p, end);
+	char *bs = p->quoted_esc ? memchr(d, '\\', len) : NULL;
+	struct imap_value *v;
 
-	for (i = 0; i < len; i++) {
-		if (s[i] == '\\' && i + 1 < len && (s[i + 1] == '"' || s[i + 1] == '\\'))
-			i++;
-		d[n++] = s[i];
+	if (bs) {
+		/* unescape in place: the write index never passes the read one */
+		size_t i;
+		n = (size_t)(bs - d);
+		for (i = n; i < len; i++) {
+			if (d[i] == '\\' && i + 1 < len && (d[i + 1] == '"' || d[i + 1] == '\\'))
+				i++;
+			d[n++] = d[i];
+		}
+		d[n] = '\0';
 	}
-	d[n] = '\0';
-	memset(&v, 0, sizeof(v));
-	v.type = IMAP_VALUE_QUOTED;
-	v.str = d;
-	v.len = n;
-	push_value(p, &v);
+	v = push_slot(p);
+	v->type = IMAP_VALUE_QUOTED;
+	v->str = d;
+	v->len = n;
 }
 
 /* ------------------------------------------------------------------ */
@@ -335,9 +408,9 @@ static int literal_done(struct imap_parser *p)
 			return sink_error(p, &serr);
 	} else {
 		v.len = (size_t)p->lit_size;
-		v.str = imap_response_strdup(p->resp, p->cur.buf + p->lit_start, v.len);
+		v.str = imap_response_strdup(p->resp, resp_bytes(p) + p->lit_start, v.len);
 	}
-	push_value(p, &v);
+	*push_slot(p) = v;
 	p->st = V_BETWEEN;
 	return 0;
 }
@@ -379,7 +452,7 @@ static int literal_start(struct imap_parser *p)
 				       "server response's literals add up to more than the %" PRIu64
 				       " bytes kept in memory", max);
 		p->kept_total += p->lit_size;
-		p->lit_start = p->cur.len;
+		p->lit_start = p->after;
 	}
 	p->lit_left = p->lit_size;
 	p->st = V_LIT_DATA;
@@ -388,7 +461,7 @@ static int literal_start(struct imap_parser *p)
 	return 0;
 }
 
-/* Literal bytes from the input, in bulk. */
+/* Literal bytes from the input, in bulk (in_cur is set). */
 static int literal_data(struct imap_parser *p)
 {
 	size_t avail = p->in.len - p->in_pos;
@@ -425,7 +498,7 @@ static int between(struct imap_parser *p, int c, size_t off);
  */
 static int bracket_literal(struct imap_parser *p, size_t off)
 {
-	const char *s = p->cur.buf;
+	const char *s = resp_bytes(p);
 	size_t i = off, digits;
 	bool plus = false;
 
@@ -479,7 +552,7 @@ static int atom_byte(struct imap_parser *p, int c, size_t off)
 	}
 	switch (c) {
 	case '{':
-		if (off - p->tok_start == 1 && p->cur.buf[p->tok_start] == '~') {
+		if (off - p->tok_start == 1 && resp_bytes(p)[p->tok_start] == '~') {
 			/* ~{n}: literal8 (RFC 3516) */
 			if (p->code_mode)
 				return syntax_error(p, off, "literal in a response code");
@@ -511,8 +584,6 @@ static int atom_byte(struct imap_parser *p, int c, size_t off)
 
 static int between(struct imap_parser *p, int c, size_t off)
 {
-	char tmp[32];
-
 	switch (c) {
 	case EV_EOL:
 		if (p->depth)
@@ -531,6 +602,7 @@ static int between(struct imap_parser *p, int c, size_t off)
 		if (count_item(p) < 0)
 			return -1;
 		p->tok_start = off + 1;
+		p->quoted_esc = false;
 		p->st = V_QUOTED;
 		return 0;
 	case '{':
@@ -546,7 +618,7 @@ static int between(struct imap_parser *p, int c, size_t off)
 	case ']':
 		if (p->code_mode) {
 			if (p->depth)
-				return syntax_error(p, off, "unexpected %s", fmt_byte(tmp, sizeof(tmp), c));
+				return byte_error(p, off, "unexpected ", c, "");
 			return 2; /* end of the response code */
 		}
 		break;
@@ -571,8 +643,6 @@ static int between(struct imap_parser *p, int c, size_t off)
  */
 static int value_byte(struct imap_parser *p, int c, size_t off)
 {
-	char tmp[32];
-
 	switch (p->st) {
 	case V_BETWEEN:
 		return between(p, c, off);
@@ -586,8 +656,10 @@ static int value_byte(struct imap_parser *p, int c, size_t off)
 			return syntax_error(p, off, "NUL byte inside a quoted string");
 		if (p->st == V_QUOTED_ESC)
 			p->st = V_QUOTED;
-		else if (c == '\\')
+		else if (c == '\\') {
 			p->st = V_QUOTED_ESC;
+			p->quoted_esc = true;
+		}
 		else if (c == '"') {
 			finish_quoted(p, off);
 			p->st = V_BETWEEN;
@@ -609,8 +681,7 @@ static int value_byte(struct imap_parser *p, int c, size_t off)
 		if (c == '+' && p->lit_digits)
 			return syntax_error(p, off, "non-synchronizing literal {%" PRIu64
 					    "+} from the server", p->lit_size);
-		return syntax_error(p, off, "unexpected %s in a literal size",
-				    fmt_byte(tmp, sizeof(tmp), c));
+		return byte_error(p, off, "unexpected ", c, " in a literal size");
 	case V_LIT_END:
 		if (c != EV_EOL)
 			return syntax_error(p, off, "literal header {%" PRIu64
@@ -669,7 +740,7 @@ static int name_done(struct imap_parser *p, int c, size_t off)
 
 	if (!len)
 		return syntax_error(p, off, "untagged response without a name");
-	r->name = dup_upper(r, p->cur.buf + p->tok_start, len);
+	r->name = dup_upper(r, resp_bytes(p) + p->tok_start, len);
 	if (!r->has_number) {
 		r->status = status_of(r->name);
 		if (r->status != IMAP_STATUS_NONE)
@@ -682,8 +753,6 @@ static int name_done(struct imap_parser *p, int c, size_t off)
 static int head_byte(struct imap_parser *p, int c, size_t off)
 {
 	struct imap_response *r = p->resp;
-	char tmp[32];
-
 	switch (p->st) {
 	case P_START:
 		if (c == EV_EOL)
@@ -706,7 +775,7 @@ static int head_byte(struct imap_parser *p, int c, size_t off)
 		if (c == EV_EOL)
 			return syntax_error(p, off, "tagged response without a status");
 		if (c == ' ') {
-			r->tag = imap_response_strdup(r, p->cur.buf + p->tok_start, off - p->tok_start);
+			r->tag = imap_response_strdup(r, resp_bytes(p) + p->tok_start, off - p->tok_start);
 			p->st = P_TAG_SP;
 		}
 		return 0;
@@ -721,7 +790,7 @@ static int head_byte(struct imap_parser *p, int c, size_t off)
 	case P_STATUS:
 		if (c != ' ' && c != '[' && c != EV_EOL)
 			return 0;
-		r->name = dup_upper(r, p->cur.buf + p->tok_start, off - p->tok_start);
+		r->name = dup_upper(r, resp_bytes(p) + p->tok_start, off - p->tok_start);
 		r->status = status_of(r->name);
 		if (r->status != IMAP_STATUS_OK && r->status != IMAP_STATUS_NO &&
 		    r->status != IMAP_STATUS_BAD)
@@ -735,8 +804,7 @@ static int head_byte(struct imap_parser *p, int c, size_t off)
 		}
 		if (c == EV_EOL)
 			return syntax_error(p, off, "untagged response without a name");
-		return syntax_error(p, off, "expected a space after '*', found %s",
-				    fmt_byte(tmp, sizeof(tmp), c));
+		return byte_error(p, off, "expected a space after '*', found ", c, "");
 	case P_WORD1_SP:
 		if (c == ' ')
 			return 0;
@@ -746,8 +814,8 @@ static int head_byte(struct imap_parser *p, int c, size_t off)
 	case P_WORD1:
 		if (!is_name_end(c))
 			return 0;
-		if (is_digits(p->cur.buf + p->tok_start, off - p->tok_start)) {
-			if (!parse_u64(p->cur.buf + p->tok_start, off - p->tok_start, &r->number))
+		if (is_digits(resp_bytes(p) + p->tok_start, off - p->tok_start)) {
+			if (!parse_u64(resp_bytes(p) + p->tok_start, off - p->tok_start, &r->number))
 				return syntax_error(p, off, "number does not fit in 64 bits");
 			r->has_number = true;
 			if (c == ' ') {
@@ -757,8 +825,7 @@ static int head_byte(struct imap_parser *p, int c, size_t off)
 			if (c == EV_EOL)
 				return syntax_error(p, off, "untagged response '* %" PRIu64 "' without a name",
 						    r->number);
-			return syntax_error(p, off, "unexpected %s after a message number",
-					    fmt_byte(tmp, sizeof(tmp), c));
+			return byte_error(p, off, "unexpected ", c, " after a message number");
 		}
 		return name_done(p, c, off);
 	case P_NAME_SP:
@@ -788,7 +855,7 @@ static int head_byte(struct imap_parser *p, int c, size_t off)
 static bool code_fallback(struct imap_parser *p, size_t start, size_t end, size_t *close_r)
 {
 	struct imap_response *r = p->resp;
-	const char *s = p->cur.buf;
+	const char *s = resp_bytes(p);
 	const char *close = memchr(s + start + 1, ']', end - start - 1);
 	size_t i, j, ce, n = 0;
 	struct imap_value *items;
@@ -833,7 +900,7 @@ static bool code_fallback(struct imap_parser *p, size_t start, size_t end, size_
 static void parse_resp_text(struct imap_parser *p, size_t start, size_t end)
 {
 	struct imap_response *r = p->resp;
-	const char *s = p->cur.buf;
+	const char *s = resp_bytes(p);
 	size_t i, close = 0;
 	bool have_code = false;
 
@@ -884,6 +951,179 @@ static void parse_resp_text(struct imap_parser *p, size_t start, size_t end)
 }
 
 /* ------------------------------------------------------------------ */
+/* the scanner: runs of bytes that do not change the state are skipped in
+ * a tight loop; every other byte goes through head_byte()/value_byte(). */
+
+#define C_ATOM    0x01 /* ends a plain run in an atom: SP ( ) { " [ ] CR LF */
+#define C_BRACKET 0x02 /* ends a plain run inside an atom's '[': [ ] CR LF */
+#define C_QUOTED  0x04 /* ends a plain run in a quoted string: " \ CR LF NUL */
+#define C_TEXT    0x08 /* ends resp-text: CR LF */
+
+static const unsigned char byte_class[256] = {
+	['\0'] = C_QUOTED,
+	['\n'] = C_ATOM | C_BRACKET | C_QUOTED | C_TEXT,
+	['\r'] = C_ATOM | C_BRACKET | C_QUOTED | C_TEXT,
+	[' '] = C_ATOM,
+	['('] = C_ATOM,
+	[')'] = C_ATOM,
+	['{'] = C_ATOM,
+	['"'] = C_ATOM | C_QUOTED,
+	['['] = C_ATOM | C_BRACKET,
+	[']'] = C_ATOM | C_BRACKET,
+	['\\'] = C_QUOTED,
+};
+
+/* The first i >= from in s[.., end) whose class has a bit of mask. */
+static inline size_t skip_plain(const char *s, size_t from, size_t end, unsigned char mask)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = from;
+
+	while (end - i >= 4) {
+		if (byte_class[u[i]] & mask)
+			return i;
+		if (byte_class[u[i + 1]] & mask)
+			return i + 1;
+		if (byte_class[u[i + 2]] & mask)
+			return i + 2;
+		if (byte_class[u[i + 3]] & mask)
+			return i + 3;
+		i += 4;
+	}
+	while (i < end && !(byte_class[u[i]] & mask))
+		i++;
+	return i;
+}
+
+/*
+ * Runs the state machine over the response's bytes s[i, end) (s is the
+ * response's first byte, so offsets are the response's).  Stops after a
+ * line end: 1 if it ended the response (its offset in eol_off), 0 if not
+ * (a literal starts), -1 on an error.  Returns 0 as well when all bytes
+ * were used.  *next_r gets the offset after the last byte used.
+ */
+static int scan(struct imap_parser *p, const char *s, size_t i, size_t end, size_t *next_r)
+{
+	int rc = 0;
+
+	while (i < end) {
+		size_t off;
+		int c;
+
+		/* fast paths, jumping from state to state: what they do is
+		 * what value_byte() would do */
+		if (p->cr_pending)
+			goto slow;
+		switch (p->st) {
+		case V_BETWEEN:
+			goto between;
+		case V_ATOM:
+			goto atom;
+		case V_QUOTED:
+			goto quoted;
+		case P_TEXT:
+			i = skip_plain(s, i, end, C_TEXT);
+			if (i == end)
+				goto out;
+			goto slow;
+		default:
+			goto slow;
+		}
+between:
+		while (i < end && s[i] == ' ')
+			i++;
+		if (i == end)
+			goto out;
+		c = (unsigned char)s[i];
+		if (c == '(') {
+			i++;
+			if (open_list(p) < 0) {
+				rc = -1;
+				goto out;
+			}
+			goto between;
+		}
+		if (c == ')' && p->depth) {
+			i++;
+			close_list(p);
+			goto between;
+		}
+		if (c == '"') {
+			if (count_item(p) < 0) {
+				rc = -1;
+				goto out;
+			}
+			i++;
+			p->tok_start = i;
+			p->quoted_esc = false;
+			p->st = V_QUOTED;
+			goto quoted;
+		}
+		if (byte_class[c] & C_ATOM)
+			goto slow;
+		/* an atom starts (a ']' comes here only outside code_mode) */
+		if (count_item(p) < 0) {
+			rc = -1;
+			goto out;
+		}
+		p->tok_start = i++;
+		p->bracket = 0;
+		p->st = V_ATOM;
+atom:
+		i = skip_plain(s, i, end, p->bracket ? C_BRACKET : C_ATOM);
+		if (i == end)
+			goto out;
+		c = (unsigned char)s[i];
+		if (p->bracket || !(c == ' ' || c == ')' || c == '(' || c == '"'))
+			goto slow;
+		finish_atom(p, i);
+		p->st = V_BETWEEN;
+		goto between; /* which takes c */
+quoted:
+		i = skip_plain(s, i, end, C_QUOTED);
+		if (i == end)
+			goto out;
+		if (s[i] != '"')
+			goto slow;
+		finish_quoted(p, i);
+		p->st = V_BETWEEN;
+		i++;
+		goto between;
+slow:
+		off = i;
+		c = (unsigned char)s[i++];
+		p->after = i;
+		if (p->cr_pending) {
+			p->cr_pending = false;
+			if (c != '\n') {
+				rc = syntax_error(p, off - 1, "CR not followed by LF");
+				break;
+			}
+			off--;
+			c = EV_EOL;
+		} else if (p->st != V_QUOTED && p->st != V_QUOTED_ESC) {
+			if (c == '\r') {
+				p->cr_pending = true;
+				continue;
+			}
+			if (c == '\n')
+				c = EV_EOL;
+		}
+		if (p->st < V_BETWEEN)
+			rc = head_byte(p, c, off);
+		else
+			rc = value_byte(p, c, off);
+		if (rc || c == EV_EOL) {
+			p->eol_off = off;
+			break;
+		}
+	}
+out:
+	*next_r = i;
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* the driver */
 
 static void response_clear(struct imap_parser *p)
@@ -911,7 +1151,10 @@ static void response_clear(struct imap_parser *p)
 	p->line_bytes = 0;
 	p->consumed = 0;
 	p->kept_total = 0;
-	if (p->cur.alloc > ((size_t)1 << 20))
+	p->in_cur = false;
+	p->line_from = p->line_to = 0;
+	p->shadow = NULL;
+	if (p->cur.alloc > CUR_KEEP_MAX)
 		buf_release(&p->cur);
 	else
 		buf_reset(&p->cur);
@@ -925,9 +1168,19 @@ static struct imap_response *response_finish(struct imap_parser *p, size_t eol_o
 		parse_resp_text(p, p->text_start, eol_off);
 	else if (r->kind == IMAP_RESP_UNTAGGED && r->status == IMAP_STATUS_NONE)
 		frame_to_list(p, &p->frames[0], &r->data);
-	if (p->cur.len > 65536) {
-		/* big (kept literals): hand the buffer over instead of copying */
+	if (!p->in_cur) {
+		r->raw_len = p->in_pos - p->rstart;
+		r->raw = imap_response_strdup(r, p->in.buf + p->rstart, r->raw_len);
+	} else if (p->cur.len >= RAW_ADOPT_MIN) {
+		/* big (kept literals): hand the buffer over instead of copying
+		 * it, trimmed if much of it is unused.  (cur grows again with
+		 * the next response: giving it the same room at once costs more
+		 * page faults than the growing, which mostly extends in place.) */
+		size_t room = p->cur.alloc;
 		char *raw = buf_detach(&p->cur, &r->raw_len);
+
+		if (room - r->raw_len > r->raw_len / 4)
+			raw = xrealloc(raw, r->raw_len + 1);
 		imap_response_adopt(r, raw);
 		r->raw = raw;
 	} else {
@@ -998,15 +1251,32 @@ void imap_parser_set_sink(struct imap_parser *p, const struct imap_literal_sink 
 
 void imap_parser_feed(struct imap_parser *p, const void *data, size_t len)
 {
-	if (p->in_pos == p->in.len) {
+	size_t keep;
+
+	if (p->st == V_LIT_DATA && p->lit_left && !p->lit_sunk && !p->failed &&
+	    p->in_pos == p->in.len) {
+		/* kept literal data with nothing buffered before it: straight
+		 * to the response's bytes (next() ends the literal) */
+		size_t n = p->lit_left < len ? (size_t)p->lit_left : len;
+		buf_add(&p->cur, data, n);
+		p->consumed += n;
+		p->lit_left -= n;
+		data = (const char *)data + n;
+		len -= n;
+	}
+	/* the bytes from keep on are still needed */
+	keep = p->consumed && !p->in_cur ? p->rstart : p->in_pos;
+	if (keep == p->in.len) {
 		if (p->in.alloc > ((size_t)1 << 20))
 			buf_release(&p->in);
 		else
 			buf_reset(&p->in);
 		p->in_pos = 0;
-	} else if (p->in_pos >= 4096 && p->in_pos >= p->in.len / 2) {
-		buf_consume(&p->in, p->in_pos);
-		p->in_pos = 0;
+		p->rstart = 0;
+	} else if (keep >= 4096 && keep >= p->in.len / 2) {
+		buf_consume(&p->in, keep);
+		p->in_pos -= keep;
+		p->rstart = p->rstart >= keep ? p->rstart - keep : 0;
 	}
 	buf_add(&p->in, data, len);
 }
@@ -1019,71 +1289,68 @@ int imap_parser_next(struct imap_parser *p, struct imap_response **resp_r, struc
 			*err = p->err;
 		return -1;
 	}
-	while (p->in_pos < p->in.len) {
-		size_t off;
-		int c, rc;
+	for (;;) {
+		size_t avail = p->in.len - p->in_pos, room, n, start, next;
+		const char *s, *nl;
+		int rc;
 
 		if (p->st == V_LIT_DATA) {
-			if (literal_data(p) < 0)
+			if (!p->lit_left)
+				rc = literal_done(p); /* its last bytes came through feed() */
+			else if (avail)
+				rc = literal_data(p);
+			else
+				return 0;
+			if (rc < 0)
 				return fail(p, err);
 			continue;
 		}
-		if (p->st == P_TEXT && !p->cr_pending) {
-			/* resp-text: copy up to the line end in one go */
-			const char *s = p->in.buf + p->in_pos;
-			size_t avail = p->in.len - p->in_pos, n = 0;
-			while (n < avail && s[n] != '\r' && s[n] != '\n')
-				n++;
-			if (n) {
-				if (n > p->lim.max_line - p->line_bytes) {
-					err_set(&p->err, IMAP_ERR_ABORT,
-						"server response line longer than %zu bytes", p->lim.max_line);
-					return fail(p, err);
-				}
-				buf_add(&p->cur, s, n);
-				p->in_pos += n;
-				p->consumed += n;
-				p->line_bytes += n;
-				continue;
-			}
-		}
-		c = (unsigned char)p->in.buf[p->in_pos++];
-		p->consumed++;
-		off = p->cur.len;
-		buf_addch(&p->cur, c);
-		if (++p->line_bytes > p->lim.max_line) {
+		if (!avail)
+			return 0;
+		room = p->lim.max_line - p->line_bytes;
+		if (!room) {
 			err_set(&p->err, IMAP_ERR_ABORT,
 				"server response line longer than %zu bytes", p->lim.max_line);
 			return fail(p, err);
 		}
-		if (p->cr_pending) {
-			p->cr_pending = false;
-			if (c != '\n') {
-				syntax_error(p, off - 1, "CR not followed by LF");
-				return fail(p, err);
-			}
-			off--;
-			c = EV_EOL;
-		} else if (p->st != V_QUOTED && p->st != V_QUOTED_ESC) {
-			if (c == '\r') {
-				p->cr_pending = true;
-				continue;
-			}
-			if (c == '\n')
-				c = EV_EOL;
+		n = avail < room ? avail : room;
+		/* up to the line end: literal data after it goes its own way */
+		nl = memchr(p->in.buf + p->in_pos, '\n', n);
+		if (nl)
+			n = (size_t)(nl - (p->in.buf + p->in_pos)) + 1;
+		if (p->in_cur) {
+			start = p->cur.len;
+			buf_add(&p->cur, p->in.buf + p->in_pos, n);
+			s = p->cur.buf;
+		} else {
+			if (!p->consumed)
+				p->rstart = p->in_pos; /* a new response */
+			start = p->in_pos - p->rstart;
+			s = p->in.buf + p->rstart;
 		}
-		if (p->st < V_BETWEEN)
-			rc = head_byte(p, c, off);
-		else
-			rc = value_byte(p, c, off);
+		if (nl) {
+			p->line_from = start;
+			p->line_to = start + n;
+			p->shadow = NULL;
+		}
+		rc = scan(p, s, start, start + n, &next);
+		n = next - start;
+		p->in_pos += n;
+		p->consumed += n;
+		p->line_bytes += n;
 		if (rc < 0)
 			return fail(p, err);
 		if (rc == 1) {
-			*resp_r = response_finish(p, off);
+			*resp_r = response_finish(p, p->eol_off);
 			return 1;
 		}
+		if (p->st == V_LIT_DATA && !p->in_cur) {
+			/* the response's bytes move to cur: `in` need not keep
+			 * them, and literal data fed later can go there directly */
+			buf_add(&p->cur, p->in.buf + p->rstart, p->in_pos - p->rstart);
+			p->in_cur = true;
+		}
 	}
-	return 0;
 }
 
 size_t imap_parser_pending(const struct imap_parser *p)
@@ -1096,6 +1363,7 @@ void imap_parser_reset(struct imap_parser *p)
 	response_clear(p);
 	buf_release(&p->in);
 	p->in_pos = 0;
+	p->rstart = 0;
 	p->failed = false;
 	err_clear(&p->err);
 }

@@ -3,7 +3,9 @@
  *
  * One arena per response: a list of blocks handed out by bumping a
  * pointer, all freed at once by imap_response_free().  Big requests get a
- * block of their own so that a half-used block is not wasted.
+ * block of their own so that a half-used block is not wasted.  The arena's
+ * own header and the response live in its first block: one malloc() for
+ * a small response.
  */
 #include "proto/response.h"
 #include "util/xalloc.h"
@@ -83,11 +85,13 @@ static void *arena_get(struct arena *a, size_t size)
 
 struct imap_response *imap_response_new(enum imap_resp_kind kind)
 {
-	struct arena *a = xmalloc(sizeof(*a));
+	struct arena_block *b = block_new(ARENA_FIRST);
+	struct arena *a = (struct arena *)b->data;
 	struct imap_response *r;
 
-	a->head = NULL;
-	a->next_size = ARENA_FIRST;
+	b->used = (sizeof(*a) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	a->head = b;
+	a->next_size = ARENA_FIRST * 2;
 	r = arena_get(a, sizeof(*r));
 	memset(r, 0, sizeof(*r));
 	r->arena_ = a;
@@ -121,6 +125,14 @@ char *imap_response_strdup(struct imap_response *r, const void *data, size_t len
 	return p;
 }
 
+void *imap_response_memdup(struct imap_response *r, const void *data, size_t len)
+{
+	void *p = arena_get(r->arena_, len);
+	if (len)
+		memcpy(p, data, len);
+	return p;
+}
+
 void imap_response_adopt(struct imap_response *r, void *mem)
 {
 	struct arena *a = r->arena_;
@@ -142,13 +154,13 @@ void imap_response_free(struct imap_response *r)
 
 	if (!r)
 		return;
+	/* a lives in the first block made: only a->head is read, before any free() */
 	a = r->arena_;
 	for (b = a->head; b; b = next) {
 		next = b->next;
 		free(b->adopted);
 		free(b);
 	}
-	free(a);
 }
 
 const char *imap_status_name(enum imap_status st)

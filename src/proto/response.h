@@ -103,6 +103,8 @@ void imap_response_free(struct imap_response *r);
 struct imap_response *imap_response_new(enum imap_resp_kind kind);
 void *imap_response_alloc(struct imap_response *r, size_t size);
 char *imap_response_strdup(struct imap_response *r, const void *data, size_t len);
+/* Copies len bytes into the arena (aligned for any type, not NUL-terminated). */
+void *imap_response_memdup(struct imap_response *r, const void *data, size_t len);
 /* Hands malloc()ed memory to the response: freed by imap_response_free(). */
 void imap_response_adopt(struct imap_response *r, void *mem);
 

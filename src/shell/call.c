@@ -329,8 +329,17 @@ int shell_connect(struct shell *sh)
 		trace_hook(&sh->trace, 1, TRACE_EVENT, d.buf, d.len);
 		buf_release(&d);
 	}
-	if (session_greet(sh->session, &err) < 0 ||
-	    (sh->target.starttls && require_starttls(sh, &err) < 0)) {
+	switch (session_greet(sh->session, &err)) {
+	case 1:
+		shell_error(sh, "warning: %s", err.msg);
+		err_clear(&err);
+		break;
+	case -1:
+		shell_report(sh, &err);
+		sh->quit = true;
+		return -1;
+	}
+	if (sh->target.starttls && require_starttls(sh, &err) < 0) {
 		shell_report(sh, &err);
 		sh->quit = true;
 		return -1;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/session.h"
 #include "util/xalloc.h"
@@ -593,6 +594,95 @@ START_TEST(pipeline_refuses_sync_literal)
 }
 END_TEST
 
+START_TEST(numbers_out_of_range)
+{
+	static const char *const bad[] = {
+		"* 4294967296 EXISTS\r\n", "* 0 FETCH (FLAGS ())\r\n", "* 0 EXPUNGE\r\n",
+	};
+	size_t i;
+	for (i = 0; i < N(bad); i++) {
+		struct step steps[1] = { { "NOOP", bad[i] } };
+		struct fake *f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", steps, 1);
+		struct seen seen;
+		struct session *s = start(f, &seen);
+		struct imap_err err = IMAP_ERR_INIT;
+		struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL };
+		struct imap_response *t;
+		ck_assert_int_eq(session_greet(s, &err), 0);
+		ck_assert_int_eq(session_command(s, &noop, &t, &err), -1);
+		ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+		ck_assert_msg(strstr(err.msg, "out of range") != NULL, "%s", err.msg);
+		ck_assert(!session_alive(s));
+		finish(s, &seen, f);
+	}
+	{
+		/* the largest legal ones are fine */
+		struct step steps[1] = { { "NOOP", "* 4294967295 EXISTS\r\n* 0 RECENT\r\n$T OK\r\n" } };
+		struct fake *f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", steps, 1);
+		struct seen seen;
+		struct session *s = start(f, &seen);
+		struct imap_err err = IMAP_ERR_INIT;
+		struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL };
+		struct imap_response *t;
+		ck_assert_int_eq(session_greet(s, &err), 0);
+		ck_assert_int_eq(session_command(s, &noop, &t, &err), 0);
+		imap_response_free(t);
+		finish(s, &seen, f);
+	}
+}
+END_TEST
+
+START_TEST(capability_bad_is_not_fatal)
+{
+	static const struct step steps[] = {
+		{ "CAPABILITY", "$T BAD no capabilities for you\r\n" },
+		{ "NOOP", "$T OK\r\n" },
+	};
+	struct fake *f = fake_new("* OK hi\r\n", steps, N(steps));
+	struct seen seen;
+	struct session *s = start(f, &seen);
+	struct imap_err err = IMAP_ERR_INIT;
+	struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL };
+	struct imap_response *t;
+	const char *const *caps;
+	ck_assert_int_eq(session_greet(s, &err), 1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "capabilities are unknown"));
+	ck_assert_uint_eq(session_caps(s, &caps), 0);
+	ck_assert(session_alive(s));
+	ck_assert_int_eq(session_command(s, &noop, &t, &err), 0);
+	imap_response_free(t);
+	finish(s, &seen, f);
+}
+END_TEST
+
+/* A transport that hands out one byte per 30 ms: never a read timeout. */
+static ssize_t drip_read(struct net_conn *c, void *buf, size_t len, struct imap_err *err)
+{
+	struct timespec ts = { 0, 30 * 1000 * 1000 };
+	nanosleep(&ts, NULL);
+	return fake_read(c, buf, len > 1 ? 1 : len, err);
+}
+
+START_TEST(slow_drip_hits_the_deadline)
+{
+	static struct net_ops drip_ops;
+	struct fake *f = fake_new("* OK [CAPABILITY IMAP4rev1] a greeting that takes far too long to arrive\r\n",
+				  NULL, 0);
+	struct seen seen;
+	struct session *s;
+	struct imap_err err = IMAP_ERR_INIT;
+	drip_ops = fake_ops;
+	drip_ops.read = drip_read;
+	f->base.ops = &drip_ops;
+	f->base.timeout_ms = 300;
+	s = start(f, &seen);
+	ck_assert_int_eq(session_greet(s, &err), -1);
+	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+	ck_assert_msg(strstr(err.msg, "timed out after 0.3 s") != NULL, "%s", err.msg);
+	finish(s, &seen, f);
+}
+END_TEST
+
 static Suite *session_suite(void)
 {
 	Suite *s = suite_create("session");
@@ -609,6 +699,9 @@ static Suite *session_suite(void)
 	tcase_add_test(tc, mailbox_becomes_readonly);
 	tcase_add_test(tc, pipeline_out_of_order);
 	tcase_add_test(tc, pipeline_refuses_sync_literal);
+	tcase_add_test(tc, numbers_out_of_range);
+	tcase_add_test(tc, capability_bad_is_not_fatal);
+	tcase_add_test(tc, slow_drip_hits_the_deadline);
 	tcase_add_test(tc, streamed_literal_short_source_aborts);
 	suite_add_tcase(s, tc);
 	return s;
