@@ -233,15 +233,26 @@ static void redirect_free(struct redirect *r)
 static void on_untagged(void *ctx, const struct imap_response *r)
 {
 	struct shell *sh = ctx;
-	struct buf b = BUF_INIT;
+	struct buf *b = &sh->scratch;
+
+	if (sh->render.format == RENDER_RAW && r->raw) {
+		/* as received: no copy */
+		fwrite(r->raw, 1, r->raw_len, sh->out);
+		if (sh->interactive)
+			fflush(sh->out);
+		return;
+	}
+	buf_reset(b);
 	/* --starttls: what came before TLS may be forged; never shown as the
 	 * server's word (an [ALERT] in clear text proves nothing) */
 	if (sh->target.starttls && sh->session && !session_is_tls(sh->session) &&
 	    sh->render.format == RENDER_PRETTY)
-		buf_adds(&b, "(before TLS, not trusted) ");
-	render_response(&b, r, &sh->render);
-	shell_print(sh, &b);
-	buf_release(&b);
+		buf_adds(b, "(before TLS, not trusted) ");
+	render_response(b, r, &sh->render);
+	shell_print(sh, b);
+	/* reused for the next response, unless a big literal made it huge */
+	if (b->alloc > (1 << 20))
+		buf_release(b);
 }
 
 /* The trace hook gets the shell as ctx; route it to the trace settings. */
@@ -1091,6 +1102,7 @@ void shell_run_batch(struct shell *sh, struct shell_pending *batch, size_t n)
 void shell_init(struct shell *sh)
 {
 	memset(sh, 0, sizeof(*sh));
+	buf_init(&sh->scratch, 0);
 	sh->out = stdout;
 	sh->trace.fp = stderr;
 	sh->render.format = RENDER_PRETTY;
@@ -1131,4 +1143,5 @@ void shell_release(struct shell *sh)
 	for (i = 0; i < 3; i++)
 		free(sh->target_store[i]);
 	redirect_free(sh->redir);
+	buf_release(&sh->scratch);
 }

@@ -62,6 +62,7 @@ struct shell {
 	unsigned long lineno;        /* of the line being run (0: none) */
 	struct redirect *redir;      /* of the running command */
 	uint64_t stream_threshold;   /* literals this big go straight to the output */
+	struct buf scratch;          /* rendering, reused from response to response */
 };
 
 void shell_init(struct shell *sh);
