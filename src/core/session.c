@@ -15,9 +15,10 @@
 #include "util/tag.h"
 #include "util/xalloc.h"
 
-/* Untagged responses kept per name at most (imaplib keeps all; a FETCH of
- * 1:* that is not the running command's data must not grow without end). */
-#define KEEP_PER_NAME 1000
+/* Untagged responses kept per name, and names kept, at most (imaplib keeps
+ * all; a long session, or a server inventing names, must not grow us). */
+#define KEEP_PER_NAME 100
+#define KEEP_NAMES 64
 #define READ_CHUNK 65536
 
 struct kept {
@@ -246,7 +247,12 @@ static struct kept *kept_slot(struct session *s, const char *name, bool create)
 
 static void keep(struct session *s, const char *name, struct imap_response *r)
 {
-	struct kept *k = kept_slot(s, name, true);
+	struct kept *k = kept_slot(s, name, s->nkept < KEEP_NAMES);
+	if (!k) {
+		tracef(s, 3, "not keeping \"%.40s\": %d response names kept already", name, KEEP_NAMES);
+		imap_response_free(r);
+		return;
+	}
 	if (k->count == KEEP_PER_NAME) {
 		imap_response_free(k->items[0]);
 		memmove(k->items, k->items + 1, (k->count - 1) * sizeof(*k->items));

@@ -376,7 +376,7 @@ static const char *const meta_help[][2] = {
 	{ "raw LINE", "send LINE as a tagged command, exactly as typed" },
 	{ "read N", "read up to N bytes from the server and show them escaped" },
 	{ "readline", "read one response from the server and show it" },
-	{ "response NAME", "show and forget kept untagged responses (imaplib's response())" },
+	{ "response NAME", "show and forget kept untagged responses (imaplib's response(); the last 100 per name)" },
 	{ "send STRING", "send bytes (C escapes: \\r \\n \\xHH), no tag, nothing added" },
 	{ "show", "show PROTOCOL_VERSION, capabilities, state, mailbox, debug level" },
 	{ "shutdown", "close the connection" },
