@@ -245,14 +245,17 @@ static char *dup_upper(struct imap_response *r, const char *s, size_t len)
 	return u;
 }
 
-/* The bytes of the token [tok_start, end) as a NUL-terminated string in the
- * response's arena; the caller may change the bytes (not the length). */
+/* Copies the bytes [line_from, line_to) into the arena (not inlined: once
+ * per line at most). */
 static void __attribute__((noinline)) make_shadow(struct imap_parser *p)
 {
 	p->shadow = imap_response_memdup(p->resp, resp_bytes(p) + p->line_from,
 					 p->line_to - p->line_from);
 }
 
+/* The bytes of the token [tok_start, end) as a NUL-terminated string in the
+ * response's arena; the caller may change the bytes (not the length).
+ * end is the offset of the byte that ended the token. */
 static inline char *token_copy(struct imap_parser *p, size_t end)
 {
 	if (p->tok_start >= p->line_from && end < p->line_to) {
@@ -1254,7 +1257,7 @@ void imap_parser_feed(struct imap_parser *p, const void *data, size_t len)
 	size_t keep;
 
 	if (p->st == V_LIT_DATA && p->lit_left && !p->lit_sunk && !p->failed &&
-	    p->in_pos == p->in.len) {
+	    p->in_cur && p->in_pos == p->in.len) {
 		/* kept literal data with nothing buffered before it: straight
 		 * to the response's bytes (next() ends the literal) */
 		size_t n = p->lit_left < len ? (size_t)p->lit_left : len;

@@ -575,6 +575,35 @@ START_TEST(test_values)
 }
 END_TEST
 
+/* Token strings end where their delimiter was, whatever the delimiter
+ * and however the line arrives (whole lines take another path than
+ * split ones). */
+START_TEST(test_token_ends)
+{
+	EXPECT("* X a\"b\\\"c\"(d)e\"\"f {1}\r\ng h\r\n",
+	       "* X data=(a \"b\"c\" (d) e \"\" f {1}\"g\" h)\n");
+	EXPECT("* X \"x\"y \"a\\\\b\"z (NIL)NIL{0}\r\n\r\n",
+	       "* X data=(\"x\" y \"a\\b\" z (NIL) NIL {0}\"\")\n");
+	EXPECT("* 1 FETCH (UID 5 X-K \"v\") \r\nA1 OK [UIDNEXT 12] ok\r\n",
+	       "* 1 FETCH data=((UID #5 X-K \"v\"))\n"
+	       "T:A1 OK st=OK code=[UIDNEXT #12] raw=\"UIDNEXT 12\" text=\"ok\" data=()\n");
+}
+END_TEST
+
+/* Digits only: a NUMBER while the value fits in 64 bits, leading zeros
+ * or not; an ATOM beyond. */
+START_TEST(test_number_edges)
+{
+	EXPECT("* SEARCH 9999999999999999999 99999999999999999999 0000000000000000000000000000042\r\n",
+	       "* SEARCH data=(#9999999999999999999 99999999999999999999 #42)\n");
+	EXPECT("* SEARCH 000000000000018446744073709551615 18446744073709551615x 1844674407370955161a\r\n",
+	       "* SEARCH data=(#18446744073709551615 18446744073709551615x 1844674407370955161a)\n");
+	EXPECT("* 000000000000000000000007 EXISTS\r\n", "* 7 EXISTS data=()\n");
+	EXPECT("* 18446744073709551616 EXISTS\r\n",
+	       "ERROR number does not fit in 64 bits at byte 23 of the response \"* 18446744073709551616 \"\n");
+}
+END_TEST
+
 START_TEST(test_value_by_value)
 {
 	struct imap_response *r = parse_one(
@@ -1173,6 +1202,86 @@ START_TEST(test_many_literals)
 }
 END_TEST
 
+/* Literals kept in memory, large enough that raw takes over the parser's
+ * buffer, then small responses: every way of feeding them gives the same
+ * values and raw bytes, and nothing is left over. */
+START_TEST(test_big_literals_chunked)
+{
+	static const size_t sizes[] = { 20000, 70000, 16383, 3 };
+	static const size_t chunks[] = { 0, 1, 7, 4096, 65536, 100000 };
+	struct buf in = BUF_INIT, data[4];
+	size_t starts[6], ends[6], i, j, k;
+
+	for (k = 0; k < 4; k++) {
+		buf_init(&data[k], 0);
+		for (i = 0; i < sizes[k]; i++)
+			buf_addch(&data[k], (int)((i * 7 + k) % 256));
+	}
+	for (k = 0; k < 4; k++) {
+		starts[k] = in.len;
+		buf_addf(&in, "* %zu FETCH (UID %zu BODY[] {%zu}\r\n", k + 1, k + 100, sizes[k]);
+		buf_add(&in, data[k].buf, data[k].len);
+		buf_adds(&in, " FLAGS (\\Seen))\r\n");
+		ends[k] = in.len;
+	}
+	starts[4] = in.len;
+	buf_adds(&in, "* 5 FETCH (ENVELOPE (\"d\" \"s \\\"q\\\"\" NIL))\r\n");
+	ends[4] = starts[5] = in.len;
+	buf_adds(&in, "A1 OK done\r\n");
+	ends[5] = in.len;
+
+	for (j = 0; j < sizeof(chunks) / sizeof(chunks[0]); j++) {
+		struct imap_parser *p = imap_parser_new(NULL);
+		size_t pos = 0, got = 0;
+
+		while (pos < in.len) {
+			struct imap_response *r;
+			struct imap_err err = IMAP_ERR_INIT;
+			size_t n = chunks[j] && chunks[j] < in.len - pos ? chunks[j] : in.len - pos;
+			int rc;
+
+			imap_parser_feed(p, in.buf + pos, n);
+			pos += n;
+			while ((rc = imap_parser_next(p, &r, &err)) == 1) {
+				ck_assert_uint_lt(got, 6);
+				ck_assert_uint_eq(r->raw_len, ends[got] - starts[got]);
+				ck_assert_int_eq(memcmp(r->raw, in.buf + starts[got], r->raw_len), 0);
+				ck_assert_int_eq(r->raw[r->raw_len], '\0');
+				if (got < 4) {
+					const struct imap_value *v = imap_value_lookup(&r->data.items[0], "BODY[]");
+					ck_assert_ptr_nonnull(v);
+					ck_assert_int_eq(v->type, IMAP_VALUE_LITERAL);
+					ck_assert_uint_eq(v->len, sizes[got]);
+					ck_assert_int_eq(memcmp(v->str, data[got].buf, v->len), 0);
+					ck_assert_int_eq(v->str[v->len], '\0');
+					v = imap_value_lookup(&r->data.items[0], "FLAGS");
+					ck_assert_ptr_nonnull(v);
+					ck_assert_uint_eq(v->count, 1);
+					ck_assert_str_eq(v->items[0].str, "\\Seen");
+				} else if (got == 4) {
+					const struct imap_value *v = imap_value_lookup(&r->data.items[0], "ENVELOPE");
+					ck_assert_ptr_nonnull(v);
+					ck_assert_uint_eq(v->count, 3);
+					ck_assert_str_eq(v->items[1].str, "s \"q\"");
+					ck_assert_int_eq(v->items[2].type, IMAP_VALUE_NIL);
+				} else {
+					ck_assert_str_eq(r->text, "done");
+				}
+				imap_response_free(r);
+				got++;
+			}
+			ck_assert_msg(rc == 0, "chunk %zu: %s", chunks[j], err.msg);
+		}
+		ck_assert_uint_eq(got, 6);
+		ck_assert_uint_eq(imap_parser_pending(p), 0);
+		imap_parser_free(p);
+	}
+	for (k = 0; k < 4; k++)
+		buf_release(&data[k]);
+	buf_release(&in);
+}
+END_TEST
+
 START_TEST(test_long_line_bytewise)
 {
 	struct buf in = BUF_INIT;
@@ -1240,6 +1349,8 @@ Suite *parser_suite(void)
 	tcase_add_test(tc, test_data_responses);
 	tcase_add_test(tc, test_fetch);
 	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_token_ends);
+	tcase_add_test(tc, test_number_edges);
 	tcase_add_test(tc, test_value_by_value);
 	tcase_add_test(tc, test_line_ends);
 	tcase_add_test(tc, test_pipelined_and_pending);
@@ -1263,6 +1374,7 @@ Suite *parser_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_many_literals);
 	tcase_add_test(tc, test_long_line_bytewise);
+	tcase_add_test(tc, test_big_literals_chunked);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("response");
