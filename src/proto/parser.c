@@ -957,13 +957,13 @@ static void parse_resp_text(struct imap_parser *p, size_t start, size_t end)
 /* the scanner: runs of bytes that do not change the state are skipped in
  * a tight loop; every other byte goes through head_byte()/value_byte(). */
 
-#define C_ATOM    0x01 /* ends a plain run in an atom: SP ( ) { " [ ] CR LF */
-#define C_BRACKET 0x02 /* ends a plain run inside an atom's '[': [ ] CR LF */
+#define C_ATOM    0x01 /* ends a plain run in an atom: SP ( ) { " [ ] CR LF NUL */
+#define C_BRACKET 0x02 /* ends a plain run inside an atom's '[': [ ] CR LF NUL */
 #define C_QUOTED  0x04 /* ends a plain run in a quoted string: " \ CR LF NUL */
-#define C_TEXT    0x08 /* ends resp-text: CR LF */
+#define C_TEXT    0x08 /* ends resp-text: CR LF NUL */
 
 static const unsigned char byte_class[256] = {
-	['\0'] = C_QUOTED,
+	['\0'] = C_ATOM | C_BRACKET | C_QUOTED | C_TEXT, /* refused: see the slow path */
 	['\n'] = C_ATOM | C_BRACKET | C_QUOTED | C_TEXT,
 	['\r'] = C_ATOM | C_BRACKET | C_QUOTED | C_TEXT,
 	[' '] = C_ATOM,
@@ -1111,6 +1111,13 @@ slow:
 			}
 			if (c == '\n')
 				c = EV_EOL;
+		}
+		if (c == '\0' && p->st != V_QUOTED && p->st != V_QUOTED_ESC) {
+			/* RFC 9051: NUL only inside literal8.  Anywhere else it would
+			 * cut C strings short: a tag "A1\0X" would match A1. */
+			rc = syntax_error(p, off, "NUL byte outside a literal");
+			p->eol_off = off;
+			break;
 		}
 		if (p->st < V_BETWEEN)
 			rc = head_byte(p, c, off);

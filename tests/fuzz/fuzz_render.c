@@ -406,9 +406,9 @@ static void check_response(const struct imap_response *r)
 	buf_reset(&out);
 	render_response(&out, &tree, &raw);
 	CHECK_OUT(out.len >= 2 && memcmp(out.buf + out.len - 2, "\r\n", 2) == 0, &out);
-	/* A NUL in a name, tag or code name (accepted by the parser) cuts
-	 * them short: they are C strings with no length in response.h. */
-	if (!sunk && !memchr(r->raw, '\0', r->raw_len))
+	/* (the parser refuses NUL outside literals, so names and tags, which
+	 * are C strings, are whole) */
+	if (!sunk)
 		check_rebuilt(r, &out);
 	buf_reset(&out);
 

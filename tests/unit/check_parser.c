@@ -771,6 +771,17 @@ START_TEST(test_syntax_errors)
 	EXPECT_BIN("* X \"a\0b\"\r\n",
 		   "ERROR NUL byte inside a quoted string at byte 7 of the response \"* X \"a\\x00\"\n");
 	EXPECT("* X \"a\\\r\n", "ERROR line break inside a quoted string at byte 8 of the response \"* X \"a\\\\\"\n");
+	/* NUL outside a literal would cut C strings (tags, names) short */
+	EXPECT_BIN("A1\0X OK done\r\n",
+		   "ERROR NUL byte outside a literal at byte 3 of the response \"A1\\x00\"\n");
+	EXPECT_BIN("* 1\0\0ETCH x\r\n",
+		   "ERROR NUL byte outside a literal at byte 4 of the response \"* 1\\x00\"\n");
+	EXPECT_BIN("* OK [ALERT\0evil] t\r\n",
+		   "ERROR NUL byte outside a literal at byte 12 of the response \"* OK [ALERT\\x00\"\n");
+	EXPECT_BIN("* OK te\0xt\r\n",
+		   "ERROR NUL byte outside a literal at byte 8 of the response \"* OK te\\x00\"\n");
+	EXPECT_BIN("* 1 FETCH (FLAGS (\\Se\0en))\r\n",
+		   "ERROR NUL byte outside a literal at byte 22 of the response \"* 1 FETCH (FLAGS (\\\\Se\\x00\"\n");
 	EXPECT("* X {5+}\r\nhello\r\n",
 	       "ERROR non-synchronizing literal {5+} from the server at byte 7 of the response \"* X {5+\"\n");
 	EXPECT("* X {5} \r\nhello\r\n",
