@@ -892,7 +892,7 @@ int session_starttls(struct session *s, const struct net_tls_opts *o, struct ima
 	return session_refresh_caps(s, err);
 }
 
-#define PIPE_MAX_INFLIGHT 128
+#define PIPE_MAX_INFLIGHT 256
 #define PIPE_MAX_BYTES 32768
 
 struct inflight {
@@ -922,9 +922,11 @@ int session_pipeline(struct session *s, const struct session_cmd *cmds, size_t n
 	while (answered < n) {
 		struct imap_response *r;
 
-		/* top up the window, all in one write */
+		/* top up the window, all in one write, once half of it is answered
+		 * (not one small write per answer) */
 		buf_reset(&out);
-		while (next < n && nfl < PIPE_MAX_INFLIGHT && out.len < PIPE_MAX_BYTES) {
+		while (next < n && nfl < PIPE_MAX_INFLIGHT && out.len < PIPE_MAX_BYTES &&
+		       (nfl <= PIPE_MAX_INFLIGHT / 2 || out.len)) {
 			const struct session_cmd *c = &cmds[next];
 			if (imap_encode(&w, s->next_tag, c->verb, c->args, c->nargs,
 					session_literal_mode(s), err) < 0)

@@ -122,7 +122,7 @@ bool session_is_tls(struct session *s);
 
 /*
  * Pipelining (RFC 9051 sec. 5.5): sends cmds[0..n) without waiting for
- * each result (a window of at most 128 commands or 32 KiB in flight, so
+ * each result (a window of at most 256 commands or 32 KiB in flight, so
  * neither side can block the other), reads until every command has its
  * tagged response, and calls done(ctx, i, tagged) for each as it arrives
  * (done frees tagged).  The caller chooses commands that cannot change

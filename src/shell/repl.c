@@ -17,7 +17,7 @@
 
 /* Lines at most in one pipelined batch (the session keeps its own,
  * smaller window on the wire). */
-#define BATCH_MAX 256
+#define BATCH_MAX 512
 
 struct batch {
 	struct shell_pending items[BATCH_MAX];
