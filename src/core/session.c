@@ -151,6 +151,7 @@ void session_abandon(struct session *s) { s->alive = false; }
 const char *session_mailbox(const struct session *s) { return s->mailbox; }
 bool session_readonly(const struct session *s) { return s->readonly; }
 bool session_alive(const struct session *s) { return s->alive; }
+const char *session_bye_text(const struct session *s) { return s->bye_seen ? s->bye_text : NULL; }
 struct net_conn *session_conn(struct session *s) { return s->conn; }
 const char *session_next_tag(struct session *s) { return s->next_tag; }
 
@@ -655,6 +656,12 @@ static void after_tagged(struct session *s, const struct session_cmd *cmd,
 		session_set_state(s, IMAP_STATE_LOGOUT);
 		s->alive = false;
 	}
+	if (s->bye_seen && s->alive) {
+		/* the server said goodbye: whatever it answers, nothing more may
+		 * be sent (RFC 9051 7.1.5) */
+		s->alive = false;
+		tracef(s, 1, "the server sent BYE: the session is over");
+	}
 }
 
 static bool tag_is(const struct imap_response *r, const char *tag)
@@ -890,6 +897,20 @@ int session_starttls(struct session *s, const struct net_tls_opts *o, struct ima
 	s->bye_seen = false;
 	tracef(s, 1, "TLS started; asking for capabilities again");
 	return session_refresh_caps(s, err);
+}
+
+bool session_can_pipeline(struct session *s, const struct session_cmd *cmd)
+{
+	struct imap_wire w;
+	struct imap_err err = IMAP_ERR_INIT;
+	bool ok;
+	if (cmd->cont)
+		return false;
+	imap_wire_init(&w);
+	ok = imap_encode(&w, "A", cmd->verb, cmd->args, cmd->nargs, session_literal_mode(s), &err) == 0 &&
+	     w.nchunks == 1 && !w.nstreams;
+	imap_wire_release(&w);
+	return ok;
 }
 
 #define PIPE_MAX_INFLIGHT 256

@@ -132,6 +132,9 @@ bool session_is_tls(struct session *s);
  * the commands without a result are lost).
  */
 typedef void (*session_done_fn)(void *ctx, size_t i, struct imap_response *tagged);
+/* Could cmd go into session_pipeline now (it encodes, in one chunk, with
+ * no continuation)? */
+bool session_can_pipeline(struct session *s, const struct session_cmd *cmd);
 int session_pipeline(struct session *s, const struct session_cmd *cmds, size_t n,
 		     session_done_fn done, void *ctx, struct imap_err *err);
 
@@ -162,6 +165,8 @@ enum imap_state session_state(const struct session *s);
 const char *session_mailbox(const struct session *s);
 bool session_readonly(const struct session *s);
 bool session_alive(const struct session *s);
+/* The text of the server's BYE, or NULL if none came. */
+const char *session_bye_text(const struct session *s);
 /* Capabilities, upper-cased. */
 bool session_has_cap(const struct session *s, const char *cap);
 size_t session_caps(const struct session *s, const char *const **caps_r);

@@ -37,9 +37,16 @@ void shell_error(struct shell *sh, const char *fmt, ...)
 			buf_addf(&b, "%s:", sh->source);
 		buf_addf(&b, "line %lu: ", sh->lineno);
 	}
-	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
-	va_end(ap);
+	{
+		/* one line, terminal-safe: the message may quote what the user
+		 * typed or what the server sent */
+		struct buf msg = BUF_INIT;
+		va_start(ap, fmt);
+		buf_vaddf(&msg, fmt, ap);
+		va_end(ap);
+		render_safe(&b, msg.buf, msg.len);
+		buf_release(&msg);
+	}
 	buf_addch(&b, '\n');
 	fwrite(b.buf, 1, b.len, stderr);
 	fflush(stderr);
@@ -645,6 +652,16 @@ static int idle_cont(void *ctx, const struct imap_response *r, struct buf *reply
 	return 2;
 }
 
+/* The server ended the session without an error on our side (BYE). */
+static int session_over(struct shell *sh)
+{
+	const char *bye = session_bye_text(sh->session);
+	shell_error(sh, "the session is over: the server said BYE%s%s", bye ? ": " : "", bye ? bye : "");
+	if (!sh->interactive)
+		sh->quit = true;
+	return shell_note(sh, SHELL_BROKEN);
+}
+
 /* The core's view of tokens; @FILE (when files is allowed) opens the
  * file as a streamed message.  files[] must be closed by the caller. */
 static int tokens_to_words(struct shell_line *l, size_t first, size_t nwords, bool allow_files,
@@ -710,7 +727,7 @@ static int run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_
 			call.args[0].kind = IMAP_ARG_RAW;
 			call.args[0].flags = 0;
 			call.args[0].data = words[0].raw;
-			call.args[0].len = strlen(words[0].raw);
+			call.args[0].len = words[0].raw_len;
 			call.cmd.args = call.args;
 			call.cmd.nargs = 1;
 		}
@@ -758,7 +775,7 @@ static int run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_
 		st = shell_note(sh, SHELL_FAILED);
 	}
 	if (!session_alive(sh->session) && session_state(sh->session) != IMAP_STATE_LOGOUT)
-		st = shell_note(sh, SHELL_BROKEN);
+		st = session_over(sh);
 out:
 	imap_response_free(tagged);
 	cmd_call_release(&call);
@@ -933,6 +950,12 @@ static int exec_tokens(struct shell *sh, struct shell_line *l, const char *line,
 			p++;
 		while (end > p && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
 			end--;
+		if (memchr(p, '\0', (size_t)(end - p)) || memchr(p, '\r', (size_t)(end - p)) ||
+		    memchr(p, '\n', (size_t)(end - p))) {
+			shell_error(sh, "raw: the line holds a line break (CR or LF) or a NUL byte, which is not allowed: one command is one line "
+					"(use send for bytes of your own)");
+			return shell_note(sh, SHELL_FAILED);
+		}
 		verb_end = p;
 		while (verb_end < end && *verb_end != ' ')
 			verb_end++;
@@ -1032,6 +1055,9 @@ int shell_prepare(struct shell *sh, const char *line, size_t len, struct shell_p
 	    cmd_build(spec, words, p->line.count - 1, sh->session, &p->call, &err) < 0)
 		return 0;
 	p->flags = cmd_pipe_flags(&p->call);
+	/* a line the encoder refuses runs alone, so its error names it */
+	if (p->flags && !session_can_pipeline(sh->session, &p->call.cmd))
+		p->flags = 0;
 	return p->flags ? 1 : 0;
 }
 

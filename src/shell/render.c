@@ -199,6 +199,11 @@ static void add_shown(struct buf *out, const char *s, size_t len, unsigned flags
 }
 
 /* Appends a quoted string in wire syntax: only '"' and '\' escaped. */
+void render_safe(struct buf *out, const char *s, size_t len)
+{
+	add_shown(out, s, len, 0);
+}
+
 static void add_wire_quoted(struct buf *out, const char *s, size_t len)
 {
 	size_t i;

@@ -42,6 +42,9 @@ void render_response(struct buf *out, const struct imap_response *r, const struc
 void render_value(struct buf *out, const struct imap_value *v, const struct render_opts *o);
 /* A JSON string literal (with quotes) for arbitrary bytes. */
 void render_json_string(struct buf *out, const char *s, size_t len);
+/* Appends s made safe for a terminal as PRETTY shows text: TAB kept,
+ * other control bytes, DEL, C1 and invalid UTF-8 as \xHH. */
+void render_safe(struct buf *out, const char *s, size_t len);
 /* 1 if [s, s+len) looks like text worth printing (UTF-8, few controls). */
 int render_is_text(const char *s, size_t len);
 

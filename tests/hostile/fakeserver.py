@@ -13,7 +13,13 @@ Scenario file: one directive per line, executed in order.
                    the client will use next; other $ stay)
   S! bytes         send bytes given with Python escapes (\\r \\n \\t \\\\ \\x00),
                    no CRLF added
-  FILL N [C]       send N filler bytes (character C, default "x"), no CRLF
+  FILL N [C]       send N filler bytes (character C, default "x"), no CRLF;
+                   written in 64 KiB pieces, so the server stays small
+  REPEAT N bytes   send bytes (Python escapes, as S!) N times over, in
+                   64 KiB pieces ("REPEAT 100000 {1}\\r\\na\\x20")
+  DRIP SEC bytes   send bytes (Python escapes, as S!) one byte at a time,
+                   SEC seconds apart, whatever --chunk says; ends the
+                   scenario early if the client hangs up meanwhile
   C: regex         read one client line (CRLF stripped) that must match regex
                    completely (re.fullmatch); named groups are captured, so
                    "C: (?P<tag>\\S+) SELECT .*" lets later lines use $tag.
@@ -29,6 +35,23 @@ Scenario file: one directive per line, executed in order.
                    (default "IMAP4rev1")
   SLEEP seconds    pause (input arriving meanwhile is kept for later C:
                    lines); ends the scenario early if the client hangs up
+  QUIET seconds    pause; the client must send nothing meanwhile (e.g. no
+                   literal data before the real "+"), nor hang up
+  STALL seconds    pause without reading anything (the client's writes
+                   back up once the pipe or socket buffers are full)
+  AUTO regex => text [|| text...]
+                   from now on, a client line matching regex completely
+                   that a C: line does not match (or any line during
+                   FINISH) is answered with the text lines (S: syntax;
+                   groups of regex and earlier captures are available as
+                   $name).  Checked before the automatic CAPABILITY
+                   answer, so "AUTO (?P<t>\\S+) CAPABILITY => $t BAD no"
+                   refuses every CAPABILITY
+  EXIT [N]         exit at once with status N (default 0), without
+                   closing the connection gracefully first (a child
+                   process that dies in mid-response); "EXIT KILL"
+                   kills the server with SIGKILL instead (the result
+                   file says PASS first)
   CLOSE            close the connection (after a graceful half-close that
                    lets the client read everything) and exit: pass
   EXPECT-EOF       the client must now close the connection without sending
@@ -74,15 +97,20 @@ import re
 import select
 import signal
 import socket
-import ssl
 import sys
 import time
 
 VAR_RE = re.compile(r"\$\{(\w+)(?:\+(\d+))?\}|\$(\w+)")
 NUM_END_RE = re.compile(r"(\d+)$")
 LITERAL_RE = re.compile(rb"\{(\d+)\+?\}$")
-DIRECTIVE_RE = re.compile(r"^(S:|S!|C:|C-LITERAL|FILL|CAPS|SLEEP|CLOSE|"
-                          r"EXPECT-EOF|FINISH|TLS)(?:\s(.*))?$")
+DIRECTIVE_RE = re.compile(r"^(S:|S!|C:|C-LITERAL|FILL|REPEAT|DRIP|CAPS|"
+                          r"SLEEP|QUIET|STALL|AUTO|EXIT|CLOSE|EXPECT-EOF|FINISH|"
+                          r"TLS)(?:\s(.*))?$")
+AUTO_RE = re.compile(r"^(.*?) => (.*)$")
+PIECE = 65536
+
+
+ssl = None  # imported by the TLS step only (it takes a while to load)
 
 
 class Fail(Exception):
@@ -121,11 +149,25 @@ def parse_scenario(path):
                 re.compile(arg)
             except re.error as e:
                 raise SystemExit("%s:%d: bad regex: %s" % (path, n, e))
-        if op in ("SLEEP",):
+        if op in ("SLEEP", "QUIET", "STALL"):
             try:
                 float(arg)
             except ValueError:
-                raise SystemExit("%s:%d: SLEEP needs seconds" % (path, n))
+                raise SystemExit("%s:%d: %s needs seconds" % (path, n, op))
+        if op == "REPEAT" and not re.fullmatch(r"\d+ .+", arg):
+            raise SystemExit("%s:%d: REPEAT N BYTES" % (path, n))
+        if op == "DRIP" and not re.fullmatch(r"\d+(\.\d*)? .+", arg):
+            raise SystemExit("%s:%d: DRIP SECONDS BYTES" % (path, n))
+        if op == "EXIT" and not re.fullmatch(r"(\d+|KILL)?", arg):
+            raise SystemExit("%s:%d: EXIT [N|KILL]" % (path, n))
+        if op == "AUTO":
+            m2 = AUTO_RE.match(arg)
+            if not m2:
+                raise SystemExit("%s:%d: AUTO REGEX => TEXT" % (path, n))
+            try:
+                re.compile(m2.group(1))
+            except re.error as e:
+                raise SystemExit("%s:%d: bad regex: %s" % (path, n, e))
         if op == "FILL" and not re.fullmatch(r"\d+( \S)?", arg):
             raise SystemExit("%s:%d: FILL N [CHAR]" % (path, n))
         steps.append((n, op, arg))
@@ -150,6 +192,7 @@ class Server:
         if args.random_chunks is not None:
             self.rng = random.Random(args.random_chunks)
         self.log = open(args.log, "ab") if args.log else None
+        self.autos = []  # (compiled regex, [text, ...]) from AUTO
         self.tls = None  # ssl.SSLObject once TLS has started
         self.tls_in = self.tls_out = None
 
@@ -208,6 +251,8 @@ class Server:
                 self.tls_in.write_eof()
 
     def start_tls(self):
+        global ssl
+        import ssl
         if not self.args.tls_cert:
             raise Fail("TLS needs --tls-cert (and --tls-key)")
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -274,11 +319,14 @@ class Server:
         for k, piece in enumerate(pieces):
             if k and (self.args.chunk or self.rng is not None):
                 time.sleep(self.args.chunk_delay)
-            if self.tls is not None:
-                self.tls.write(piece)
-                self.tls_flush()
-            else:
-                self.raw_write(piece)
+            self.write_piece(piece)
+
+    def write_piece(self, piece):
+        if self.tls is not None:
+            self.tls.write(piece)
+            self.tls_flush()
+        else:
+            self.raw_write(piece)
 
     def sendline(self, text):
         self.send(text.encode("utf-8", "surrogateescape") + b"\r\n")
@@ -339,6 +387,8 @@ class Server:
                     if v is not None:
                         self.vars[k] = v
                 return
+            if self.auto_answer(line):
+                continue
             cap = re.fullmatch(r"(\S+) (?i:CAPABILITY)", line)
             if cap and not self.args.strict:
                 self.sendline("* CAPABILITY " + self.caps)
@@ -346,6 +396,34 @@ class Server:
                 continue
             raise Fail("client sent %r, expected a match for %r"
                        % (line, regex))
+
+    def auto_answer(self, line):
+        """Answer line by the first matching AUTO rule: True if one did."""
+        for pat, texts in self.autos:
+            m = pat.fullmatch(line)
+            if m:
+                for k, v in m.groupdict().items():
+                    if v is not None:
+                        self.vars[k] = v
+                for text in texts:
+                    self.sendline(self.subst(text))
+                return True
+        return False
+
+    def send_repeated(self, data, count):
+        """Send data count times, in pieces of about PIECE bytes."""
+        per = max(1, PIECE // max(len(data), 1))
+        while count > 0:
+            k = min(per, count)
+            self.send(data * k)
+            count -= k
+
+    def drip(self, delay, data):
+        for i in range(len(data)):
+            if i:
+                # like SLEEP: keep what the client sends, stop if it hangs up
+                self.sleep(delay)
+            self.write_piece(data[i:i + 1])
 
     def expect_literal(self, regex):
         m = LITERAL_RE.search(self.last_line)
@@ -397,6 +475,8 @@ class Server:
             parts = line.split(" ", 2)
             tag = parts[0]
             verb = parts[1].upper() if len(parts) > 1 else ""
+            if self.auto_answer(line):
+                continue
             if verb == "LOGOUT":
                 self.sendline("* BYE fake server logging out")
                 self.sendline(tag + " OK LOGOUT completed")
@@ -436,6 +516,17 @@ class Server:
                 break
         raise Done()
 
+    def exit_now(self, arg):
+        """EXIT: die without a graceful close (see the module docstring)."""
+        if self.args.result:
+            with open(self.args.result, "w") as fh:
+                fh.write("PASS\n")
+        if self.log:
+            self.log.flush()
+        if arg == "KILL":
+            os.kill(os.getpid(), signal.SIGKILL)
+        os._exit(int(arg or 0))
+
     def expects_more(self):
         """True when the current or a later step expects client input."""
         return any(op in ("C:", "C-LITERAL", "EXPECT-EOF")
@@ -466,7 +557,28 @@ class Server:
         elif op == "FILL":
             parts = arg.split()
             ch = parts[1] if len(parts) > 1 else "x"
-            self.send(ch.encode() * int(parts[0]))
+            self.send_repeated(ch.encode(), int(parts[0]))
+        elif op == "REPEAT":
+            count, text = arg.split(" ", 1)
+            raw = self.subst(text).encode("utf-8", "surrogateescape")
+            self.send_repeated(codecs.escape_decode(raw)[0], int(count))
+        elif op == "DRIP":
+            delay, text = arg.split(" ", 1)
+            raw = self.subst(text).encode("utf-8", "surrogateescape")
+            self.drip(float(delay), codecs.escape_decode(raw)[0])
+        elif op == "QUIET":
+            self.sleep(float(arg))
+            if self.buf:
+                raise Fail("the client sent %r while it should wait"
+                           % self.buf[:200])
+        elif op == "STALL":
+            time.sleep(float(arg))
+        elif op == "AUTO":
+            m = AUTO_RE.match(arg)
+            self.autos.append((re.compile(m.group(1)),
+                               m.group(2).split(" || ")))
+        elif op == "EXIT":
+            self.exit_now(arg)
         elif op == "C:":
             self.expect_line(arg)
         elif op == "C-LITERAL":

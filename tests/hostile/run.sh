@@ -21,13 +21,25 @@
 #   # no-stderr: REGEX / # no-stdout: REGEX   must not match
 #   # sent: REGEX / # not-sent: REGEX   must (not) match what imapsh sent
 #   # server: pass|any   the fake server must finish its script (default pass)
-#   # modes: whole chunk1 random tcp ...   (default: the first four)
+#   # modes: whole chunk1 random tcp ...   (default: the first three)
 #   # server-cert: NAME  the fake server's TLS certificate from
 #                        tests/lib/certs.sh (default server: localhost and
 #                        127.0.0.1, signed by $HOSTILE_CA); a scenario with
 #                        a TLS step or this header is skipped without certtool
-# plus: imapsh ends within $HOSTILE_TIMEOUT (20) s and stderr has no
-# sanitizer report.  Env: HOSTILE_MODES, HOSTILE_SEED, KEEP_TMP.
+#   # max-time: SEC      imapsh must end within SEC seconds (wall clock)
+#   # min-time: SEC      ... and not before (e.g. a --timeout really waited)
+#   # max-rss: MB        peak resident set at most MB (default 64; see below)
+#   # make-file: NAME BYTES   create $HOSTILE_DIR/NAME first: a message of
+#                        about BYTES bytes (CRLF lines of 76 "x"); args can
+#                        name it as "$HOSTILE_DIR/NAME"
+# plus: imapsh ends within $HOSTILE_TIMEOUT (20) s, every line of its
+# stderr starts with "imapsh: " (each message one line, no sanitizer
+# report), and its peak RSS is at most HOSTILE_MAX_RSS MB (64;
+# four times that for a sanitizer build).  The peak is wait4()'s
+# ru_maxrss: with --stream it is the larger of imapsh and the fake server
+# it ran (about 20 MB, which streams what it sends), an upper bound.
+# Each result line ends with "(wall seconds, peak RSS)".
+# Env: HOSTILE_MODES, HOSTILE_SEED, HOSTILE_MAX_RSS, KEEP_TMP.
 set -eu
 
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -41,7 +53,7 @@ test_tmpdir
 FAKE=$SRCDIR/tests/hostile/fakeserver.py
 SEED=${HOSTILE_SEED:-$((RANDOM % 10000 + 1))}
 MODES=${HOSTILE_MODES:-whole chunk1 random tcp tcp-chunk1 tcp-random}
-DEFAULT_MODES="whole chunk1 random tcp"
+DEFAULT_MODES="whole chunk1 random"
 LIMIT=${HOSTILE_TIMEOUT:-20}
 echo "# imapsh: $IMAPSH"
 echo "# random-chunks seed $SEED (set HOSTILE_SEED=$SEED to repeat)"
@@ -80,17 +92,71 @@ for i in range(0, len(a), 3):
 sys.exit(bad)
 EOF
 
+# measure.py OUT CMD...: run CMD, write "PEAK_RSS_KB WALL_SECONDS" to OUT,
+# exit with CMD's status (128+N for signal N)
+MEASURE=$T_TMP/measure.py
+cat >"$MEASURE" <<'EOF'
+import os, signal, sys, time
+out, argv = sys.argv[1], sys.argv[2:]
+t0 = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    try:
+        os.execvp(argv[0], argv)
+    finally:
+        os._exit(127)
+def fwd(signum, frame):
+    os.kill(pid, signum)
+for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+    signal.signal(s, fwd)
+_, status, ru = os.wait4(pid, 0)
+with open(out, "w") as fh:
+    fh.write("%d %.2f\n" % (ru.ru_maxrss, time.monotonic() - t0))
+if os.WIFSIGNALED(status):
+    sys.exit(128 + os.WTERMSIG(status))
+sys.exit(os.WEXITSTATUS(status))
+EOF
+
+MAX_RSS=${HOSTILE_MAX_RSS:-64}
+if [ -z "${HOSTILE_MAX_RSS:-}" ] && grep -qa -e __asan_init -e __ubsan_handle "$IMAPSH"; then
+	MAX_RSS=$((MAX_RSS * 4))
+	echo "# sanitizer build: RSS limit ${MAX_RSS} MB"
+fi
+
 # header FILE KEY: the values of "# KEY: value" lines, one per line
 header() {
 	sed -n "s/^# $2: \{0,1\}//p" "$1"
 }
 
+# make_file DIR NAME BYTES: a message of about BYTES bytes in DIR/NAME
+make_file() {
+	"$PYTHON3" - "$1/$2" "$3" <<'EOF'
+import sys
+path, size = sys.argv[1], int(sys.argv[2])
+head = b"From: hostile@example.org\r\nSubject: big\r\n\r\n"
+line = b"x" * 76 + b"\r\n"
+with open(path, "wb") as fh:
+    fh.write(head)
+    fh.write(line * max(0, (size - len(head)) // len(line)))
+EOF
+}
+
 run_case() {
 	local scn=$1 mode=$2 name t args=() envs=() exits server fakeopts=() rc=0
 	local port spid cmd why=() checks=() kind rx cert
+	local maxtime mintime maxrss rss=0 wall=0 mf
 	name=$(basename "$scn" .scn)
 	t=$T_TMP/$name.$mode
 	mkdir -p "$t"
+	# used by the "# args:" lines (eval below)
+	# shellcheck disable=SC2034
+	HOSTILE_DIR=$t
+	while read -r mf; do
+		[ -n "$mf" ] || continue
+		# shellcheck disable=SC2086
+		make_file "$t" $mf
+	done < <(header "$scn" make-file)
 	cert=$(header "$scn" server-cert)
 	if [ -n "$cert" ] || grep -q '^TLS' "$scn"; then
 		if [ -z "$HOSTILE_CA" ]; then
@@ -122,7 +188,8 @@ run_case() {
 			sleep 0.05
 		done
 		port=$(cat "$t/port" 2>/dev/null || echo 1)
-		env ${envs[@]+"${envs[@]}"} timeout -k 5 "$LIMIT" "$IMAPSH" -p "$port" \
+		env ${envs[@]+"${envs[@]}"} timeout -k 5 "$LIMIT" \
+			"$PYTHON3" "$MEASURE" "$t/measure" "$IMAPSH" -p "$port" \
 			${args[@]+"${args[@]}"} 127.0.0.1 <"$t/stdin" >"$t/out" 2>"$t/err" || rc=$?
 		for _ in $(seq 1 100); do
 			kill -0 "$spid" 2>/dev/null || break
@@ -138,7 +205,8 @@ run_case() {
 		done
 		cmd="$cmd --result $(q "$t/result")"
 		cmd="$cmd --log $(q "$t/client.log") $(q "$scn") 2>>$(q "$t/server.err")"
-		env ${envs[@]+"${envs[@]}"} timeout -k 5 "$LIMIT" "$IMAPSH" --stream "$cmd" \
+		env ${envs[@]+"${envs[@]}"} timeout -k 5 "$LIMIT" \
+			"$PYTHON3" "$MEASURE" "$t/measure" "$IMAPSH" --stream "$cmd" \
 			${args[@]+"${args[@]}"} <"$t/stdin" >"$t/out" 2>"$t/err" || rc=$?
 		# the fake server may still be draining its side for a moment
 		for _ in $(seq 1 60); do
@@ -157,6 +225,25 @@ run_case() {
 	fi
 	if grep -qE 'Sanitizer|runtime error:' "$t/err"; then
 		why+=("sanitizer report in stderr")
+	fi
+	if grep -qv '^imapsh: ' "$t/err"; then
+		why+=("a stderr line without the \"imapsh: \" prefix (messages are one line each)")
+	fi
+	if [ -s "$t/measure" ]; then
+		read -r rss wall <"$t/measure"
+	fi
+	maxrss=$(header "$scn" max-rss)
+	maxrss=$(( ${maxrss:-64} * MAX_RSS / 64 ))
+	if [ "$rss" -gt $((maxrss * 1024)) ]; then
+		why+=("peak RSS $((rss / 1024)) MB, limit $maxrss MB")
+	fi
+	maxtime=$(header "$scn" max-time)
+	mintime=$(header "$scn" min-time)
+	if [ -n "$maxtime" ] && awk "BEGIN { exit !($wall > $maxtime) }"; then
+		why+=("took $wall s, limit $maxtime s")
+	fi
+	if [ -n "$mintime" ] && awk "BEGIN { exit !($wall < $mintime) }"; then
+		why+=("ended after $wall s, expected at least $mintime s")
 	fi
 	for kind in stderr no-stderr stdout no-stdout sent not-sent; do
 		while IFS= read -r rx; do
@@ -179,9 +266,9 @@ run_case() {
 	fi
 
 	if [ ${#why[@]} -eq 0 ]; then
-		ok "$name [$mode]"
+		ok "$name [$mode] ($wall s, $((rss / 1024)) MB)"
 	else
-		not_ok "$name [$mode]" "${why[@]}" \
+		not_ok "$name [$mode] ($wall s, $((rss / 1024)) MB)" "${why[@]}" \
 			"command: ${envs[*]+${envs[*]} }imapsh ${args[*]+${args[*]}} ($mode)" \
 			"--- stdout:" "$(tail -n 15 "$t/out")" \
 			"--- stderr:" "$(tail -n 10 "$t/err")" \

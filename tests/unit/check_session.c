@@ -683,6 +683,31 @@ START_TEST(slow_drip_hits_the_deadline)
 }
 END_TEST
 
+START_TEST(bye_then_ok_ends_the_session)
+{
+	static const struct step steps[] = {
+		{ "NOOP", "* BYE shutting down\r\n$T OK NOOP completed\r\n" },
+	};
+	struct fake *f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", steps, N(steps));
+	struct seen seen;
+	struct session *s = start(f, &seen);
+	struct imap_err err = IMAP_ERR_INIT;
+	struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL };
+	struct imap_response *t;
+	ck_assert_int_eq(session_greet(s, &err), 0);
+	ck_assert_int_eq(session_command(s, &noop, &t, &err), 0);
+	ck_assert_int_eq(t->status, IMAP_STATUS_OK);
+	imap_response_free(t);
+	ck_assert(!session_alive(s));
+	ck_assert_str_eq(session_bye_text(s), "shutting down");
+	/* nothing more is sent */
+	ck_assert_int_eq(session_command(s, &noop, &t, &err), -1);
+	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+	ck_assert_uint_eq(f->next, 1);
+	finish(s, &seen, f);
+}
+END_TEST
+
 static Suite *session_suite(void)
 {
 	Suite *s = suite_create("session");
@@ -702,6 +727,7 @@ static Suite *session_suite(void)
 	tcase_add_test(tc, numbers_out_of_range);
 	tcase_add_test(tc, capability_bad_is_not_fatal);
 	tcase_add_test(tc, slow_drip_hits_the_deadline);
+	tcase_add_test(tc, bye_then_ok_ends_the_session);
 	tcase_add_test(tc, streamed_literal_short_source_aborts);
 	suite_add_tcase(s, tc);
 	return s;
