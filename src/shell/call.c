@@ -14,6 +14,7 @@
 #include "core/auth.h"
 #include "core/commands.h"
 #include "util/base64.h"
+#include "util/utf7.h"
 #include "shell/lexer.h"
 #include "shell/login.h"
 #include "shell/msgfile.h"
@@ -460,9 +461,19 @@ static int meta_show(struct shell *sh)
 			buf_addf(&b, " %s", caps[i]);
 		buf_addf(&b, "\nstate %s%s\n", imap_state_name(session_state(sh->session)),
 			 session_alive(sh->session) ? "" : " (connection closed)");
-		if (session_mailbox(sh->session))
-			buf_addf(&b, "mailbox %s%s\n", session_mailbox(sh->session),
-				 session_readonly(sh->session) ? " (read-only)" : "");
+		if (session_mailbox(sh->session)) {
+			const char *mb = session_mailbox(sh->session);
+			struct buf dec = BUF_INIT;
+			buf_adds(&b, "mailbox ");
+			render_safe(&b, mb, strlen(mb));
+			if (strchr(mb, '&') && utf7_decode(mb, strlen(mb), &dec) == 0) {
+				buf_adds(&b, " (");
+				render_safe(&b, dec.buf, dec.len);
+				buf_addch(&b, ')');
+			}
+			buf_release(&dec);
+			buf_addf(&b, "%s\n", session_readonly(sh->session) ? " (read-only)" : "");
+		}
 		buf_addf(&b, "next tag %s\n", session_next_tag(sh->session));
 	} else {
 		buf_adds(&b, "not connected\n");
