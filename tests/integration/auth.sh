@@ -102,75 +102,11 @@ expect_count ".netrc mode 644: nothing authenticated" 0 "$(sent "$err")" '^[^ ]+
 rm -f "$HOME/.netrc"
 
 # --- the terminal prompt: no echo, the password works
-cat >"$T_TMP/ptyrun.py" <<'EOF'
-# ptyrun.py TRANSCRIPT TIMEOUT CMD...: run CMD on a pseudo-terminal; stdin has
-# steps "expect REGEX" and "send TEXT" (\n \r escapes); exit status is
-# CMD's (124 on timeout, 3 when an expect fails)
-import codecs, os, pty, re, select, signal, sys, time
-out, limit, cmd = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
-steps = [l.rstrip("\n").split(" ", 1) for l in sys.stdin if l.strip()]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(cmd[0], cmd)
-buf = b""
-pos = 0  # expect looks after the previous match
-end = time.monotonic() + limit
-def pump(t):
-    global buf
-    r, _, _ = select.select([fd], [], [], max(t, 0))
-    if not r:
-        return True
-    try:
-        d = os.read(fd, 4096)
-    except OSError:
-        d = b""
-    buf += d
-    return bool(d)
-status = 0
-for op, arg in steps:
-    if op == "expect":
-        rx = re.compile(arg.encode())
-        while not rx.search(buf, pos) and time.monotonic() < end:
-            if not pump(end - time.monotonic()):
-                break
-        m = rx.search(buf, pos)
-        if not m:
-            sys.stderr.write("ptyrun.py: no match for %r\n" % arg)
-            status = 3
-            break
-        pos = m.end()
-    elif op == "send":
-        os.write(fd, codecs.escape_decode(arg.encode())[0])
-st = None
-while time.monotonic() < end:
-    if not pump(end - time.monotonic()):
-        break
-    done, wst = os.waitpid(pid, os.WNOHANG)
-    if done:
-        st = wst
-        pump(0.2)
-        break
-else:
-    status = status or 124
-    os.kill(pid, signal.SIGKILL)
-while st is None:
-    done, wst = os.waitpid(pid, os.WNOHANG)
-    if done:
-        st = wst
-    elif time.monotonic() < end:
-        time.sleep(0.05)
-    else:
-        status = status or 124
-        os.kill(pid, signal.SIGKILL)
-        st = os.waitpid(pid, 0)[1]
-code = os.waitstatus_to_exitcode(st)
-open(out, "wb").write(buf)
-sys.exit(status or code)
-EOF
+# a pseudo-terminal driver: tests/lib/ptyrun.py
 if [ -n "${PYTHON3:-}" ]; then
 	rc=0
 	printf '%s\n' 'expect (?i)password' 'send wonderland\r' |
-		"$PYTHON3" "$T_TMP/ptyrun.py" "$T_TMP/prompt.out" 20 "$IMAPSH" --starttls -p "$port" \
+		"$PYTHON3" "$SRCDIR/tests/lib/ptyrun.py" "$T_TMP/prompt.out" 20 "$IMAPSH" --starttls -p "$port" \
 			--cafile "$ca" -u alice -c "examine INBOX" localhost || rc=$?
 	prompt=$(tr -d "\r" <"$T_TMP/prompt.out" 2>/dev/null || true)
 	expect_exit "password asked on the terminal" 0 "$rc"
