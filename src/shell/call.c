@@ -13,7 +13,6 @@
 
 #include "core/auth.h"
 #include "core/commands.h"
-#include "util/base64.h"
 #include "util/utf7.h"
 #include "shell/lexer.h"
 #include "shell/login.h"
@@ -270,7 +269,6 @@ static void shell_trace(void *ctx, int level, enum trace_kind kind, const char *
 	trace_hook(&sh->trace, level, kind, text, len);
 }
 
-static struct imap_literal_sink the_sink; /* filled in shell_connect */
 
 /* The TLS options for this connection, with the host name filled in. */
 static struct net_tls_opts tls_opts(struct shell *sh)
@@ -330,16 +328,16 @@ int shell_connect(struct shell *sh)
 		return -1;
 	}
 	memset(&hooks, 0, sizeof(hooks));
-	the_sink.begin = sink_begin;
-	the_sink.data = sink_data;
-	the_sink.end = sink_end;
-	the_sink.abort = sink_abort;
-	the_sink.ctx = sh;
-	the_sink.threshold = 0; /* every literal asks; begin() decides */
+	sh->sink.begin = sink_begin;
+	sh->sink.data = sink_data;
+	sh->sink.end = sink_end;
+	sh->sink.abort = sink_abort;
+	sh->sink.ctx = sh;
+	sh->sink.threshold = 0; /* every literal asks; begin() decides */
 	hooks.untagged = on_untagged;
 	hooks.trace = shell_trace;
 	hooks.trace_level = &sh->trace.level;
-	hooks.sink = &the_sink;
+	hooks.sink = &sh->sink;
 	hooks.ctx = sh;
 	sh->session = session_new(c, &hooks);
 	if (sh->trace.level >= 1) {

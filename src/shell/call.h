@@ -63,6 +63,7 @@ struct shell {
 	struct redirect *redir;      /* of the running command */
 	uint64_t stream_threshold;   /* literals this big go straight to the output */
 	struct buf scratch;          /* rendering, reused from response to response */
+	struct imap_literal_sink sink; /* literals to files or the output (the parser keeps a pointer) */
 };
 
 void shell_init(struct shell *sh);
