@@ -247,8 +247,12 @@ int main(int argc, char **argv)
 	 * each result before the next command is sent */
 	sh.pipeline = !sh.interactive && !sh.stop_on_error && !no_pipeline;
 	sh.render.tty = isatty(STDOUT_FILENO);
-	if (!sh.render.tty) /* big writes for files and pipes (stdio's 4 KiB costs syscalls) */
-		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	if (!sh.render.tty) {
+		/* big writes for files and pipes (stdio's 4 KiB costs syscalls);
+		 * glibc ignores the size unless it is given the buffer */
+		static char outbuf[1 << 16];
+		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	}
 
 	if (shell_connect(&sh) == 0 &&
 	    (!sh.auth.user || shell_login(&sh) == 0 || (sh.interactive && session_alive(sh.session)))) {
