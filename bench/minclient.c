@@ -4,7 +4,7 @@
  * cc -O2).
  *
  * usage: minclient [-l | -p | -r] [-o FILE] [-L FILE | -D DIR] [-b BYTES]
- *                  (-s COMMAND [-P] | -t HOST PORT) CMDFILE
+ *                  (-s COMMAND [-S] | -t HOST PORT) CMDFILE
  *
  * CMDFILE holds one IMAP command per line without its tag (LF or CRLF);
  * minclient tags them m1, m2, ... and sends them:
@@ -14,9 +14,9 @@
  *   -r  raw: send all commands as -p does, then read until the server closes
  *       the connection without looking at the replies at all (the file
  *       should end with LOGOUT); the lower bound of any client
- * Transport: -s COMMAND runs /bin/sh -c COMMAND on a socketpair (stdin and
- * stdout), as imapsh --stream does, or with -P on two pipes, as imaplib's
- * IMAP4_stream does; -t HOST PORT connects over TCP.
+ * Transport: -s COMMAND runs /bin/sh -c COMMAND with its stdin and stdout on
+ * two pipes, as imapsh --stream and imaplib's IMAP4_stream do, or with -S
+ * on one socketpair (as imapsh 0.1 did); -t HOST PORT connects over TCP.
  * The greeting is read before the first command is sent.
  *
  * The only parsing: find the end of each line, whether it starts with a tag
@@ -120,8 +120,8 @@ static int connect_tcp(const char *host, const char *port)
 	return fd;
 }
 
-/* run COMMAND on a socketpair (as imapsh does); with use_pipes on two
- * pipes (as imaplib's IMAP4_stream does): *wfd gets the descriptor to write
+/* run COMMAND on two pipes (as imapsh and imaplib's IMAP4_stream do), or
+ * without use_pipes on a socketpair: *wfd gets the descriptor to write
  * commands to, the result is the one to read replies from */
 static int spawn(const char *command, int use_pipes, pid_t *pid, int *wfd)
 {
@@ -432,9 +432,9 @@ int main(int argc, char **argv)
 	size_t len, ncmd, *offs, i;
 	pid_t pid = -1;
 	char *cmds;
-	int opt, status, use_pipes = 0;
+	int opt, status, use_pipes = 1;
 
-	while ((opt = getopt(argc, argv, "lpro:L:D:b:s:Pt:")) != -1) {
+	while ((opt = getopt(argc, argv, "lpro:L:D:b:s:St:")) != -1) {
 		switch (opt) {
 		case 'l': mode = MODE_LOCKSTEP; break;
 		case 'p': mode = MODE_PIPELINED; break;
@@ -444,7 +444,7 @@ int main(int argc, char **argv)
 		case 'D': c.litdir = optarg; break;
 		case 'b': c.rsize = strtoul(optarg, NULL, 10); break;
 		case 's': command = optarg; break;
-		case 'P': use_pipes = 1; break;
+		case 'S': use_pipes = 0; break;
 		case 't':
 			if (optind >= argc)
 				die("-t needs HOST PORT");
@@ -453,13 +453,13 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: minclient [-l|-p|-r] [-o FILE] [-L FILE|-D DIR] "
-				"[-b BYTES] (-s COMMAND [-P] | -t HOST PORT) CMDFILE\n");
+				"[-b BYTES] (-s COMMAND [-S] | -t HOST PORT) CMDFILE\n");
 			return 2;
 		}
 	}
 	if (optind + 1 != argc || !!command == !!host || c.rsize == 0)
 		die("usage: minclient [-l|-p|-r] [-o FILE] [-L FILE|-D DIR] [-b BYTES] "
-		    "(-s COMMAND [-P] | -t HOST PORT) CMDFILE");
+		    "(-s COMMAND [-S] | -t HOST PORT) CMDFILE");
 	signal(SIGPIPE, SIG_IGN);
 	cmds = load_commands(argv[optind], &len, &offs, &ncmd);
 	c.out = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

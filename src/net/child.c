@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -28,7 +27,8 @@
 
 struct child_conn {
 	struct net_conn base;
-	int fd;
+	int rfd; /* the child's stdout */
+	int wfd; /* the child's stdin; -1 once closed */
 	pid_t pid;
 	char *command;
 	bool reaped;
@@ -147,7 +147,7 @@ static void err_add_status(struct child_conn *k, struct imap_err *err)
 static ssize_t child_read(struct net_conn *c, void *buf, size_t len, struct imap_err *err)
 {
 	struct child_conn *k = (struct child_conn *)c;
-	ssize_t n = net_fd_read(k->fd, buf, len, c->timeout_ms, err);
+	ssize_t n = net_fd_read(k->rfd, buf, len, c->timeout_ms, err);
 
 	if (n < 0) {
 		err_add_status(k, err);
@@ -167,11 +167,14 @@ static int child_write(struct net_conn *c, const void *buf, size_t len, struct i
 
 	int e;
 
-	if (net_fd_write(k->fd, buf, len, c->timeout_ms, err) == 0)
+	if (k->wfd < 0)
+		return err_set(err, IMAP_ERR_ABORT,
+			       "cannot write to the server: its input was closed (shutdown)");
+	if (net_fd_write_pipe(k->wfd, buf, len, c->timeout_ms, err) == 0)
 		return 0;
 	e = errno;
 	/* A broken pipe means the child is gone or going: wait for its status. */
-	if (e == EPIPE || e == ECONNRESET)
+	if (e == EPIPE)
 		child_wait(k, EOF_REAP_MS);
 	err_add_status(k, err);
 	return -1;
@@ -191,7 +194,13 @@ static void child_describe(struct net_conn *c, struct buf *out)
 
 static int child_pollfd(struct net_conn *c)
 {
-	return ((struct child_conn *)c)->fd;
+	return ((struct child_conn *)c)->rfd;
+}
+
+static bool child_is_local(struct net_conn *c)
+{
+	(void)c;
+	return true;
 }
 
 static size_t child_pending(struct net_conn *c)
@@ -202,9 +211,12 @@ static size_t child_pending(struct net_conn *c)
 
 static int child_shutdown_write(struct net_conn *c, struct imap_err *err)
 {
-	if (shutdown(((struct child_conn *)c)->fd, SHUT_WR) < 0)
-		return err_set_errno(err, IMAP_ERR_ABORT, errno,
-				     "cannot half-close the connection to the server process");
+	struct child_conn *k = (struct child_conn *)c;
+
+	(void)err;
+	if (k->wfd >= 0)
+		close(k->wfd);
+	k->wfd = -1;
 	return 0;
 }
 
@@ -214,8 +226,9 @@ static void child_close(struct net_conn *c, struct buf *report)
 	const char *how = NULL;
 
 	/* EOF on its stdin is the polite way to ask an IMAP server to go. */
-	shutdown(k->fd, SHUT_RDWR);
-	close(k->fd);
+	if (k->wfd >= 0)
+		close(k->wfd);
+	close(k->rfd);
 	if (!child_wait(k, CLOSE_GRACE_MS)) {
 		how = "SIGTERM";
 		kill(k->pid, SIGTERM);
@@ -243,13 +256,14 @@ static const struct net_ops child_ops = {
 	.describe = child_describe,
 	.pollfd = child_pollfd,
 	.pending = child_pending,
+	.is_local = child_is_local,
 	.shutdown_write = child_shutdown_write,
 	.close = child_close,
 };
 
 /* In the forked child: only async-signal-safe calls from here on. */
 static void __attribute__((noreturn))
-exec_child(int sock, const char *command, long maxfd)
+exec_child(int in, int out, const char *command, long maxfd)
 {
 	static const char msg[] = "imapsh: cannot run /bin/sh\n";
 	static const int reset[] = { SIGPIPE, SIGCHLD, SIGALRM, SIGTERM, SIGUSR1, SIGUSR2 };
@@ -269,10 +283,11 @@ exec_child(int sock, const char *command, long maxfd)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
-	/* Move the socket above 2 first so dup2 never is a no-op that would
-	 * keep its close-on-exec flag. */
-	fd = fcntl(sock, F_DUPFD, 3);
-	if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
+	/* Move the pipes above 2 first so dup2 never is a no-op that would
+	 * keep a close-on-exec flag. */
+	in = fcntl(in, F_DUPFD, 3);
+	out = fcntl(out, F_DUPFD, 3);
+	if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0)
 		_exit(127);
 #ifdef SYS_close_range
 	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
@@ -290,7 +305,7 @@ exec_child(int sock, const char *command, long maxfd)
 struct net_conn *net_child_spawn(const char *command, int timeout_ms, struct imap_err *err)
 {
 	struct child_conn *k;
-	int sv[2];
+	int to[2], from[2]; /* to the child's stdin, from its stdout */
 	long maxfd;
 	pid_t pid;
 
@@ -298,9 +313,15 @@ struct net_conn *net_child_spawn(const char *command, int timeout_ms, struct ima
 		err_set(err, IMAP_ERR_ERROR, "the server command is empty");
 		return NULL;
 	}
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-		err_set_errno(err, IMAP_ERR_ABORT, errno,
-			      "cannot start \"%s\": socketpair", command);
+	if (pipe2(to, O_CLOEXEC) < 0) {
+		err_set_errno(err, IMAP_ERR_ABORT, errno, "cannot start \"%s\": pipe", command);
+		return NULL;
+	}
+	if (pipe2(from, O_CLOEXEC) < 0) {
+		int e = errno;
+		close(to[0]);
+		close(to[1]);
+		err_set_errno(err, IMAP_ERR_ABORT, e, "cannot start \"%s\": pipe", command);
 		return NULL;
 	}
 	maxfd = sysconf(_SC_OPEN_MAX);
@@ -309,21 +330,26 @@ struct net_conn *net_child_spawn(const char *command, int timeout_ms, struct ima
 	pid = fork();
 	if (pid < 0) {
 		int e = errno;
-		close(sv[0]);
-		close(sv[1]);
+		close(to[0]);
+		close(to[1]);
+		close(from[0]);
+		close(from[1]);
 		err_set_errno(err, IMAP_ERR_ABORT, e, "cannot start \"%s\": fork", command);
 		return NULL;
 	}
-	if (pid == 0) {
-		close(sv[0]);
-		exec_child(sv[1], command, maxfd);
-	}
-	close(sv[1]);
+	if (pid == 0)
+		exec_child(to[0], from[1], command, maxfd);
+	close(to[0]);
+	close(from[1]);
+	/* our end only (the child has the other file description): a write
+	 * never blocks past the timeout */
+	fcntl(to[1], F_SETFL, fcntl(to[1], F_GETFL) | O_NONBLOCK);
 
 	k = xcalloc(1, sizeof(*k));
 	k->base.ops = &child_ops;
 	k->base.timeout_ms = timeout_ms;
-	k->fd = sv[0];
+	k->rfd = from[0];
+	k->wfd = to[1];
 	k->pid = pid;
 	k->command = xstrdup(command);
 	return &k->base;

@@ -10,6 +10,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,7 +95,35 @@ ssize_t net_fd_read(int fd, void *buf, size_t len, int timeout_ms, struct imap_e
 	}
 }
 
-int net_fd_write(int fd, const void *buf, size_t len, int timeout_ms, struct imap_err *err)
+/* A write to a pipe whose reader is gone raises SIGPIPE: block it around
+ * the write and take back a signal the write raised (one that was pending
+ * before stays).  Single-threaded callers only need sigprocmask. */
+static ssize_t pipe_write_nosig(int fd, const void *buf, size_t len)
+{
+	sigset_t pipe_set, old, pending;
+	bool was_pending;
+	ssize_t n;
+	int e;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigpending(&pending);
+	was_pending = sigismember(&pending, SIGPIPE) == 1;
+	sigprocmask(SIG_BLOCK, &pipe_set, &old);
+	n = write(fd, buf, len);
+	e = errno;
+	if (n < 0 && e == EPIPE && !was_pending) {
+		static const struct timespec zero = { 0, 0 };
+		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
+			;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return n;
+}
+
+static int fd_write(int fd, bool sock, const void *buf, size_t len, int timeout_ms,
+		    struct imap_err *err)
 {
 	const char *p = buf;
 	char secs[32];
@@ -113,12 +142,24 @@ int net_fd_write(int fd, const void *buf, size_t len, int timeout_ms, struct ima
 				return err_set_errno(err, IMAP_ERR_ABORT, errno,
 						     "cannot wait for the server");
 		}
-		/* MSG_DONTWAIT with a timeout: poll() said there is room, but
-		 * never block beyond it when the room is smaller than len. */
-		n = send(fd, p, len, MSG_NOSIGNAL | (timeout_ms > 0 ? MSG_DONTWAIT : 0));
+		/* MSG_DONTWAIT (O_NONBLOCK for a pipe) with a timeout: poll()
+		 * said there is room, but never block beyond it when the room
+		 * is smaller than len. */
+		if (sock)
+			n = send(fd, p, len, MSG_NOSIGNAL | (timeout_ms > 0 ? MSG_DONTWAIT : 0));
+		else
+			n = pipe_write_nosig(fd, p, len);
 		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+			if (errno == EINTR)
 				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				/* a non-blocking fd without a timeout: wait
+				 * as a blocking write would */
+				if (timeout_ms <= 0 && wait_fd(fd, POLLOUT, 0) < 0)
+					return err_set_errno(err, IMAP_ERR_ABORT, errno,
+							     "cannot wait for the server");
+				continue;
+			}
 			return err_set_errno(err, IMAP_ERR_ABORT, errno,
 					     "cannot write to the server");
 		}
@@ -126,6 +167,16 @@ int net_fd_write(int fd, const void *buf, size_t len, int timeout_ms, struct ima
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+int net_fd_write(int fd, const void *buf, size_t len, int timeout_ms, struct imap_err *err)
+{
+	return fd_write(fd, true, buf, len, timeout_ms, err);
+}
+
+int net_fd_write_pipe(int fd, const void *buf, size_t len, int timeout_ms, struct imap_err *err)
+{
+	return fd_write(fd, false, buf, len, timeout_ms, err);
 }
 
 /* ---- addresses */

@@ -534,6 +534,11 @@ static int tls_pollfd(struct net_conn *c)
 	return in->ops->pollfd ? in->ops->pollfd(in) : -1;
 }
 
+static bool tls_is_local(struct net_conn *c)
+{
+	return net_peer_is_local(((struct tls_conn *)c)->inner);
+}
+
 static size_t tls_pending(struct net_conn *c)
 {
 	struct tls_conn *t = (struct tls_conn *)c;
@@ -597,6 +602,7 @@ static const struct net_ops tls_ops = {
 	.write = tls_write,
 	.describe = tls_describe,
 	.pollfd = tls_pollfd,
+	.is_local = tls_is_local,
 	.pending = tls_pending,
 	.shutdown_write = tls_shutdown_write,
 	.close = tls_close,

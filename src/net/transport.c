@@ -14,8 +14,11 @@ bool net_peer_is_local(struct net_conn *c)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	int fd = c->ops->pollfd ? c->ops->pollfd(c) : -1;
+	int fd;
 
+	if (c->ops->is_local)
+		return c->ops->is_local(c);
+	fd = c->ops->pollfd ? c->ops->pollfd(c) : -1;
 	if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &len) < 0)
 		return false;
 	if (ss.ss_family == AF_UNIX)

@@ -499,10 +499,17 @@ class Server:
                 self.tls_flush()
             except ClientClosed:
                 pass
+        fd = os.dup(self.wfd)
         try:
-            socket.socket(fileno=os.dup(self.wfd)).shutdown(socket.SHUT_WR)
+            sock = socket.socket(fileno=fd)
         except OSError:
-            pass  # a pipe: closing it below is the EOF
+            os.close(fd)  # a pipe: closing it below is the EOF
+        else:
+            with sock:  # closes the duplicate (it would hold a pipe open)
+                try:
+                    sock.shutdown(socket.SHUT_WR)
+                except OSError:
+                    pass
         if self.wfd != self.rfd:
             try:
                 os.close(self.wfd)

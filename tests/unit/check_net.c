@@ -554,6 +554,59 @@ START_TEST(test_child_sigpipe)
 }
 END_TEST
 
+/* The SIGPIPE a pipe write raises is taken back: with the signal blocked
+ * by us, none is left pending afterwards; one pending before stays. */
+START_TEST(test_child_sigpipe_not_left_pending)
+{
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf data = BUF_INIT;
+	sigset_t set, pending;
+	struct net_conn *c;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	c = net_child_spawn("exit 0", 2000, &err);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(read_to_eof(c, &data, &err), 0);
+	ck_assert_int_eq(net_write(c, "a1 NOOP\r\n", 9, &err), -1);
+	sigpending(&pending);
+	ck_assert_int_eq(sigismember(&pending, SIGPIPE), 0);
+
+	raise(SIGPIPE); /* someone else's: must survive our write */
+	ck_assert_int_eq(net_write(c, "a1 NOOP\r\n", 9, &err), -1);
+	sigpending(&pending);
+	ck_assert_int_eq(sigismember(&pending, SIGPIPE), 1);
+	net_close(c, NULL);
+	buf_release(&data);
+}
+END_TEST
+
+/* imaplib's IMAP4_stream: the server's stdin and stdout are pipes; its
+ * connection counts as local; shutdown_write gives it EOF and later
+ * writes fail with a reason. */
+START_TEST(test_child_pipes)
+{
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf data = BUF_INIT, report = BUF_INIT;
+	struct net_conn *c = net_child_spawn(
+		"test -p /dev/stdin && test -p /dev/stdout && echo pipes; cat; echo eof", 2000, &err);
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert(net_peer_is_local(c));
+	ck_assert_int_eq(net_write(c, "x\n", 2, &err), 0);
+	ck_assert_int_eq(c->ops->shutdown_write(c, &err), 0);
+	ck_assert_int_eq(read_to_eof(c, &data, &err), 0);
+	ck_assert_str_eq(data.buf, "pipes\nx\neof\n");
+	ck_assert_int_eq(net_write(c, "y\n", 2, &err), -1);
+	ck_assert_str_eq(err.msg, "cannot write to the server: its input was closed (shutdown)");
+	net_close(c, &report);
+	ck_assert_str_eq(report.buf, "child exited with status 0");
+	buf_release(&data);
+	buf_release(&report);
+}
+END_TEST
+
 START_TEST(test_child_sigpipe_reset)
 {
 	/* we ignore SIGPIPE; the server must not inherit that */
@@ -658,6 +711,8 @@ static Suite *net_suite(void)
 	tcase_add_test(tc, test_child_sigkill_after_sigterm);
 	tcase_add_test(tc, test_child_read_timeout);
 	tcase_add_test(tc, test_child_sigpipe);
+	tcase_add_test(tc, test_child_sigpipe_not_left_pending);
+	tcase_add_test(tc, test_child_pipes);
 	tcase_add_test(tc, test_child_sigpipe_reset);
 	tcase_add_test(tc, test_child_fds_and_group);
 	tcase_add_test(tc, test_child_shutdown_write);

@@ -119,7 +119,13 @@ static void fake_close(struct net_conn *c, struct buf *report)
 }
 
 static const struct net_ops fake_ops = {
-	"fake", fake_read, fake_write, fake_describe, fake_pollfd, fake_pending, NULL, fake_close,
+	.name = "fake",
+	.read = fake_read,
+	.write = fake_write,
+	.describe = fake_describe,
+	.pollfd = fake_pollfd,
+	.pending = fake_pending,
+	.close = fake_close,
 };
 
 static struct fake *fake_new(const char *greeting, const struct step *steps, size_t n)

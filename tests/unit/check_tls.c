@@ -12,8 +12,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,6 +324,32 @@ static void drain(int fd)
  * (cb: tls-exporter under TLS 1.3, tls-unique under 1.2).
  * Exit codes: 0 fine, 2 handshake failed, 3 setup failed, 5 I/O error.
  */
+/* Plain read()/write() for the server's record layer: GnuTLS's own
+ * functions use send()/recv(), which a pipe (the child transport's
+ * stdin and stdout) refuses. */
+static ssize_t fd_pull(gnutls_transport_ptr_t p, void *buf, size_t n)
+{
+	return read((int)(intptr_t)p, buf, n);
+}
+
+static ssize_t fd_push(gnutls_transport_ptr_t p, const void *buf, size_t n)
+{
+	return write((int)(intptr_t)p, buf, n);
+}
+
+static int fd_pull_timeout(gnutls_transport_ptr_t p, unsigned int ms)
+{
+	struct pollfd pfd = { .fd = (int)(intptr_t)p, .events = POLLIN };
+
+	return poll(&pfd, 1, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)ms);
+}
+
+static int fd_errno(gnutls_transport_ptr_t p)
+{
+	(void)p;
+	return errno;
+}
+
 static int serve(int in, int out, const struct srv_opts *so)
 {
 	gnutls_certificate_credentials_t cred = NULL;
@@ -362,7 +390,12 @@ static int serve(int in, int out, const struct srv_opts *so)
 	}
 	if (so->require_client)
 		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
-	gnutls_transport_set_int2(s, in, out);
+	gnutls_transport_set_ptr2(s, (gnutls_transport_ptr_t)(intptr_t)in,
+				  (gnutls_transport_ptr_t)(intptr_t)out);
+	gnutls_transport_set_pull_function(s, fd_pull);
+	gnutls_transport_set_push_function(s, fd_push);
+	gnutls_transport_set_pull_timeout_function(s, fd_pull_timeout);
+	gnutls_transport_set_errno_function(s, fd_errno);
 	gnutls_handshake_set_timeout(s, 5000);
 	do
 		rc = gnutls_handshake(s);
