@@ -50,7 +50,6 @@ struct session {
 	const struct session_cmd *pipe_cmds;
 	const size_t *pipe_idx;
 	size_t pipe_n;
-	char *rbuf;
 };
 
 const char *imap_state_name(enum imap_state st)
@@ -105,7 +104,6 @@ struct session *session_new(struct net_conn *conn, const struct session_hooks *h
 	tagger_next(&s->tagger, s->next_tag, sizeof(s->next_tag));
 	s->state = IMAP_STATE_NONAUTH;
 	s->alive = true;
-	s->rbuf = xmalloc(READ_CHUNK);
 	return s;
 }
 
@@ -142,7 +140,6 @@ void session_free(struct session *s, struct buf *report)
 	free(s->caps);
 	clear_kept(s);
 	free(s->mailbox);
-	free(s->rbuf);
 	free(s);
 }
 
@@ -327,6 +324,20 @@ static int check_numbers(struct session *s, const struct imap_response *r, struc
 	return 0;
 }
 
+/* One read from the server straight into the parser's input (no copy):
+ * >0 bytes read, 0 end of stream, -1 error (err set).  Reads READ_CHUNK
+ * although the room may be larger: no more than asked for, so that a
+ * read into a kept literal's buffer never overshoots the literal. */
+static ssize_t read_into_parser(struct session *s, struct imap_err *err)
+{
+	size_t room;
+	void *space = imap_parser_feed_space(s->parser, READ_CHUNK, &room);
+	ssize_t n = net_read(s->conn, space, READ_CHUNK, err);
+
+	imap_parser_feed_commit(s->parser, n > 0 ? (size_t)n : 0);
+	return n;
+}
+
 /* Progress that restarts the response deadline (see read_response). */
 #define PROGRESS_BYTES 16384
 
@@ -361,13 +372,12 @@ static int read_response(struct session *s, struct imap_response **r, struct ima
 				limit / 1000.0, progress);
 			return fail(s, err);
 		}
-		n = net_read(s->conn, s->rbuf, READ_CHUNK, err);
+		n = read_into_parser(s, err);
 		if (n < 0)
 			return fail(s, err);
 		if (n == 0)
 			return eof(s, err);
 		tracef(s, 5, "read %zd bytes", n);
-		imap_parser_feed(s->parser, s->rbuf, (size_t)n);
 		progress += (size_t)n;
 		if (limit > 0 && progress >= PROGRESS_BYTES) {
 			start = now_ms();
@@ -459,12 +469,11 @@ int session_idle_wait(struct session *s, int timeout_ms, int extra_fd, struct im
 			if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 		}
-		n = net_read(s->conn, s->rbuf, READ_CHUNK, err);
+		n = read_into_parser(s, err);
 		if (n < 0)
 			return fail(s, err);
 		if (n == 0)
 			return eof(s, err);
-		imap_parser_feed(s->parser, s->rbuf, (size_t)n);
 	}
 }
 

@@ -13,8 +13,9 @@
  * in `in` (from rstart; feed() keeps those bytes when it compacts) until
  * its first literal with data; from then on its bytes are copied to `cur`
  * a line at a time, literal data in bulk (kept literal data that arrives
- * while nothing else is buffered goes from feed() straight to cur), sunk
- * literal data excepted.  Either way the response's bytes so far are one
+ * while nothing else is buffered goes straight to cur: feed_space() hands
+ * out room there, so a read() lands in place), sunk literal data
+ * excepted.  Either way the response's bytes so far are one
  * contiguous run (resp_bytes()) that becomes raw.  Tokens are remembered
  * as offsets into it and copied into the response's arena when they end.
  *
@@ -91,6 +92,8 @@ struct imap_parser {
 	bool in_cur;             /* the response's bytes are in cur, else in `in` from rstart */
 	size_t rstart;           /* !in_cur: offset in `in` of the response's first byte */
 	size_t consumed;         /* input bytes of the current response, sunk ones too */
+	size_t space_room;       /* room handed out by feed_space(), until commit() */
+	bool space_cur;          /* ... at the end of cur, else at the end of `in` */
 
 	bool failed;
 	struct imap_err err;
@@ -1259,23 +1262,24 @@ void imap_parser_set_sink(struct imap_parser *p, const struct imap_literal_sink 
 	}
 }
 
-void imap_parser_feed(struct imap_parser *p, const void *data, size_t len)
+/* Kept literal data is awaited and nothing else is buffered: input can
+ * go straight to the response's bytes (next() ends the literal). */
+static inline bool lit_direct(const struct imap_parser *p)
 {
-	size_t keep;
+	return p->st == V_LIT_DATA && p->lit_left && !p->lit_sunk && !p->failed &&
+	       p->in_cur && p->in_pos == p->in.len;
+}
 
-	if (p->st == V_LIT_DATA && p->lit_left && !p->lit_sunk && !p->failed &&
-	    p->in_cur && p->in_pos == p->in.len) {
-		/* kept literal data with nothing buffered before it: straight
-		 * to the response's bytes (next() ends the literal) */
-		size_t n = p->lit_left < len ? (size_t)p->lit_left : len;
-		buf_add(&p->cur, data, n);
-		p->consumed += n;
-		p->lit_left -= n;
-		data = (const char *)data + n;
-		len -= n;
-	}
+static inline size_t spare(const struct buf *b)
+{
+	return b->alloc ? b->alloc - b->len - 1 : 0;
+}
+
+void *imap_parser_feed_space(struct imap_parser *p, size_t want, size_t *room_r)
+{
 	/* the bytes from keep on are still needed */
-	keep = p->consumed && !p->in_cur ? p->rstart : p->in_pos;
+	size_t keep = p->consumed && !p->in_cur ? p->rstart : p->in_pos;
+
 	if (keep == p->in.len) {
 		if (p->in.alloc > ((size_t)1 << 20))
 			buf_release(&p->in);
@@ -1288,7 +1292,62 @@ void imap_parser_feed(struct imap_parser *p, const void *data, size_t len)
 		p->in_pos -= keep;
 		p->rstart = p->rstart >= keep ? p->rstart - keep : 0;
 	}
-	buf_add(&p->in, data, len);
+	if (lit_direct(p) && p->lit_left >= want) {
+		/* commit() keeps what the literal needs, moves the rest to `in` */
+		buf_grow(&p->cur, want);
+		p->space_cur = true;
+		p->space_room = spare(&p->cur);
+		*room_r = p->space_room;
+		return p->cur.buf + p->cur.len;
+	}
+	buf_grow(&p->in, want);
+	p->space_cur = false;
+	p->space_room = spare(&p->in);
+	*room_r = p->space_room;
+	return p->in.buf + p->in.len;
+}
+
+void imap_parser_feed_commit(struct imap_parser *p, size_t n)
+{
+	size_t room = p->space_room;
+
+	p->space_room = 0;
+	if (n > room)
+		abort(); /* more than feed_space() gave, or no feed_space() */
+	if (!n)
+		return;
+	if (p->space_cur) {
+		size_t k = p->lit_left < n ? (size_t)p->lit_left : n;
+
+		/* the bytes after the literal, before the NUL overwrites one */
+		if (k < n)
+			buf_add(&p->in, p->cur.buf + p->cur.len + k, n - k);
+		buf_setlen(&p->cur, p->cur.len + k);
+		p->consumed += k;
+		p->lit_left -= k;
+	} else {
+		buf_setlen(&p->in, p->in.len + n);
+	}
+}
+
+void imap_parser_feed(struct imap_parser *p, const void *data, size_t len)
+{
+	const char *d = data;
+
+	while (len) {
+		size_t want = len, room;
+		void *space;
+
+		/* kept literal data first, straight to cur; the rest next time
+		 * round to `in` (never through cur, which would copy it twice) */
+		if (lit_direct(p) && p->lit_left < want)
+			want = (size_t)p->lit_left;
+		space = imap_parser_feed_space(p, want, &room);
+		memcpy(space, d, want);
+		imap_parser_feed_commit(p, want);
+		d += want;
+		len -= want;
+	}
 }
 
 int imap_parser_next(struct imap_parser *p, struct imap_response **resp_r, struct imap_err *err)
@@ -1374,6 +1433,7 @@ void imap_parser_reset(struct imap_parser *p)
 	buf_release(&p->in);
 	p->in_pos = 0;
 	p->rstart = 0;
+	p->space_room = 0;
 	p->failed = false;
 	err_clear(&p->err);
 }

@@ -9,7 +9,7 @@
  * literal's announced size is never allocated up front.
  *
  *   struct imap_parser *p = imap_parser_new(NULL);
- *   imap_parser_feed(p, data, n);
+ *   imap_parser_feed(p, data, n);   (or feed_space() + commit(), below)
  *   while ((rc = imap_parser_next(p, &resp, &err)) == 1) { ...; imap_response_free(resp); }
  *   rc == 0: need more bytes;  rc == -1: err says why (kind ABORT; the
  *   stream cannot be trusted any more).
@@ -96,6 +96,34 @@ void imap_parser_set_sink(struct imap_parser *p, const struct imap_literal_sink 
 
 /* Adds bytes (copied).  Never fails: limits are checked by next(). */
 void imap_parser_feed(struct imap_parser *p, const void *data, size_t len);
+/*
+ * Zero-copy feeding: the caller writes the input (e.g. read()) straight
+ * into the parser's memory.
+ *
+ *   space = imap_parser_feed_space(p, want, &room);
+ *   n = read(fd, space, room);              (any n from 0 to room)
+ *   imap_parser_feed_commit(p, n > 0 ? n : 0);
+ *
+ * feed_space() returns room for at least want more input bytes (*room_r
+ * gets how many, >= want; want 0 may give room 0); commit() adds the
+ * first n of them (n <= *room_r, 0 is fine) exactly as feed() would add
+ * them.  Every feed_space() must be followed by one commit() before any
+ * other call into the parser; the pointer is valid until then.  Never
+ * fails (limits are checked by next()); committing more than the room
+ * aborts the program.
+ *
+ * Where the room is: while a kept literal's data is awaited, at least want
+ * bytes of it are still to come and nothing else is buffered, it is at
+ * the end of the response's own buffer, so the read lands where the
+ * literal is kept and is never copied (bytes written past the literal's
+ * end are moved to the input buffer by commit()); else at the end of the
+ * input buffer.  So want is best the size of one read (64 KiB), reading
+ * no more than want: then nothing a read brings is ever copied, except
+ * kept literal data that came in one read with other bytes (moved once to
+ * the response's buffer).
+ */
+void *imap_parser_feed_space(struct imap_parser *p, size_t want, size_t *room_r);
+void imap_parser_feed_commit(struct imap_parser *p, size_t n);
 /* 1: *resp_r is a complete response (caller frees); 0: need more input;
  * -1: syntax error or limit hit, err filled (kind IMAP_ERR_ABORT). */
 int imap_parser_next(struct imap_parser *p, struct imap_response **resp_r, struct imap_err *err);

@@ -2,10 +2,13 @@
  * check_parser.c - unit tests for src/proto/parser.c and src/proto/response.c.
  *
  * Most tests go through expect(): the input is parsed fed whole, fed one
- * byte at a time and split in two at every index, and each run must give
- * the same transcript: one line per response (a dump of its tree, value
- * by value), the sink's events, and the error or pending byte count at the
- * end.  Every run also checks that the responses' raw bytes are the input.
+ * byte at a time and split in two at every index, and written into
+ * imap_parser_feed_space() in 1-byte, 7-byte and large pieces (also mixed
+ * with feed(), with empty commits, asking for less room than written),
+ * and each run must give the same transcript: one line per response (a
+ * dump of its tree, value by value), the sink's events, and the error or
+ * pending byte count at the end.  Every run also checks that the
+ * responses' raw bytes are the input.
  */
 #include <check.h>
 #include <inttypes.h>
@@ -234,6 +237,21 @@ struct opts {
 #define WHOLE ((size_t)0)
 #define BYTES ((size_t)-1)
 
+/* How run() gives the parser its input.  space false: imap_parser_feed()
+ * with split (WHOLE, BYTES, or an index where the input is cut in two).
+ * space true: pieces of at most piece bytes written into
+ * imap_parser_feed_space(p, want, ..) (piece BIG: as much as the room
+ * takes), each after an empty commit if empty_first, every other piece
+ * through imap_parser_feed() instead if mixed. */
+struct feeding {
+	bool space;
+	size_t split;
+	size_t piece, want;
+	bool empty_first, mixed;
+};
+
+#define BIG ((size_t)-1)
+
 /* Pulls responses into out; 0 need more, -1 error (written to out). */
 static int drain(struct imap_parser *p, struct buf *out, struct buf *raw)
 {
@@ -263,13 +281,36 @@ static int drain(struct imap_parser *p, struct buf *out, struct buf *raw)
 	return 0;
 }
 
-/* split: WHOLE, BYTES, or an index where the input is cut in two. */
-static char *run(const char *in, size_t len, size_t split, const struct opts *o)
+/* One piece of input through feed_space()/commit(): returns how many
+ * bytes of the len offered were taken (at least 1 when want >= 1). */
+static size_t space_piece(struct imap_parser *p, const char *in, size_t len, const struct feeding *f)
+{
+	size_t room, n;
+	char *sp;
+
+	if (f->empty_first) {
+		sp = imap_parser_feed_space(p, f->want, &room);
+		ck_assert_ptr_nonnull(sp);
+		ck_assert_uint_ge(room, f->want);
+		imap_parser_feed_commit(p, 0);
+	}
+	sp = imap_parser_feed_space(p, f->want, &room);
+	ck_assert_ptr_nonnull(sp);
+	ck_assert_uint_ge(room, f->want);
+	n = len < f->piece ? len : f->piece;
+	if (n > room)
+		n = room;
+	memcpy(sp, in, n);
+	imap_parser_feed_commit(p, n);
+	return n;
+}
+
+static char *run_feeding(const char *in, size_t len, const struct feeding *f, const struct opts *o)
 {
 	struct imap_parser *p = imap_parser_new(o ? o->lim : NULL);
 	struct buf out = BUF_INIT, raw = BUF_INIT;
 	struct tsink ts;
-	size_t pos = 0, step;
+	size_t pos = 0, step, pieces = 0;
 	int rc = 0;
 
 	memset(&ts, 0, sizeof(ts));
@@ -280,13 +321,20 @@ static char *run(const char *in, size_t len, size_t split, const struct opts *o)
 		ts_install(p, &ts);
 	}
 	while (pos < len && rc == 0) {
-		if (split == WHOLE)
-			step = len;
-		else if (split == BYTES)
-			step = 1;
-		else
-			step = pos < split ? split : len - pos;
-		imap_parser_feed(p, in + pos, step);
+		if (f->space && !(f->mixed && pieces++ % 2)) {
+			step = space_piece(p, in + pos, len - pos, f);
+			ck_assert_uint_gt(step, 0);
+		} else {
+			if (f->space)
+				step = f->piece < len - pos ? f->piece : len - pos;
+			else if (f->split == WHOLE)
+				step = len;
+			else if (f->split == BYTES)
+				step = 1;
+			else
+				step = pos < f->split ? f->split : len - pos;
+			imap_parser_feed(p, in + pos, step);
+		}
 		pos += step;
 		rc = drain(p, &out, &raw);
 	}
@@ -309,6 +357,22 @@ static char *run(const char *in, size_t len, size_t split, const struct opts *o)
 	return buf_detach(&out, NULL);
 }
 
+static char *run(const char *in, size_t len, size_t split, const struct opts *o)
+{
+	struct feeding f = { .split = split };
+	return run_feeding(in, len, &f, o);
+}
+
+/* The ways of writing into feed_space() every expect() tries. */
+static const struct feeding space_feedings[] = {
+	{ .space = true, .piece = 1, .want = 1 },
+	{ .space = true, .piece = 7, .want = 7 },
+	{ .space = true, .piece = 7, .want = 1, .empty_first = true }, /* more than asked for */
+	{ .space = true, .piece = 5, .want = 5, .mixed = true },
+	{ .space = true, .piece = BIG, .want = 4096 },
+	{ .space = true, .piece = BIG, .want = 65536 },
+};
+
 static void expect_opts(const char *in, size_t len, const struct opts *o, const char *expected)
 {
 	char *got = run(in, len, WHOLE, o);
@@ -323,6 +387,15 @@ static void expect_opts(const char *in, size_t len, const struct opts *o, const 
 		got = run(in, len, i, o);
 		ck_assert_msg(strcmp(got, expected) == 0, "split at %zu:\n got: %s\nwant: %s",
 			      i, got, expected);
+		free(got);
+	}
+	for (i = 0; i < sizeof(space_feedings) / sizeof(space_feedings[0]); i++) {
+		const struct feeding *f = &space_feedings[i];
+		got = run_feeding(in, len, f, o);
+		ck_assert_msg(strcmp(got, expected) == 0,
+			      "written into feed_space(%zu) %zu bytes at a time%s%s:\n got: %s\nwant: %s",
+			      f->want, f->piece, f->mixed ? ", mixed with feed()" : "",
+			      f->empty_first ? ", empty commits" : "", got, expected);
 		free(got);
 	}
 }
@@ -1164,6 +1237,325 @@ START_TEST(test_huge_literal_announced)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* feeding without a copy: imap_parser_feed_space() and _commit() */
+
+/* Writes in[0, len) through feed_space(want)/commit() in pieces of at most
+ * piece bytes, pulling responses into out after each; returns next()'s
+ * last result. */
+static int space_all(struct imap_parser *p, const char *in, size_t len, size_t piece,
+		     size_t want, struct buf *out, struct buf *raw)
+{
+	struct feeding f = { .space = true, .piece = piece, .want = want };
+	size_t pos = 0;
+	int rc = 0;
+
+	while (pos < len && rc == 0) {
+		pos += space_piece(p, in + pos, len - pos, &f);
+		rc = drain(p, out, raw);
+	}
+	return rc;
+}
+
+/* A kept literal awaited with nothing else buffered: the room is in the
+ * response's own buffer (what is written there is never copied), and the
+ * bytes after the literal written in the same commit, the end of the
+ * response and the next response, are parsed too. */
+START_TEST(test_space_literal_in_place)
+{
+	const size_t size = 200000;
+	struct imap_parser *p = imap_parser_new(NULL);
+	struct buf in = BUF_INIT;
+	struct imap_response *r;
+	struct imap_err err = IMAP_ERR_INIT;
+	const struct imap_value *v;
+	char *sp, *sp2;
+	size_t room, room2, head, pos, n, i;
+
+	buf_addf(&in, "* 1 FETCH (UID 9 BODY[] {%zu}\r\n", size);
+	head = in.len;
+	for (i = 0; i < size; i++)
+		buf_addch(&in, (int)((i * 13 + 5) % 256));
+	buf_adds(&in, " FLAGS (\\Seen))\r\n");
+	n = in.len;
+	buf_adds(&in, "A1 OK done\r\n");
+
+	/* the header and 100 bytes of data: the literal is awaited */
+	imap_parser_feed(p, in.buf, head + 100);
+	ck_assert_int_eq(imap_parser_next(p, &r, &err), 0);
+	pos = head + 100;
+	/* all of the room but one byte, so that no room needs to be made for
+	 * the next byte: the next room starts where this one ended (room in
+	 * the input buffer would start over, all of it having been parsed) */
+	sp = imap_parser_feed_space(p, 1000, &room);
+	ck_assert_uint_ge(room, 1000);
+	ck_assert_uint_lt(room, size - 100);
+	memcpy(sp, in.buf + pos, room - 1);
+	imap_parser_feed_commit(p, room - 1);
+	pos += room - 1;
+	ck_assert_int_eq(imap_parser_next(p, &r, &err), 0);
+	ck_assert_uint_eq(imap_parser_pending(p), pos);
+	sp2 = imap_parser_feed_space(p, 1, &room2);
+	ck_assert_ptr_eq(sp2, sp + room - 1);
+	ck_assert_uint_eq(room2, 1);
+	imap_parser_feed_commit(p, 0);
+	ck_assert_uint_eq(imap_parser_pending(p), pos);
+
+	/* the rest of the literal, of the response and the next response in
+	 * one commit (the room grows by doubling: more than asked for) */
+	sp = imap_parser_feed_space(p, size - (pos - head), &room);
+	ck_assert_msg(room >= in.len - pos, "room %zu for %zu bytes", room, in.len - pos);
+	memcpy(sp, in.buf + pos, in.len - pos);
+	imap_parser_feed_commit(p, in.len - pos);
+	ck_assert_uint_eq(imap_parser_pending(p), in.len);
+
+	ck_assert_int_eq(imap_parser_next(p, &r, &err), 1);
+	ck_assert_uint_eq(r->raw_len, n);
+	ck_assert_int_eq(memcmp(r->raw, in.buf, n), 0);
+	ck_assert_int_eq(r->raw[n], '\0');
+	v = imap_value_lookup(&r->data.items[0], "BODY[]");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_eq(v->type, IMAP_VALUE_LITERAL);
+	ck_assert_uint_eq(v->len, size);
+	ck_assert_int_eq(memcmp(v->str, in.buf + head, size), 0);
+	ck_assert_int_eq(v->str[size], '\0');
+	v = imap_value_lookup(&r->data.items[0], "FLAGS");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_str_eq(v->items[0].str, "\\Seen");
+	imap_response_free(r);
+	ck_assert_uint_eq(imap_parser_pending(p), in.len - n);
+	ck_assert_int_eq(imap_parser_next(p, &r, &err), 1);
+	ck_assert_str_eq(r->raw, "A1 OK done\r\n");
+	ck_assert_str_eq(r->text, "done");
+	imap_response_free(r);
+	ck_assert_uint_eq(imap_parser_pending(p), 0);
+	ck_assert_int_eq(imap_parser_next(p, &r, &err), 0);
+	imap_parser_free(p);
+	buf_release(&in);
+}
+END_TEST
+
+/* The room is at least what was asked for, in the input buffer and in a
+ * literal's, and all of it may be written (the sanitizers check). */
+START_TEST(test_space_room)
+{
+	static const size_t wants[] = { 0, 1, 7, 4096, 65536, (size_t)1 << 20 };
+	struct imap_parser_limits lim = { .max_line = (size_t)8 << 20 };
+	struct imap_parser *p = imap_parser_new(&lim);
+	struct buf in = BUF_INIT, out = BUF_INIT, raw = BUF_INIT;
+	const size_t lit = 3000000, text = 2500000;
+	size_t pos = 0, k = 0, i;
+
+	buf_addf(&in, "* 4 FETCH (BODY[] {%zu}\r\n", lit);
+	for (i = 0; i < lit; i++)
+		buf_addch(&in, 'a' + (int)(i % 26));
+	buf_adds(&in, ")\r\n* OK ");
+	for (i = 0; i < text; i++)
+		buf_addch(&in, 'A' + (int)(i % 26));
+	buf_adds(&in, "\r\n");
+	while (pos < in.len) {
+		size_t want = wants[k++ % (sizeof(wants) / sizeof(wants[0]))], room, n;
+		char *sp = imap_parser_feed_space(p, want, &room);
+
+		ck_assert_ptr_nonnull(sp);
+		ck_assert_uint_ge(room, want);
+		n = room < in.len - pos ? room : in.len - pos;
+		memcpy(sp, in.buf + pos, n);
+		imap_parser_feed_commit(p, n);
+		pos += n;
+		ck_assert_int_eq(drain(p, &out, &raw), 0);
+	}
+	ck_assert_uint_ge(k, 6);
+	ck_assert_uint_eq(raw.len, in.len);
+	ck_assert_int_eq(memcmp(raw.buf, in.buf, in.len), 0);
+	/* the transcript: the literal's and the text's bytes in order */
+	ck_assert_int_eq(strncmp(out.buf, "* 4 FETCH data=((BODY[] {3000000}\"abcdefghijklmnopqrstuvwxyzabc", 60), 0);
+	ck_assert_uint_eq(out.len, strlen("* 4 FETCH data=((BODY[] {3000000}\"\"))\n* OK st=OK text=\"\" data=()\n") + lit + text);
+	ck_assert_uint_eq(imap_parser_pending(p), 0);
+	imap_parser_free(p);
+	buf_release(&in);
+	buf_release(&out);
+	buf_release(&raw);
+}
+END_TEST
+
+/* commit(0) changes nothing, wherever the room was. */
+START_TEST(test_space_commit_zero)
+{
+	struct imap_parser *p = imap_parser_new(NULL);
+	struct imap_response *r;
+	struct imap_err err = IMAP_ERR_INIT;
+	const char *a = "* 1 FETCH (BODY[] {100000}\r\n";
+	size_t room;
+	char *sp;
+
+	sp = imap_parser_feed_space(p, 16, &room);
+	ck_assert_uint_ge(room, 16);
+	imap_parser_feed_commit(p, 0);
+	ck_assert_uint_eq(imap_parser_pending(p), 0);
+	ck_assert_int_eq(imap_parser_next(p, &r, &err), 0);
+	/* no room asked, none needed */
+	imap_parser_feed_space(p, 0, &room);
+	imap_parser_feed_commit(p, 0);
+	ck_assert_uint_eq(imap_parser_pending(p), 0);
+
+	sp = imap_parser_feed_space(p, strlen(a), &room);
+	memcpy(sp, a, strlen(a));
+	imap_parser_feed_commit(p, strlen(a));
+	ck_assert_int_eq(imap_parser_next(p, &r, &err), 0);
+	ck_assert_uint_eq(imap_parser_pending(p), strlen(a));
+	/* in the literal's room (a failed read: the bytes there are junk) */
+	sp = imap_parser_feed_space(p, 4096, &room);
+	memset(sp, 'J', room);
+	imap_parser_feed_commit(p, 0);
+	ck_assert_uint_eq(imap_parser_pending(p), strlen(a));
+	ck_assert_int_eq(imap_parser_next(p, &r, &err), 0);
+	imap_parser_free(p);
+}
+END_TEST
+
+/* Sunk literals through the new room (never the response's buffer): the
+ * sink gets every byte in order, one call per commit; raw leaves them out. */
+START_TEST(test_space_sink)
+{
+	struct imap_parser *p = imap_parser_new(NULL);
+	struct buf in = BUF_INIT, out = BUF_INIT, raw = BUF_INIT, lit = BUF_INIT, expected = BUF_INIT;
+	struct tsink ts = { .threshold = 1000, .out = &out };
+	static const size_t pieces[] = { 1, 7, 4096, BIG };
+	const size_t size = 50000;
+	size_t i, k, head;
+
+	for (i = 0; i < size; i++)
+		buf_addch(&lit, (int)(i % 251));
+	buf_addf(&in, "* 7 FETCH (BODY[1] {%zu}\r\n", size);
+	head = in.len;
+	buf_add(&in, lit.buf, lit.len);
+	buf_adds(&in, " UID 3 BODY[2] {3}\r\nabc)\r\n");
+	buf_adds(&expected, "sink begin size=50000 name=FETCH num=7 key=BODY[1]\nsink end \"");
+	esc(&expected, lit.buf, lit.len);
+	buf_adds(&expected, "\"\n* 7 FETCH data=((BODY[1] {50000}<sunk> UID #3 BODY[2] {3}\"abc\"))\n");
+	buf_init(&ts.data, 0);
+	ts_install(p, &ts);
+	for (k = 0; k < sizeof(pieces) / sizeof(pieces[0]); k++) {
+		size_t want = pieces[k] == BIG ? 4096 : pieces[k];
+		buf_reset(&out);
+		buf_reset(&raw);
+		ts.chunks = 0;
+		ck_assert_int_eq(space_all(p, in.buf, in.len, pieces[k], want, &out, &raw), 0);
+		ck_assert_msg(strcmp(out.buf, expected.buf) == 0, "pieces of %zu: got %.200s", pieces[k], out.buf);
+		ck_assert_uint_eq(ts.data.len, size);
+		ck_assert_int_eq(memcmp(ts.data.buf, lit.buf, size), 0);
+		if (pieces[k] != BIG)
+			ck_assert_uint_ge(ts.chunks, size / pieces[k]);
+		ck_assert_uint_eq(raw.len, in.len - size);
+		ck_assert_int_eq(memcmp(raw.buf, in.buf, head), 0);
+		ck_assert_uint_eq(imap_parser_pending(p), 0);
+	}
+	ck_assert_int_eq(ts.begun, 4);
+	ck_assert_int_eq(ts.ended, 4);
+	imap_parser_free(p);
+	buf_release(&ts.data);
+	buf_release(&in);
+	buf_release(&out);
+	buf_release(&raw);
+	buf_release(&lit);
+	buf_release(&expected);
+}
+END_TEST
+
+/* Bytes are parsed in the order committed or fed, whichever buffer the
+ * room was in, also when next() is not called in between. */
+START_TEST(test_space_order)
+{
+	struct imap_parser *p = imap_parser_new(NULL);
+	struct imap_response *r;
+	struct imap_err err = IMAP_ERR_INIT;
+	const char *head = "* 1 FETCH (BODY[] {10}\r\n";
+	size_t room;
+	char *sp;
+
+	imap_parser_feed(p, head, strlen(head));
+	ck_assert_int_eq(imap_parser_next(p, &r, &err), 0);
+	/* more asked for than the literal needs: room after what is buffered */
+	sp = imap_parser_feed_space(p, 64, &room);
+	memcpy(sp, "ab", 2);
+	imap_parser_feed_commit(p, 2);
+	/* then little: "ab" is still waiting, so "cd" goes after it */
+	sp = imap_parser_feed_space(p, 2, &room);
+	memcpy(sp, "cd", 2);
+	imap_parser_feed_commit(p, 2);
+	imap_parser_feed(p, "ef", 2);
+	ck_assert_int_eq(imap_parser_next(p, &r, &err), 0);
+	/* nothing waiting: the literal's own room, then feed() and room again */
+	sp = imap_parser_feed_space(p, 1, &room);
+	memcpy(sp, "g", 1);
+	imap_parser_feed_commit(p, 1);
+	imap_parser_feed(p, "h", 1);
+	sp = imap_parser_feed_space(p, 2, &room);
+	memcpy(sp, "ij", 2);
+	imap_parser_feed_commit(p, 2);
+	imap_parser_feed(p, ")\r\n", 3);
+	ck_assert_uint_eq(imap_parser_pending(p), strlen(head) + 13);
+	ck_assert_int_eq(imap_parser_next(p, &r, &err), 1);
+	ck_assert_str_eq(r->raw, "* 1 FETCH (BODY[] {10}\r\nabcdefghij)\r\n");
+	ck_assert_str_eq(r->data.items[0].items[1].str, "abcdefghij");
+	imap_response_free(r);
+	ck_assert_uint_eq(imap_parser_pending(p), 0);
+	imap_parser_free(p);
+}
+END_TEST
+
+/* A syntax error after commits (also right after a literal written in its
+ * own buffer) names the right byte and sticks; bytes committed after it
+ * are taken and dropped by reset(), which makes the parser usable again. */
+START_TEST(test_space_error)
+{
+	struct imap_parser *p = imap_parser_new(NULL);
+	struct buf out = BUF_INIT, raw = BUF_INIT;
+	const char *bad = "* 1 EXISTS\r\n* 1 FETCH (UID 1))\r\n";
+	const char *lit = "* 2 FETCH (BODY[] {5}\r\n";
+	const char *after = "hello))\r\n* 3 EXISTS\r\n";
+	const char *good = "* 9 EXISTS\r\n";
+	struct imap_response *r;
+	struct imap_err err = IMAP_ERR_INIT;
+	size_t room;
+	char *sp;
+
+	ck_assert_int_eq(space_all(p, bad, strlen(bad), 7, 7, &out, &raw), -1);
+	ck_assert_str_eq(out.buf, "* 1 EXISTS data=()\n"
+			 "ERROR unexpected ')' at byte 18 of the response \"* 1 FETCH (UID 1))\"\n");
+	/* still takes bytes, still failed */
+	sp = imap_parser_feed_space(p, 100, &room);
+	ck_assert_uint_ge(room, 100);
+	memcpy(sp, good, strlen(good));
+	imap_parser_feed_commit(p, strlen(good));
+	ck_assert_int_eq(imap_parser_next(p, &r, &err), -1);
+	ck_assert_str_eq(err.msg, "unexpected ')' at byte 18 of the response \"* 1 FETCH (UID 1))\"");
+	imap_parser_reset(p);
+	ck_assert_uint_eq(imap_parser_pending(p), 0);
+	buf_reset(&out);
+	ck_assert_int_eq(space_all(p, good, strlen(good), 5, 5, &out, &raw), 0);
+	ck_assert_str_eq(out.buf, "* 9 EXISTS data=()\n");
+
+	/* the literal's data and what follows it in one commit (as much as
+	 * the room takes; the rest in a second one) */
+	buf_reset(&out);
+	ck_assert_int_eq(space_all(p, lit, strlen(lit), BIG, 64, &out, &raw), 0);
+	ck_assert_str_eq(out.buf, "");
+	sp = imap_parser_feed_space(p, 5, &room);
+	ck_assert_uint_ge(room, 5);
+	room = room < strlen(after) ? room : strlen(after);
+	memcpy(sp, after, room);
+	imap_parser_feed_commit(p, room);
+	ck_assert_int_eq(space_all(p, after + room, strlen(after) - room, BIG, 64, &out, &raw), -1);
+	ck_assert_str_eq(out.buf, "ERROR unexpected ')' at byte 30 of the response "
+			 "\"* 2 FETCH (BODY[] {5}\\r\\nhello))\"\n");
+	imap_parser_free(p);
+	buf_release(&out);
+	buf_release(&raw);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* speed: linear in the input however it is fed */
 
 static double now(void)
@@ -1214,8 +1606,9 @@ START_TEST(test_many_literals)
 END_TEST
 
 /* Literals kept in memory, large enough that raw takes over the parser's
- * buffer, then small responses: every way of feeding them gives the same
- * values and raw bytes, and nothing is left over. */
+ * buffer, then small responses: every way of feeding them (feed(), or
+ * feed_space() asking for the chunk size, or both by turns) gives the
+ * same values and raw bytes, and nothing is left over. */
 START_TEST(test_big_literals_chunked)
 {
 	static const size_t sizes[] = { 20000, 70000, 16383, 3 };
@@ -1241,17 +1634,28 @@ START_TEST(test_big_literals_chunked)
 	buf_adds(&in, "A1 OK done\r\n");
 	ends[5] = in.len;
 
-	for (j = 0; j < sizeof(chunks) / sizeof(chunks[0]); j++) {
+	for (j = 0; j < 3 * sizeof(chunks) / sizeof(chunks[0]); j++) {
 		struct imap_parser *p = imap_parser_new(NULL);
-		size_t pos = 0, got = 0;
+		size_t pos = 0, got = 0, nfed = 0;
+		size_t mode = j / (sizeof(chunks) / sizeof(chunks[0])); /* 0 feed, 1 space, 2 both */
 
 		while (pos < in.len) {
 			struct imap_response *r;
 			struct imap_err err = IMAP_ERR_INIT;
-			size_t n = chunks[j] && chunks[j] < in.len - pos ? chunks[j] : in.len - pos;
+			size_t chunk = chunks[j % (sizeof(chunks) / sizeof(chunks[0]))];
+			size_t n = chunk && chunk < in.len - pos ? chunk : in.len - pos;
 			int rc;
 
-			imap_parser_feed(p, in.buf + pos, n);
+			if (mode == 1 || (mode == 2 && nfed % 2)) {
+				size_t room;
+				char *sp = imap_parser_feed_space(p, n, &room);
+				ck_assert_uint_ge(room, n);
+				memcpy(sp, in.buf + pos, n);
+				imap_parser_feed_commit(p, n);
+			} else {
+				imap_parser_feed(p, in.buf + pos, n);
+			}
+			nfed++;
 			pos += n;
 			while ((rc = imap_parser_next(p, &r, &err)) == 1) {
 				ck_assert_uint_lt(got, 6);
@@ -1281,7 +1685,7 @@ START_TEST(test_big_literals_chunked)
 				imap_response_free(r);
 				got++;
 			}
-			ck_assert_msg(rc == 0, "chunk %zu: %s", chunks[j], err.msg);
+			ck_assert_msg(rc == 0, "chunk %zu mode %zu: %s", chunk, mode, err.msg);
 		}
 		ck_assert_uint_eq(got, 6);
 		ck_assert_uint_eq(imap_parser_pending(p), 0);
@@ -1379,6 +1783,16 @@ Suite *parser_suite(void)
 	tcase_add_test(tc, test_sink_raw_and_chunks);
 	tcase_add_test(tc, test_sink_errors);
 	tcase_add_test(tc, test_huge_literal_announced);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("feed_space");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_space_literal_in_place);
+	tcase_add_test(tc, test_space_room);
+	tcase_add_test(tc, test_space_commit_zero);
+	tcase_add_test(tc, test_space_order);
+	tcase_add_test(tc, test_space_sink);
+	tcase_add_test(tc, test_space_error);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("speed");
