@@ -15,6 +15,7 @@
 #include "core/commands.h"
 #include "shell/call.h"
 #include "shell/login.h"
+#include "shell/interrupt.h"
 #include "shell/repl.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -243,6 +244,8 @@ int main(int argc, char **argv)
 	}
 
 	sh.interactive = !file && !ncommands && isatty(STDIN_FILENO);
+	if (sh.interactive) /* Ctrl-C cancels what waits on the server, not imapsh */
+		interrupt_install();
 	/* scripts pipeline what RFC 9051 5.5 allows; --stop-on-error needs
 	 * each result before the next command is sent */
 	sh.pipeline = !sh.interactive && !sh.stop_on_error && !no_pipeline;

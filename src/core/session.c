@@ -420,8 +420,8 @@ int session_idle_wait(struct session *s, int timeout_ms, int extra_fd, struct im
 		return err_set(err, IMAP_ERR_ABORT, "not connected");
 	for (;;) {
 		struct imap_response *r;
-		struct pollfd pfd[2];
-		int rc, wait, nfds = 1;
+		struct pollfd pfd[3];
+		int rc, wait, nfds = 1, wake = net_interrupt_fd();
 		ssize_t n;
 
 		while ((rc = imap_parser_next(s->parser, &r, err)) == 1) {
@@ -449,22 +449,29 @@ int session_idle_wait(struct session *s, int timeout_ms, int extra_fd, struct im
 		pfd[0].fd = s->conn->ops->pollfd(s->conn);
 		pfd[0].events = POLLIN;
 		pfd[0].revents = 0;
-		if (extra_fd >= 0) {
-			pfd[1].fd = extra_fd;
-			pfd[1].events = POLLIN;
-			pfd[1].revents = 0;
-			nfds = 2;
-		}
+		pfd[1].fd = extra_fd; /* poll() skips a negative fd */
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		pfd[2].fd = wake;
+		pfd[2].events = POLLIN;
+		pfd[2].revents = 0;
+		nfds = wake >= 0 ? 3 : extra_fd >= 0 ? 2 : 1;
+		if (net_interrupted())
+			return 2;
 		if (!s->conn->ops->pending || !s->conn->ops->pending(s->conn)) {
 			rc = poll(pfd, (nfds_t)nfds, wait);
 			if (rc < 0) {
+				if (errno == EINTR && net_interrupted())
+					return 2;
 				if (errno == EINTR)
 					continue;
 				return err_set_errno(err, IMAP_ERR_ABORT, errno, "poll");
 			}
 			if (rc == 0)
 				continue;
-			if (nfds == 2 && (pfd[1].revents & (POLLIN | POLLHUP)))
+			if (nfds == 3 && pfd[2].revents)
+				return 2;
+			if (nfds >= 2 && (pfd[1].revents & (POLLIN | POLLHUP)))
 				return 1;
 			if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;

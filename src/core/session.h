@@ -151,8 +151,9 @@ long session_read_bytes(struct session *s, void *buf, size_t n, struct imap_err 
  * For IDLE: waits up to timeout_ms (< 0: forever) for the server, or for
  * extra_fd (if >= 0) to become readable.  Untagged responses that arrive
  * are delivered through the hooks as usual.  0: the time is up; 1:
- * extra_fd is readable; -1: error (a tagged response or a continuation
- * here is a protocol error; ABORT).
+ * extra_fd is readable; 2: Ctrl-C (net_interrupted(); the connection is
+ * fine, the caller should end IDLE); -1: error (a tagged response or a
+ * continuation here is a protocol error; ABORT).
  */
 int session_idle_wait(struct session *s, int timeout_ms, int extra_fd, struct imap_err *err);
 

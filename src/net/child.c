@@ -33,6 +33,8 @@ struct child_conn {
 	char *command;
 	bool reaped;
 	int status; /* wait status, valid when reaped */
+	bool own_group; /* the child leads a process group of its own */
+	bool tty_lent;  /* the terminal's foreground is the child's group */
 };
 
 static const struct net_ops child_ops;
@@ -225,16 +227,20 @@ static void child_close(struct net_conn *c, struct buf *report)
 	struct child_conn *k = (struct child_conn *)c;
 	const char *how = NULL;
 
+	net_child_take_terminal(c);
 	/* EOF on its stdin is the polite way to ask an IMAP server to go. */
 	if (k->wfd >= 0)
 		close(k->wfd);
 	close(k->rfd);
 	if (!child_wait(k, CLOSE_GRACE_MS)) {
+		/* its own group: what it started goes too (the shell of
+		 * --stream 'ssh host imapd', a sleeping helper) */
+		pid_t whom = k->own_group ? -k->pid : k->pid;
 		how = "SIGTERM";
-		kill(k->pid, SIGTERM);
+		kill(whom, SIGTERM);
 		if (!child_wait(k, TERM_GRACE_MS)) {
 			how = "SIGKILL";
-			kill(k->pid, SIGKILL);
+			kill(whom, SIGKILL);
 			while (!child_poll(k))
 				sleep_ms(POLL_STEP_MS);
 		}
@@ -263,7 +269,7 @@ static const struct net_ops child_ops = {
 
 /* In the forked child: only async-signal-safe calls from here on. */
 static void __attribute__((noreturn))
-exec_child(int in, int out, const char *command, long maxfd)
+exec_child(int in, int out, const char *command, long maxfd, bool shield)
 {
 	static const char msg[] = "imapsh: cannot run /bin/sh\n";
 	static const int reset[] = { SIGPIPE, SIGCHLD, SIGALRM, SIGTERM, SIGUSR1, SIGUSR2 };
@@ -277,9 +283,14 @@ exec_child(int in, int out, const char *command, long maxfd)
 	 * server too, as with imaplib's IMAP4_stream. */
 	/* Undo what we may have ignored (SIGPIPE above all: a server must
 	 * die of it as usual).  SIGHUP/SIGINT/SIGQUIT stay as our parent
-	 * left them (nohup, background jobs).  Handlers reset at exec. */
+	 * left them (nohup, background jobs).  Handlers reset at exec.  A
+	 * program that takes Ctrl-C as "cancel" (net_set_interrupt) puts the
+	 * server in a process group of its own, out of the terminal's reach
+	 * (ignoring SIGINT is not enough: Dovecot catches it). */
 	for (i = 0; i < sizeof(reset) / sizeof(reset[0]); i++)
 		signal(reset[i], SIG_DFL);
+	if (shield)
+		setpgid(0, 0);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
@@ -306,6 +317,7 @@ struct net_conn *net_child_spawn(const char *command, int timeout_ms, struct ima
 {
 	struct child_conn *k;
 	int to[2], from[2]; /* to the child's stdin, from its stdout */
+	bool shield;
 	long maxfd;
 	pid_t pid;
 
@@ -327,6 +339,7 @@ struct net_conn *net_child_spawn(const char *command, int timeout_ms, struct ima
 	maxfd = sysconf(_SC_OPEN_MAX);
 	if (maxfd < 0 || maxfd > 65536)
 		maxfd = 65536;
+	shield = net_interrupt_enabled();
 	pid = fork();
 	if (pid < 0) {
 		int e = errno;
@@ -338,7 +351,7 @@ struct net_conn *net_child_spawn(const char *command, int timeout_ms, struct ima
 		return NULL;
 	}
 	if (pid == 0)
-		exec_child(to[0], from[1], command, maxfd);
+		exec_child(to[0], from[1], command, maxfd, shield);
 	close(to[0]);
 	close(from[1]);
 	/* our end only (the child has the other file description): a write
@@ -352,5 +365,30 @@ struct net_conn *net_child_spawn(const char *command, int timeout_ms, struct ima
 	k->wfd = to[1];
 	k->pid = pid;
 	k->command = xstrdup(command);
+	if (shield) {
+		setpgid(pid, pid); /* as the child does: whoever runs first */
+		k->own_group = true;
+		/* lend it the terminal until net_child_take_terminal(), so
+		 * that "ssh host imapd" can ask for a password */
+		if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() &&
+		    tcsetpgrp(STDIN_FILENO, pid) == 0)
+			k->tty_lent = true;
+	}
 	return &k->base;
+}
+
+void net_child_take_terminal(struct net_conn *c)
+{
+	struct child_conn *k = (struct child_conn *)c;
+	sigset_t ttou, old;
+
+	if (!c || c->ops != &child_ops || !k->tty_lent)
+		return;
+	/* we are a background group now: tcsetpgrp would raise SIGTTOU */
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	tcsetpgrp(STDIN_FILENO, getpgrp());
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	k->tty_lent = false;
 }

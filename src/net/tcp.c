@@ -41,24 +41,38 @@ static void fmt_secs(char *out, size_t n, int ms)
 }
 
 /* Waits up to timeout_ms (<= 0: forever) for events on fd, retrying on
- * EINTR with the time that is left.  1 ready, 0 timed out, -1 errno set. */
+ * EINTR with the time that is left.  1 ready, 0 timed out, -1 errno set
+ * (EINTR: Ctrl-C, see net_set_interrupt; its wake-up fd is watched too,
+ * so a Ctrl-C just before the poll is not lost). */
 static int wait_fd(int fd, short events, int timeout_ms)
 {
 	long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
-	struct pollfd p;
+	struct pollfd p[2];
 	int left = timeout_ms > 0 ? timeout_ms : -1;
+	int wake = net_interrupt_fd();
 
 	for (;;) {
 		int rc;
-		p.fd = fd;
-		p.events = events;
-		p.revents = 0;
-		rc = poll(&p, 1, left);
-		if (rc > 0)
+		if (net_interrupted()) {
+			errno = EINTR;
+			return -1;
+		}
+		p[0].fd = fd;
+		p[0].events = events;
+		p[0].revents = 0;
+		p[1].fd = wake;
+		p[1].events = POLLIN;
+		p[1].revents = 0;
+		rc = poll(p, wake >= 0 ? 2 : 1, left);
+		if (rc > 0 && p[0].revents)
 			return 1;
+		if (rc > 0) {
+			errno = EINTR; /* only the wake-up fd */
+			return -1;
+		}
 		if (rc == 0)
 			return 0;
-		if (errno != EINTR)
+		if (errno != EINTR || net_interrupted())
 			return -1;
 		if (timeout_ms > 0) {
 			long long rest = deadline - now_ms();
@@ -69,13 +83,21 @@ static int wait_fd(int fd, short events, int timeout_ms)
 	}
 }
 
+/* wait_fd failed: Ctrl-C, or a real poll() error. */
+static int wait_failed(struct imap_err *err)
+{
+	if (errno == EINTR)
+		return err_set(err, IMAP_ERR_ABORT, NET_INTERRUPTED_MSG);
+	return err_set_errno(err, IMAP_ERR_ABORT, errno, "cannot wait for the server");
+}
+
 ssize_t net_fd_read(int fd, void *buf, size_t len, int timeout_ms, struct imap_err *err)
 {
 	char secs[32];
 
 	for (;;) {
 		ssize_t n;
-		if (timeout_ms > 0) {
+		if (timeout_ms > 0 || net_interrupt_fd() >= 0) {
 			int rc = wait_fd(fd, POLLIN, timeout_ms);
 			if (rc == 0) {
 				fmt_secs(secs, sizeof(secs), timeout_ms);
@@ -83,12 +105,13 @@ ssize_t net_fd_read(int fd, void *buf, size_t len, int timeout_ms, struct imap_e
 					       "timed out after %s s waiting for the server", secs);
 			}
 			if (rc < 0)
-				return err_set_errno(err, IMAP_ERR_ABORT, errno,
-						     "cannot wait for the server");
+				return wait_failed(err);
 		}
 		n = read(fd, buf, len);
 		if (n >= 0)
 			return n;
+		if (errno == EINTR && net_interrupted())
+			return err_set(err, IMAP_ERR_ABORT, NET_INTERRUPTED_MSG);
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 			continue;
 		return err_set_errno(err, IMAP_ERR_ABORT, errno, "cannot read from the server");
@@ -130,7 +153,7 @@ static int fd_write(int fd, bool sock, const void *buf, size_t len, int timeout_
 
 	while (len) {
 		ssize_t n;
-		if (timeout_ms > 0) {
+		if (timeout_ms > 0 || net_interrupt_fd() >= 0) {
 			int rc = wait_fd(fd, POLLOUT, timeout_ms);
 			if (rc == 0) {
 				fmt_secs(secs, sizeof(secs), timeout_ms);
@@ -139,8 +162,7 @@ static int fd_write(int fd, bool sock, const void *buf, size_t len, int timeout_
 					       "(it is not reading)", secs);
 			}
 			if (rc < 0)
-				return err_set_errno(err, IMAP_ERR_ABORT, errno,
-						     "cannot wait for the server");
+				return wait_failed(err);
 		}
 		/* MSG_DONTWAIT (O_NONBLOCK for a pipe) with a timeout: poll()
 		 * said there is room, but never block beyond it when the room
@@ -150,14 +172,15 @@ static int fd_write(int fd, bool sock, const void *buf, size_t len, int timeout_
 		else
 			n = pipe_write_nosig(fd, p, len);
 		if (n < 0) {
+			if (errno == EINTR && net_interrupted())
+				return err_set(err, IMAP_ERR_ABORT, NET_INTERRUPTED_MSG);
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
 				/* a non-blocking fd without a timeout: wait
 				 * as a blocking write would */
 				if (timeout_ms <= 0 && wait_fd(fd, POLLOUT, 0) < 0)
-					return err_set_errno(err, IMAP_ERR_ABORT, errno,
-							     "cannot wait for the server");
+					return wait_failed(err);
 				continue;
 			}
 			return err_set_errno(err, IMAP_ERR_ABORT, errno,
@@ -368,7 +391,7 @@ struct net_conn *net_tcp_connect(const char *host, const char *port, int timeout
 			buf_adds(&tried, ", ");
 		add_host(&tried, ai->ai_addr, ai->ai_addrlen);
 		fd = connect_one(ai, timeout_ms, &timed_out, &errnum);
-		if (fd >= 0)
+		if (fd >= 0 || net_interrupted())
 			break;
 	}
 	freeaddrinfo(res);
@@ -376,7 +399,10 @@ struct net_conn *net_tcp_connect(const char *host, const char *port, int timeout
 	if (fd < 0) {
 		fmt_secs(secs, sizeof(secs), timeout_ms);
 		/* the last address's failure; the others are listed after */
-		if (timed_out)
+		if (net_interrupted())
+			err_set(err, IMAP_ERR_ABORT, "connecting to %s port %s: " NET_INTERRUPTED_MSG,
+				host, port);
+		else if (timed_out)
 			err_set(err, IMAP_ERR_ABORT, "timed out after %s s connecting to %s port %s",
 				secs, host, port);
 		else

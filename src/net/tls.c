@@ -197,6 +197,12 @@ static int tls_pull_timeout(gnutls_transport_ptr_t p, unsigned int ms)
 			gnutls_transport_set_errno(t->session, errno);
 			return -1;
 		}
+		if (net_interrupted()) {
+			t->io_failed = true;
+			err_set(&t->ioerr, IMAP_ERR_ABORT, NET_INTERRUPTED_MSG);
+			gnutls_transport_set_errno(t->session, EIO);
+			return -1;
+		}
 		if (left > 0) {
 			long long spent;
 			clock_gettime(CLOCK_MONOTONIC, &now);

@@ -10,6 +10,30 @@ void net_close(struct net_conn *c, struct buf *report)
 		c->ops->close(c, report);
 }
 
+static volatile sig_atomic_t *interrupt_flag;
+static int interrupt_fd = -1;
+
+void net_set_interrupt(volatile sig_atomic_t *flag, int wake_fd)
+{
+	interrupt_flag = flag;
+	interrupt_fd = flag ? wake_fd : -1;
+}
+
+int net_interrupt_fd(void)
+{
+	return interrupt_fd;
+}
+
+bool net_interrupted(void)
+{
+	return interrupt_flag && *interrupt_flag;
+}
+
+bool net_interrupt_enabled(void)
+{
+	return interrupt_flag != NULL;
+}
+
 bool net_peer_is_local(struct net_conn *c)
 {
 	struct sockaddr_storage ss;

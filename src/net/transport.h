@@ -14,6 +14,7 @@
 #define IMAPSH_NET_TRANSPORT_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -93,6 +94,11 @@ struct net_conn *net_child_spawn(const char *command, int timeout_ms, struct ima
  */
 int net_child_exit_status(struct net_conn *c, struct buf *msg);
 
+/* Takes the terminal back from a child transport's server (see
+ * net_set_interrupt); does nothing for other transports or when it was not
+ * lent.  close() does it too. */
+void net_child_take_terminal(struct net_conn *c);
+
 /*
  * For implementations on a plain fd (tcp.c, child.c; TLS may use them for
  * its push/pull).  Both wait at most timeout_ms (<= 0: forever) for the fd
@@ -109,6 +115,29 @@ int net_child_exit_status(struct net_conn *c, struct buf *msg);
 ssize_t net_fd_read(int fd, void *buf, size_t len, int timeout_ms, struct imap_err *err);
 int net_fd_write(int fd, const void *buf, size_t len, int timeout_ms, struct imap_err *err);
 int net_fd_write_pipe(int fd, const void *buf, size_t len, int timeout_ms, struct imap_err *err);
+
+/*
+ * Ctrl-C.  The program points this at the flag its SIGINT handler sets and
+ * at a wake-up fd the handler makes readable (a self-pipe: a Ctrl-C that
+ * lands just before a poll() is not lost).  Once the flag is set, reads,
+ * writes and waits on every transport fail at once with "interrupted"
+ * (kind ABORT: the stream is cut at an unknown point); while it is on,
+ * every read and write first polls the fd together with the wake-up fd.
+ * The net layer never clears the flag.  NULL (the default) turns it off.
+ * While
+ * it is on, a child transport's server runs in a process group of its own,
+ * since the terminal sends Ctrl-C to the whole foreground group and a
+ * cancel must not kill the server; when we own the terminal, its
+ * foreground is lent to the server's group until
+ * net_child_take_terminal() (call it once the greeting is in: until then
+ * "ssh host imapd" may ask for a password on /dev/tty, and Ctrl-C stops
+ * the connecting server).
+ */
+void net_set_interrupt(volatile sig_atomic_t *flag, int wake_fd);
+bool net_interrupted(void);
+bool net_interrupt_enabled(void);
+int net_interrupt_fd(void); /* the wake-up fd, or -1 */
+#define NET_INTERRUPTED_MSG "interrupted"
 
 /*
  * True when the peer is this machine: the child transport, a Unix

@@ -14,6 +14,7 @@
 #include "core/auth.h"
 #include "core/commands.h"
 #include "util/utf7.h"
+#include "shell/interrupt.h"
 #include "shell/lexer.h"
 #include "shell/login.h"
 #include "shell/msgfile.h"
@@ -62,7 +63,12 @@ int shell_note(struct shell *sh, int st)
 
 int shell_report(struct shell *sh, const struct imap_err *e)
 {
-	shell_error(sh, "%s", e->msg);
+	if (e->kind == IMAP_ERR_ABORT && net_interrupted()) { /* Ctrl-C */
+		fputc('\n', stderr); /* after the terminal's "^C" */
+		shell_error(sh, "%s: the reply was cut off, so the connection is closed "
+			    "(open reconnects)", e->msg);
+	} else
+		shell_error(sh, "%s", e->msg);
 	if (e->kind == IMAP_ERR_ABORT) {
 		if (!sh->interactive)
 			sh->quit = true;
@@ -305,9 +311,10 @@ static int require_starttls(struct shell *sh, struct imap_err *err)
 int shell_connect(struct shell *sh)
 {
 	struct imap_err err = IMAP_ERR_INIT;
-	struct net_conn *c;
+	struct net_conn *c, *child = NULL;
 	struct session_hooks hooks;
 	const char *port = sh->target.port ? sh->target.port : sh->target.ssl ? "993" : "143";
+	int greeted;
 
 	if (sh->session) {
 		session_free(sh->session, NULL);
@@ -316,7 +323,7 @@ int shell_connect(struct shell *sh)
 	if (sh->target.tls.insecure && (sh->target.ssl || sh->target.starttls))
 		shell_error(sh, "warning: --insecure: the server's certificate is not verified");
 	if (sh->target.stream_cmd)
-		c = net_child_spawn(sh->target.stream_cmd, sh->target.timeout_ms, &err);
+		c = child = net_child_spawn(sh->target.stream_cmd, sh->target.timeout_ms, &err);
 	else
 		c = net_tcp_connect(sh->target.host, port, sh->target.timeout_ms, &err);
 	if (c && sh->target.ssl) {
@@ -346,7 +353,11 @@ int shell_connect(struct shell *sh)
 		trace_hook(&sh->trace, 1, TRACE_EVENT, d.buf, d.len);
 		buf_release(&d);
 	}
-	switch (session_greet(sh->session, &err)) {
+	greeted = session_greet(sh->session, &err);
+	/* lent while connecting: "ssh host imapd" may have asked for a password */
+	if (child) /* the session owns it (and it is open) until session_free */
+		net_child_take_terminal(child);
+	switch (greeted) {
 	case 1:
 		shell_error(sh, "warning: %s", err.msg);
 		err_clear(&err);
@@ -645,12 +656,17 @@ static int idle_cont(void *ctx, const struct imap_response *r, struct buf *reply
 	(void)secret;
 	on_untagged(sh, r);
 	if (sh->interactive) {
-		fputs(ic->ms < 0 ? "(idling; press Enter to stop)\n" : "(idling; Enter stops early)\n", sh->out);
+		fputs(ic->ms < 0 ? "(idling; press Enter or Ctrl-C to stop)\n"
+				 : "(idling; Enter or Ctrl-C stops early)\n", sh->out);
 		fflush(sh->out);
 	}
 	rc = session_idle_wait(sh->session, ic->ms, fd, err);
 	if (rc < 0)
 		return -1;
+	if (rc == 2) { /* Ctrl-C: a clean DONE, and the reply is read as usual */
+		interrupt_take();
+		fputc('\n', sh->out); /* after the terminal's "^C" */
+	}
 	if (rc == 1) {
 		char ch;
 		while (read(fd, &ch, 1) == 1 && ch != '\n')

@@ -1,6 +1,8 @@
 #include "shell/repl.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -10,6 +12,7 @@
 #include <readline/readline.h>
 
 #include "core/commands.h"
+#include "shell/interrupt.h"
 #include "shell/lexer.h"
 #include "util/buf.h"
 #include "util/utf7.h"
@@ -199,6 +202,51 @@ static void make_prompt(struct shell *sh, struct buf *p)
 	buf_adds(p, "]> ");
 }
 
+/* ---- reading a line ------------------------------------------------------ */
+
+static char *typed;
+static bool typed_done;
+
+static void on_line(char *line)
+{
+	typed = line;
+	typed_done = true;
+	rl_callback_handler_remove(); /* no new prompt while the command runs */
+}
+
+/*
+ * readline() through its callback interface, so that we see Ctrl-C: poll()
+ * returns EINTR, and the line being typed is dropped for a fresh prompt (as
+ * in bash) instead of readline's default of killing the program.  NULL at
+ * end of input.
+ */
+static char *read_line(const char *prompt)
+{
+	typed = NULL;
+	typed_done = false;
+	rl_callback_handler_install(prompt, on_line);
+	while (!typed_done) {
+		struct pollfd p[2] = {
+			{ .fd = fileno(rl_instream ? rl_instream : stdin), .events = POLLIN },
+			{ .fd = interrupt_fd(), .events = POLLIN },
+		};
+		int rc = poll(p, p[1].fd >= 0 ? 2 : 1, -1);
+		if ((rc < 0 && errno == EINTR) || (rc > 0 && p[1].revents)) {
+			if (interrupt_take()) {
+				rl_free_line_state();
+				rl_callback_sigcleanup();
+				rl_callback_handler_remove();
+				fputs("^C\n", rl_outstream ? rl_outstream : stdout);
+				rl_callback_handler_install(prompt, on_line);
+			}
+			continue;
+		}
+		if (rc > 0)
+			rl_callback_read_char();
+	}
+	return typed;
+}
+
 void repl_interactive(struct shell *sh)
 {
 	struct buf prompt = BUF_INIT;
@@ -206,6 +254,7 @@ void repl_interactive(struct shell *sh)
 	char *line;
 
 	rl_readline_name = "imapsh";
+	rl_catch_signals = 0; /* SIGINT is ours (shell/interrupt.c) */
 	rl_attempted_completion_function = complete;
 	using_history();
 	stifle_history(1000);
@@ -219,7 +268,7 @@ void repl_interactive(struct shell *sh)
 	sh->source = NULL;
 	while (!sh->quit) {
 		make_prompt(sh, &prompt);
-		line = readline(prompt.buf);
+		line = read_line(prompt.buf);
 		if (!line) {
 			fputc('\n', stdout);
 			break;
@@ -233,6 +282,7 @@ void repl_interactive(struct shell *sh)
 		}
 		sh->lineno = 1;
 		shell_exec(sh, line, strlen(line));
+		interrupt_take(); /* one that came too late to cancel anything */
 		sh->lineno = 0;
 		memset(line, 0, strlen(line)); /* it may have held a password */
 		free(line);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -582,6 +583,120 @@ START_TEST(test_child_sigpipe_not_left_pending)
 }
 END_TEST
 
+/* ---- Ctrl-C: net_set_interrupt with a flag and a self-pipe, as the shell */
+
+static volatile sig_atomic_t int_flag;
+static int int_pipe[2];
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	int_flag = 1;
+	if (write(int_pipe[1], "", 1) < 0) {
+		/* the test fails on the missing wake-up */
+	}
+}
+
+/* Arms a SIGALRM after ms that does what the shell's SIGINT handler does. */
+static void interrupt_after(int ms)
+{
+	struct sigaction sa;
+	struct itimerval it = { { 0, 0 }, { ms / 1000, (ms % 1000) * 1000 } };
+
+	ck_assert_int_eq(pipe(int_pipe), 0);
+	int_flag = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	net_set_interrupt(&int_flag, int_pipe[0]);
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void interrupt_off(void)
+{
+	net_set_interrupt(NULL, -1);
+	close(int_pipe[0]);
+	close(int_pipe[1]);
+}
+
+/* A read waiting forever on a silent server ends at Ctrl-C; the server,
+ * in a process group of its own, is not hit by the terminal's SIGINT. */
+START_TEST(test_interrupt_read)
+{
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf report = BUF_INIT;
+	struct net_conn *c;
+	char b[16];
+	long long t0;
+
+	interrupt_after(200);
+	ck_assert(net_interrupt_enabled());
+	ck_assert_int_eq(net_interrupt_fd(), int_pipe[0]);
+	c = net_child_spawn("exec cat", 0, &err);
+	ck_assert_ptr_nonnull(c);
+	t0 = now_ms();
+	ck_assert_int_eq(net_read(c, b, sizeof(b), &err), -1);
+	ck_assert_int_ge(now_ms() - t0, 150);
+	ck_assert_int_lt(now_ms() - t0, 2000);
+	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+	ck_assert_str_eq(err.msg, "interrupted");
+	ck_assert(net_interrupted());
+	/* still set: every later wait fails at once too */
+	ck_assert_int_eq(net_write(c, "x\n", 2, &err), -1);
+	ck_assert_str_eq(err.msg, "interrupted");
+	interrupt_off();
+	ck_assert(!net_interrupted());
+	ck_assert_int_eq(net_write(c, "x\n", 2, &err), 0);
+	ck_assert_uint_eq(read_all(c, b, 2, &err), 2);
+	net_close(c, &report);
+	ck_assert_str_eq(report.buf, "child exited with status 0");
+	buf_release(&report);
+}
+END_TEST
+
+/* The wake-up byte alone is enough: a Ctrl-C that came between the check
+ * of the flag and the poll() is not lost. */
+START_TEST(test_interrupt_wake_fd_only)
+{
+	struct imap_err err = IMAP_ERR_INIT;
+	volatile sig_atomic_t never = 0;
+	int p[2];
+	struct net_conn *c;
+	char b[16];
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(write(p[1], "", 1), 1);
+	net_set_interrupt(&never, p[0]);
+	c = net_child_spawn("exec cat", 0, &err);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(net_read(c, b, sizeof(b), &err), -1);
+	ck_assert_str_eq(err.msg, "interrupted");
+	net_set_interrupt(NULL, -1);
+	net_close(c, NULL);
+	close(p[0]);
+	close(p[1]);
+}
+END_TEST
+
+/* A read from a TCP server that never speaks ends at Ctrl-C. */
+START_TEST(test_interrupt_tcp_read)
+{
+	struct imap_err err = IMAP_ERR_INIT;
+	char port[16], b[16];
+	int lfd = listener(AF_INET, 4, port, sizeof(port));
+	struct net_conn *c = net_tcp_connect("127.0.0.1", port, 0, &err);
+
+	ck_assert_ptr_nonnull(c);
+	interrupt_after(100);
+	ck_assert_int_eq(net_read(c, b, sizeof(b), &err), -1);
+	ck_assert_str_eq(err.msg, "interrupted");
+	interrupt_off();
+	net_close(c, NULL);
+	close(lfd);
+}
+END_TEST
+
 /* imaplib's IMAP4_stream: the server's stdin and stdout are pipes; its
  * connection counts as local; shutdown_write gives it EOF and later
  * writes fail with a reason. */
@@ -713,6 +828,9 @@ static Suite *net_suite(void)
 	tcase_add_test(tc, test_child_sigpipe);
 	tcase_add_test(tc, test_child_sigpipe_not_left_pending);
 	tcase_add_test(tc, test_child_pipes);
+	tcase_add_test(tc, test_interrupt_read);
+	tcase_add_test(tc, test_interrupt_wake_fd_only);
+	tcase_add_test(tc, test_interrupt_tcp_read);
 	tcase_add_test(tc, test_child_sigpipe_reset);
 	tcase_add_test(tc, test_child_fds_and_group);
 	tcase_add_test(tc, test_child_shutdown_write);
