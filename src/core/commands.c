@@ -116,6 +116,20 @@ const struct cmd_spec cmd_table[] = {
 
 const size_t cmd_table_size = sizeof(cmd_table) / sizeof(cmd_table[0]);
 
+/* out = a + b, cut to size (snprintf is slow for this, once per command) */
+static void copy_verb(char *out, size_t size, const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+
+	if (na > size - 1)
+		na = size - 1;
+	if (nb > size - 1 - na)
+		nb = size - 1 - na;
+	memcpy(out, a, na);
+	memcpy(out + na, b, nb);
+	out[na + nb] = '\0';
+}
+
 const struct cmd_spec *cmd_lookup(const char *name)
 {
 	size_t lo = 0, hi = cmd_table_size;
@@ -484,7 +498,7 @@ static int build_uid(struct builder *b, const struct cmd_word *w, size_t n)
 		return err_set(b->err, IMAP_ERR_ERROR,
 			       "uid: \"%.*s\" is not a UID command (copy, expunge, fetch, move, search, sort, store, thread)",
 			       (int)(w[0].len > 40 ? 40 : w[0].len), w[0].s);
-	snprintf(b->c->verb, sizeof(b->c->verb), "UID %s", sub->verb);
+	copy_verb(b->c->verb, sizeof(b->c->verb), "UID ", sub->verb);
 	b->c->cmd.data_name = sub->data_name;
 	b->cmdname = sub->name;
 	if (sub->shape == CS_PLAIN && strcmp(sub->name, "expunge") == 0) {
@@ -684,7 +698,7 @@ int cmd_build(const struct cmd_spec *spec, const struct cmd_word *words, size_t 
 				       "%s: @FILE stands only for the message of append (its last argument)",
 				       spec->name);
 	if (spec->verb)
-		snprintf(out->verb, sizeof(out->verb), "%s", spec->verb);
+		copy_verb(out->verb, sizeof(out->verb), "", spec->verb);
 	out->cmd.data_name = spec->data_name;
 	if (build_args(&b, spec, words, nwords))
 		return -1;

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <time.h>
@@ -934,8 +935,30 @@ bool session_can_pipeline(struct session *s, const struct session_cmd *cmd)
 
 struct inflight {
 	char tag[32];
+	unsigned long num; /* the tag's counter: compared before the tag */
 	size_t idx;
 };
+
+/* The counter of one of our tags (prefix, then the number in canonical
+ * decimal), or -1: a cheap key to find a result among 256 in flight. */
+static long long our_tag_number(const struct session *s, const char *tag)
+{
+	size_t np = strlen(s->tagger.prefix);
+	unsigned long long v = 0;
+	const char *p;
+
+	if (!tag || strncmp(tag, s->tagger.prefix, np) != 0)
+		return -1;
+	p = tag + np;
+	if (!*p || (p[0] == '0' && p[1]))
+		return -1;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || v > (unsigned long long)LLONG_MAX / 10)
+			return -1;
+		v = v * 10 + (unsigned)(*p - '0');
+	}
+	return v > (unsigned long long)LLONG_MAX ? -1 : (long long)v;
+}
 
 int session_pipeline(struct session *s, const struct session_cmd *cmds, size_t n,
 		     session_done_fn done, void *ctx, struct imap_err *err)
@@ -982,6 +1005,7 @@ int session_pipeline(struct session *s, const struct session_cmd *cmds, size_t n
 			tracef(s, 2, "command %s %s (pipelined)", s->next_tag, c->verb);
 			buf_add(&out, w.bytes.buf, w.bytes.len);
 			snprintf(fl[nfl].tag, sizeof(fl[nfl].tag), "%s", s->next_tag);
+			fl[nfl].num = s->tagger.next - 1; /* next_tag was made with it */
 			fl[nfl].idx = next;
 			idx[nfl] = next;
 			nfl++;
@@ -1007,9 +1031,14 @@ int session_pipeline(struct session *s, const struct session_cmd *cmds, size_t n
 			fail(s, err);
 			goto out;
 		}
-		for (i = 0; i < nfl; i++)
-			if (tag_is(r, fl[i].tag))
-				break;
+		{
+			long long num = our_tag_number(s, r->tag);
+			for (i = 0; num >= 0 && i < nfl; i++)
+				if (fl[i].num == (unsigned long)num && tag_is(r, fl[i].tag))
+					break;
+			if (num < 0)
+				i = nfl;
+		}
 		if (i == nfl) {
 			err_set(err, IMAP_ERR_ABORT,
 				"protocol error: the server answered tag \"%.40s\", which no command in "

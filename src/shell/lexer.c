@@ -206,9 +206,15 @@ static int lex_token(const char *s, size_t len, size_t *i, struct shell_line *ou
 		case ']':
 			return err_set(err, IMAP_ERR_ERROR, "unbalanced '%c' at column %zu",
 				       c, j + 1);
-		default:
-			buf_addch(value, c);
-			j++;
+		default: {
+			/* a run of plain bytes in one go */
+			size_t k = j + 1;
+			while (k < len && !is_blank(s[k]) && s[k] != '"' && s[k] != '\'' &&
+			       s[k] != '(' && s[k] != '[' && s[k] != ')' && s[k] != ']')
+				k++;
+			buf_add(value, s + j, k - j);
+			j = k;
+		}
 		}
 	}
 	*i = j;

@@ -76,6 +76,22 @@ void tagger_init(struct tagger *t, unsigned seed)
 
 void tagger_next(struct tagger *t, char *out, size_t size)
 {
-	snprintf(out, size, "%s%lu", t->prefix, t->next);
+	/* by hand: snprintf cost a tenth of a pipelined command's CPU */
+	char digits[3 * sizeof(unsigned long) + 1];
+	size_t nd = 0, np = strlen(t->prefix), i;
+	unsigned long v = t->next;
+
+	if (!size)
+		return;
+	do {
+		digits[nd++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (np > size - 1)
+		np = size - 1;
+	memcpy(out, t->prefix, np);
+	for (i = 0; i < nd && np + i < size - 1; i++)
+		out[np + i] = digits[nd - 1 - i];
+	out[np + i] = '\0';
 	t->next++;
 }

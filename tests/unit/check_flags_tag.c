@@ -269,6 +269,19 @@ START_TEST(test_tagger_big_counter)
 	tagger_next(&t, small, sizeof(small));
 	ck_assert_uint_eq(strlen(small), 3);
 	ck_assert_mem_eq(small, t.prefix, 3);
+	/* cut inside the number: its leading digits stay */
+	{
+		char six[6], want[32];
+		t.next = 987;
+		tagger_next(&t, six, sizeof(six));
+		snprintf(want, sizeof(want), "%s9", t.prefix);
+		ck_assert_str_eq(six, want);
+		t.next = ULONG_MAX;
+		tagger_next(&t, tag, sizeof(tag));
+		snprintf(want, sizeof(want), "%s%lu", t.prefix, ULONG_MAX);
+		ck_assert_str_eq(tag, want);
+		ck_assert_uint_eq(t.next, 0);
+	}
 }
 END_TEST
 
