@@ -32,7 +32,8 @@ static bool is_astring_char(unsigned char c)
 }
 
 /* TEXT-CHAR = <any CHAR except CR and LF>; NUL is not a CHAR.  8-bit
- * bytes could go quoted under UTF8=ACCEPT, but a literal is always legal. */
+ * bytes could go quoted under UTF8=ACCEPT, but a literal is always legal
+ * (for any byte but NUL: a string with NUL is refused). */
 static bool is_quotable(unsigned char c)
 {
 	return c != 0 && c != '\r' && c != '\n' && c < 0x80;
@@ -245,10 +246,18 @@ int imap_encode(struct imap_wire *w, const char *tag, const char *verb,
 			}
 			/* fall through */
 		case IMAP_ARG_STRING:
-			if (can_quote(s, len))
+			if (can_quote(s, len)) {
 				add_quoted(&w->bytes, s, len);
-			else
+			} else if (memchr(s, '\0', len)) {
+				/* CHAR8 is %x01-ff: no string, quoted or literal,
+				 * may hold NUL (only literal8 can, in APPEND) */
+				err_set(err, IMAP_ERR_ERROR,
+					"argument %zu contains a NUL byte, which no IMAP string "
+					"can carry (quoted or literal)", i + 1);
+				goto fail;
+			} else {
 				off = add_literal(w, &chunk_start, s, len, false, mode);
+			}
 			break;
 		case IMAP_ARG_LITERAL:
 			if (a->source) {

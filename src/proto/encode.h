@@ -22,7 +22,8 @@
 enum imap_arg_kind {
 	IMAP_ARG_RAW,     /* sent as given (sequence sets, (FLAGS UID), search keys); CR/LF/NUL refused */
 	IMAP_ARG_ASTRING, /* atom if it is a valid atom, else quoted, else literal */
-	IMAP_ARG_STRING,  /* quoted if possible, else literal (never an atom) */
+	IMAP_ARG_STRING,  /* quoted if possible, else literal (never an atom);
+	                   * with NUL (ASTRING too): refused, as CHAR8 excludes it */
 	IMAP_ARG_LITERAL, /* always a literal (APPEND message data) */
 };
 

@@ -12,7 +12,7 @@
  *   - secret spans are exactly the secret arguments' content, and
  *     imap_wire_redacted() matches a reference on a random window;
  *   - encoding fails exactly when a RAW argument is empty or holds
- *     CR, LF or NUL.
+ *     CR, LF or NUL, or a STRING or ASTRING holds NUL.
  *
  *   - a LITERAL from a source (struct imap_literal_source) puts only its
  *     header in the bytes and one stream record just after it.
@@ -139,8 +139,10 @@ static void read_quoted(struct reader *r, const struct imap_arg *a)
 	CHECK(i == a->len);
 }
 
-static bool raw_is_bad(const struct imap_arg *a)
+static bool arg_is_bad(const struct imap_arg *a)
 {
+	if (a->kind == IMAP_ARG_STRING || a->kind == IMAP_ARG_ASTRING)
+		return a->len && memchr(a->data, '\0', a->len); /* CHAR8 excludes NUL */
 	return a->kind == IMAP_ARG_RAW &&
 	       (a->len == 0 || memchr(a->data, '\r', a->len) || memchr(a->data, '\n', a->len) ||
 		memchr(a->data, '\0', a->len));
@@ -213,7 +215,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			sources[nargs].size = head & 0x80 ? (uint64_t)len << 32 : len;
 			args[nargs].source = &sources[nargs];
 		}
-		any_bad = any_bad || raw_is_bad(&args[nargs]);
+		any_bad = any_bad || arg_is_bad(&args[nargs]);
 		nargs++;
 	}
 

@@ -167,12 +167,13 @@ START_TEST(test_astring_crlf_becomes_literal_sync)
 }
 END_TEST
 
-START_TEST(test_lone_cr_lf_nul_become_literals)
+/* (NUL is refused instead: see test_refusals) */
+START_TEST(test_lone_cr_lf_become_literals)
 {
 	struct imap_arg a[] = { ARG(IMAP_ARG_STRING, 0, "a\rb"), ARG(IMAP_ARG_STRING, 0, "a\nb"),
-				ARG(IMAP_ARG_ASTRING, 0, "a\0b") };
+				ARG(IMAP_ARG_ASTRING, 0, "a\rb") };
 	enc("X", a, NARGS(a), IMAP_LITERAL_PLUS);
-	ASSERT_BYTES("A1 X {3+}\r\na\rb {3+}\r\na\nb {3+}\r\na\0b\r\n");
+	ASSERT_BYTES("A1 X {3+}\r\na\rb {3+}\r\na\nb {3+}\r\na\rb\r\n");
 	assert_one_chunk();
 }
 END_TEST
@@ -369,6 +370,31 @@ START_TEST(test_raw_errors)
 	ck_assert_int_eq(imap_encode(&w, "A1", "X", empty, 2, IMAP_LITERAL_SYNC, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "argument 2 is empty; "));
 	ck_assert_int_eq(err.kind, IMAP_ERR_ERROR);
+
+	/* a string with NUL: no quoted string or literal may carry it
+	 * (CHAR8 is %x01-ff); refused whole, never cut at the NUL */
+	{
+		struct imap_arg s[] = {
+			{ IMAP_ARG_ASTRING, 0, "ok", 2, NULL },
+			{ IMAP_ARG_STRING, 0, "ab\0cd", 5, NULL },
+		};
+		struct imap_arg as[] = { { IMAP_ARG_ASTRING, 0, "\0", 1, NULL } };
+		struct imap_arg lit[] = { { IMAP_ARG_LITERAL, IMAP_ARG_BINARY, "a\0b", 3, NULL } };
+
+		err_clear(&err);
+		ck_assert_int_eq(imap_encode(&w, "A1", "SEARCH", s, 2, IMAP_LITERAL_PLUS, &err), -1);
+		ck_assert_str_eq(err.msg, "argument 2 contains a NUL byte, which no IMAP string "
+					  "can carry (quoted or literal)");
+		ck_assert_uint_eq(w.bytes.len, 0);
+		ck_assert_uint_eq(w.nchunks, 0);
+		err_clear(&err);
+		ck_assert_int_eq(imap_encode(&w, "A1", "X", as, 1, IMAP_LITERAL_SYNC, &err), -1);
+		ck_assert_ptr_nonnull(strstr(err.msg, "argument 1 contains a NUL byte, "));
+		/* literal8 (APPEND with BINARY) is the one place it may go */
+		err_clear(&err);
+		ck_assert_int_eq(imap_encode(&w, "A1", "APPEND", lit, 1, IMAP_LITERAL_PLUS, &err), 0);
+		ck_assert_int_eq(memcmp(w.bytes.buf, "A1 APPEND ~{3+}\r\na\0b\r\n", 19), 0);
+	}
 }
 END_TEST
 
@@ -519,7 +545,7 @@ static Suite *encode_suite(void)
 	tcase_add_test(tc, test_empty_strings);
 	tcase_add_test(tc, test_string_never_atom);
 	tcase_add_test(tc, test_astring_crlf_becomes_literal_sync);
-	tcase_add_test(tc, test_lone_cr_lf_nul_become_literals);
+	tcase_add_test(tc, test_lone_cr_lf_become_literals);
 	tcase_add_test(tc, test_8bit_becomes_literal);
 	tcase_add_test(tc, test_literal_sync);
 	tcase_add_test(tc, test_literal_plus);
