@@ -1160,6 +1160,9 @@ void shell_init(struct shell *sh)
 	sh->stream_threshold = STREAM_THRESHOLD;
 }
 
+/* How long the LOGOUT sent at exit waits for its answer at most. */
+#define LOGOUT_WAIT_MS 5000
+
 void shell_finish(struct shell *sh)
 {
 	if (sh->session && session_alive(sh->session)) {
@@ -1168,12 +1171,18 @@ void shell_finish(struct shell *sh)
 		struct imap_err err = IMAP_ERR_INIT;
 		struct render_opts saved = sh->render;
 		FILE *out = sh->out;
-		/* quietly: the user did not type it */
+		struct net_conn *conn = session_conn(sh->session);
+		int saved_timeout = conn->timeout_ms;
+		/* quietly: the user did not type it; and not forever: a server
+		 * that does not answer LOGOUT must not hold the exit */
+		if (saved_timeout <= 0 || saved_timeout > LOGOUT_WAIT_MS)
+			conn->timeout_ms = LOGOUT_WAIT_MS;
 		sh->out = fopen("/dev/null", "w");
 		if (sh->out) {
 			session_command(sh->session, &c, &t, &err);
 			fclose(sh->out);
 		}
+		conn->timeout_ms = saved_timeout;
 		sh->out = out;
 		sh->render = saved;
 		imap_response_free(t);
