@@ -79,7 +79,7 @@ int shell_report(struct shell *sh, const struct imap_err *e)
 
 void shell_report_result(struct shell *sh, const char *what, const struct imap_response *t)
 {
-	static const struct render_opts one_line = { RENDER_PRETTY, false };
+	static const struct render_opts one_line = { .format = RENDER_PRETTY, .tty = false };
 	struct buf b = BUF_INIT;
 	render_response(&b, t, &one_line);
 	while (b.len && b.buf[b.len - 1] == '\n')
@@ -786,7 +786,10 @@ static int run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_
 	}
 	{
 		struct buf b = BUF_INIT;
-		render_response(&b, tagged, &sh->render);
+		struct render_opts o = sh->render;
+		o.command = call.cmd.verb;
+		o.line = sh->interactive ? 0 : sh->lineno;
+		render_response(&b, tagged, &o);
 		shell_print(sh, &b);
 		buf_release(&b);
 	}
@@ -1102,8 +1105,11 @@ struct batch_ctx {
 static void print_result(struct shell *sh, struct shell_pending *p, struct imap_response *t)
 {
 	struct buf b = BUF_INIT;
+	struct render_opts o = sh->render;
 	sh->lineno = p->lineno;
-	render_response(&b, t, &sh->render);
+	o.command = p->call.cmd.verb;
+	o.line = p->lineno;
+	render_response(&b, t, &o);
 	shell_print(sh, &b);
 	buf_release(&b);
 	if (t->status != IMAP_STATUS_OK) {

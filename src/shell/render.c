@@ -494,7 +494,7 @@ static void json_resp_text(struct buf *out, const struct imap_response *r)
 	render_json_string(out, r->text ? r->text : "", r->text ? r->text_len : 0);
 }
 
-static void render_json(struct buf *out, const struct imap_response *r)
+static void render_json(struct buf *out, const struct imap_response *r, const struct render_opts *o)
 {
 	switch (r->kind) {
 	case IMAP_RESP_TAGGED:
@@ -504,6 +504,12 @@ static void render_json(struct buf *out, const struct imap_response *r)
 		json_key(out, "status");
 		json_cstr(out, resp_name(r));
 		json_resp_text(out, r);
+		if (o->command) {
+			json_key(out, "command");
+			json_cstr(out, o->command);
+		}
+		if (o->line)
+			buf_addf(out, ",\"line\":%lu", o->line);
 		break;
 	case IMAP_RESP_CONTINUATION:
 		buf_adds(out, "{\"type\":\"continuation\"");
@@ -565,7 +571,7 @@ static bool render_as_sent(struct buf *out, const struct imap_response *r)
 	return true;
 }
 
-static const struct render_opts default_opts = { RENDER_PRETTY, false };
+static const struct render_opts default_opts = { .format = RENDER_PRETTY, .tty = false };
 
 void render_response(struct buf *out, const struct imap_response *r, const struct render_opts *o)
 {
@@ -579,7 +585,7 @@ void render_response(struct buf *out, const struct imap_response *r, const struc
 			render_imap(out, r, true, false);
 		break;
 	case RENDER_JSON:
-		render_json(out, r);
+		render_json(out, r, o);
 		break;
 	case RENDER_PRETTY:
 	default:

@@ -13,7 +13,9 @@
  * JSON    one JSON object per line (JSON Lines): {"type":"untagged",
  *         "number":12,"name":"FETCH","data":[...]}, {"type":"tagged",
  *         "tag":"A1","status":"OK","code":{"name":..,"args":[..]},
- *         "text":".."}, {"type":"continuation","text":".."}.  Values:
+ *         "text":"..","command":"UID FETCH","line":4} (command and line
+ *         when render_opts gives them), {"type":"continuation",
+ *         "text":".."}.  Values:
  *         ATOM -> string, NUMBER -> number, QUOTED/LITERAL -> string
  *         (invalid UTF-8 bytes as \u00XX escapes of the byte), LIST ->
  *         array, NIL -> null.
@@ -35,6 +37,11 @@ enum render_format {
 struct render_opts {
 	enum render_format format;
 	bool tty;        /* output is a terminal: summarize binary literals */
+	/* JSON, tagged responses: which command this is the result of, so
+	 * that a script can match results to its lines (pipelined results
+	 * come in command order, untagged data as it arrives) */
+	const char *command; /* its verb ("UID FETCH"), or NULL */
+	unsigned long line;  /* its script line or -c number, or 0 */
 };
 
 void render_response(struct buf *out, const struct imap_response *r, const struct render_opts *o);

@@ -367,7 +367,7 @@ static void check_rebuilt(const struct imap_response *r, const struct buf *wire)
 
 static void check_pretty(const struct imap_response *r, bool tty, bool literals)
 {
-	struct render_opts o = { RENDER_PRETTY, tty };
+	struct render_opts o = { .format = RENDER_PRETTY, .tty = tty };
 	struct buf out = BUF_INIT;
 
 	render_response(&out, r, &o);
@@ -380,8 +380,8 @@ static void check_pretty(const struct imap_response *r, bool tty, bool literals)
 
 static void check_response(const struct imap_response *r)
 {
-	struct render_opts raw = { RENDER_RAW, false }, json = { RENDER_JSON, false };
-	struct render_opts pretty = { RENDER_PRETTY, true };
+	struct render_opts raw = { .format = RENDER_RAW }, json = { .format = RENDER_JSON };
+	struct render_opts pretty = { .format = RENDER_PRETTY, .tty = true };
 	struct imap_response tree = *r;
 	struct buf out = BUF_INIT;
 	bool sunk = false, literals;

@@ -50,6 +50,21 @@ expect_eq "same results, in command order" \
 	"$(printf '%s\n' "$piped_out" | grep -v '^\*')"
 expect_match "the failure names its line" "$piped_err" \
 	'imapsh: .*line 50: FETCH failed: BAD .*Invalid messageset'
+
+# -o json: each result names its command and script line, in line order
+run_imapsh -o json --stream "$stream" -f "$T_TMP/script"
+expect_exit "pipelined script, -o json" 1
+got=$(printf '%s\n' "$out" | grep '^{"type":"tagged"' |
+	sed -E 's/.*"command":"([A-Z ]+)","line":([0-9]+)\}$/\2 \1/')
+want=$({
+	echo "1 SELECT"
+	for i in $(seq 1 12); do
+		n=$((2 + (i - 1) * 4))
+		printf '%d FETCH\n%d UID SEARCH\n%d STATUS\n%d NOOP\n' $n $((n + 1)) $((n + 2)) $((n + 3))
+	done
+	printf '50 FETCH\n51 LIST\n52 UID FETCH\n53 LOGOUT\n'
+})
+expect_eq "-o json: results carry command and line, in order" "$want" "$got"
 # pipelined: after SELECT, the first fetch and the next commands all go
 # out before the first answer comes back
 first_c=$(printf '%s\n' "$piped_err" | grep -n 'C: [A-P]* *[A-P]*[0-9]* FETCH 1 (UID' | head -n 1 | cut -d: -f1)

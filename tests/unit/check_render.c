@@ -47,7 +47,7 @@ static void expect_resp(const struct imap_response *r, enum render_format f, boo
 			const char *want, size_t want_len)
 {
 	struct buf b = BUF_INIT, got = BUF_INIT;
-	struct render_opts o = { f, tty };
+	struct render_opts o = { .format = f, .tty = tty };
 
 	buf_adds(&b, PREFIX);
 	render_response(&b, r, &o);
@@ -374,6 +374,22 @@ START_TEST(test_tagged)
 	expect_raw(&tagged_bad);
 	JSON(&tagged_bad, "{\"type\":\"tagged\",\"tag\":\"A9\",\"status\":\"BAD\","
 			  "\"text\":\"Error in IMAP command: Unknown command.\"}\n");
+
+	/* the command and script line, in JSON only */
+	{
+		struct render_opts o = { .format = RENDER_JSON, .command = "UID FETCH", .line = 42 };
+		struct buf b = BUF_INIT;
+		render_response(&b, &tagged_no, &o);
+		ck_assert_str_eq(b.buf, "{\"type\":\"tagged\",\"tag\":\"A7\",\"status\":\"NO\","
+					"\"code\":{\"name\":\"TRYCREATE\",\"args\":[]},"
+					"\"text\":\"Mailbox doesn't exist: Foo\","
+					"\"command\":\"UID FETCH\",\"line\":42}\n");
+		buf_reset(&b);
+		o.format = RENDER_PRETTY;
+		render_response(&b, &tagged_no, &o);
+		ck_assert_str_eq(b.buf, "NO [TRYCREATE] Mailbox doesn't exist: Foo\n");
+		buf_release(&b);
+	}
 }
 END_TEST
 
@@ -481,7 +497,7 @@ START_TEST(test_hostile_text_literal)
 		TEXT(""),
 	};
 	struct buf want = BUF_INIT, b = BUF_INIT;
-	struct render_opts o = { RENDER_PRETTY, true };
+	struct render_opts o = { .format = RENDER_PRETTY, .tty = true };
 
 	memset(body, 'x', 200);
 	body[0] = '\x1b';
@@ -510,7 +526,7 @@ static void expect_value(const struct imap_value *v, enum render_format f, bool 
 			 const char *want, size_t want_len)
 {
 	struct buf b = BUF_INIT;
-	struct render_opts o = { f, tty };
+	struct render_opts o = { .format = f, .tty = tty };
 
 	render_value(&b, v, &o);
 	show_diff("value", &b, want, want_len);
@@ -616,7 +632,7 @@ START_TEST(test_appends_and_null_opts)
 {
 	/* responses go one after another into one buffer */
 	struct buf b = BUF_INIT;
-	struct render_opts o = { RENDER_PRETTY, false };
+	struct render_opts o = { .format = RENDER_PRETTY, .tty = false };
 	static const char want[] = "* 23 EXISTS\n* 2 FETCH (BODY[TEXT] {12}\nhello\nworld\n"
 				   "FLAGS (\\Seen) BODY[1] {0})\nOK [READ-WRITE] Select completed\n";
 
