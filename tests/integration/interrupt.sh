@@ -1,6 +1,7 @@
 #!/bin/bash
 # tests/integration/interrupt.sh -- Ctrl-C on a terminal (a pseudo-terminal
-# driven by tests/lib/ptyrun.py): at the prompt it drops the line and the
+# driven by tests/lib/ptyrun.py), and line editing through readline's
+# callback interface (completion, history): at the prompt it drops the line and the
 # --stream server lives on; in IDLE it sends DONE; while a command waits on
 # the server it cuts the connection with a clear message, and `open`
 # reconnects; a server that asks for a password on /dev/tty while it
@@ -48,6 +49,13 @@ expect_count "Ctrl-C at the prompt: the line was dropped, not run" 1 "$screen" \
 expect_contains "IDLE ended by Ctrl-C with DONE" "$screen" "OK Idle completed"
 expect_contains "the server lived on after both" "$screen" "OK NOOP completed"
 expect_not_contains "no error" "$screen" "imapsh:"
+
+# --- readline through its callback interface still completes and recalls
+printf '%s\n' 'expect \]> ' 'send sel\t' 'expect select ' 'send INBOX\r' 'expect INBOX\]> ' \
+	'send \x1b[A' 'expect select INBOX' 'send \x15quit\r' >"$T_TMP/s4"
+pty "$T_TMP/s4" "$T_TMP/o4" --stream "$stream"
+expect_exit "completion and history" 0 "$rc"
+expect_count "Tab completed \"sel\", Up recalled the line" 2 "$screen" 'select INBOX'
 
 # --- while a command waits on the server
 cat >"$T_TMP/stall.sh" <<'EOF'
