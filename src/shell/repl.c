@@ -231,6 +231,10 @@ static char *read_line(const char *prompt)
 			{ .fd = interrupt_fd(), .events = POLLIN },
 		};
 		int rc = poll(p, p[1].fd >= 0 ? 2 : 1, -1);
+		if (rc < 0 && errno != EINTR) { /* cannot wait for input: as at its end */
+			rl_callback_handler_remove();
+			return NULL;
+		}
 		if ((rc < 0 && errno == EINTR) || (rc > 0 && p[1].revents)) {
 			if (interrupt_take()) {
 				rl_free_line_state();
