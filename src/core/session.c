@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "net/tls.h"
+#include "util/clock.h"
 #include "util/tag.h"
 #include "util/xalloc.h"
 
@@ -285,7 +286,6 @@ static int fail(struct session *s, struct imap_err *err)
 	return -1;
 }
 
-static long long now_ms(void);
 static bool name_is(const char *a, const char *b);
 
 /* The server closed the connection: say why as well as we know (a child
@@ -348,7 +348,7 @@ static int read_response(struct session *s, struct imap_response **r, struct ima
 	 * a second would never trip it.  So a response must also complete, or
 	 * make real progress, within the same time. */
 	int limit = s->conn->timeout_ms;
-	long long start = limit > 0 ? now_ms() : 0;
+	long long start = limit > 0 ? clock_now_ms() : 0;
 	size_t progress = 0;
 
 	for (;;) {
@@ -367,7 +367,7 @@ static int read_response(struct session *s, struct imap_response **r, struct ima
 			err_prefix(err, "protocol error");
 			return fail(s, err);
 		}
-		if (limit > 0 && now_ms() - start > limit) {
+		if (limit > 0 && clock_now_ms() - start > limit) {
 			err_set(err, IMAP_ERR_ABORT,
 				"timed out after %g s: the server sent only %zu byte(s) of a response in that time",
 				limit / 1000.0, progress);
@@ -381,7 +381,7 @@ static int read_response(struct session *s, struct imap_response **r, struct ima
 		tracef(s, 5, "read %zd bytes", n);
 		progress += (size_t)n;
 		if (limit > 0 && progress >= PROGRESS_BYTES) {
-			start = now_ms();
+			start = clock_now_ms();
 			progress = 0;
 		}
 	}
@@ -407,22 +407,16 @@ long session_read_bytes(struct session *s, void *buf, size_t n, struct imap_err 
 
 static void deliver_untagged(struct session *s, struct imap_response *r);
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int session_idle_wait(struct session *s, int timeout_ms, int extra_fd, struct imap_err *err)
 {
-	long long deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : -1;
+	long long deadline = timeout_ms >= 0 ? clock_now_ms() + timeout_ms : -1;
 	if (!s->alive)
 		return err_set(err, IMAP_ERR_ABORT, "not connected");
 	for (;;) {
 		struct imap_response *r;
 		struct pollfd pfd[3];
-		int rc, wait, nfds = 1, wake = net_interrupt_fd();
+		int rc, wait;
 		ssize_t n;
 
 		while ((rc = imap_parser_next(s->parser, &r, err)) == 1) {
@@ -442,7 +436,7 @@ int session_idle_wait(struct session *s, int timeout_ms, int extra_fd, struct im
 		}
 		wait = -1;
 		if (deadline >= 0) {
-			long long left = deadline - now_ms();
+			long long left = deadline - clock_now_ms();
 			if (left <= 0)
 				return 0;
 			wait = left > 1000000 ? 1000000 : (int)left;
@@ -453,14 +447,13 @@ int session_idle_wait(struct session *s, int timeout_ms, int extra_fd, struct im
 		pfd[1].fd = extra_fd; /* poll() skips a negative fd */
 		pfd[1].events = POLLIN;
 		pfd[1].revents = 0;
-		pfd[2].fd = wake;
+		pfd[2].fd = net_interrupt_fd(); /* Ctrl-C's wake-up, or -1 */
 		pfd[2].events = POLLIN;
 		pfd[2].revents = 0;
-		nfds = wake >= 0 ? 3 : extra_fd >= 0 ? 2 : 1;
 		if (net_interrupted())
 			return 2;
 		if (!s->conn->ops->pending || !s->conn->ops->pending(s->conn)) {
-			rc = poll(pfd, (nfds_t)nfds, wait);
+			rc = poll(pfd, 3, wait);
 			if (rc < 0) {
 				if (errno == EINTR && net_interrupted())
 					return 2;
@@ -470,9 +463,9 @@ int session_idle_wait(struct session *s, int timeout_ms, int extra_fd, struct im
 			}
 			if (rc == 0)
 				continue;
-			if (nfds == 3 && pfd[2].revents)
+			if (pfd[2].revents)
 				return 2;
-			if (nfds >= 2 && (pfd[1].revents & (POLLIN | POLLHUP)))
+			if (pfd[1].revents & (POLLIN | POLLHUP))
 				return 1;
 			if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
@@ -934,31 +927,9 @@ bool session_can_pipeline(struct session *s, const struct session_cmd *cmd)
 #define PIPE_MAX_BYTES 32768
 
 struct inflight {
-	char tag[32];
-	unsigned long num; /* the tag's counter: compared before the tag */
+	unsigned long num; /* its tag's counter (tagger_number): the key */
 	size_t idx;
 };
-
-/* The counter of one of our tags (prefix, then the number in canonical
- * decimal), or -1: a cheap key to find a result among 256 in flight. */
-static long long our_tag_number(const struct session *s, const char *tag)
-{
-	size_t np = strlen(s->tagger.prefix);
-	unsigned long long v = 0;
-	const char *p;
-
-	if (!tag || strncmp(tag, s->tagger.prefix, np) != 0)
-		return -1;
-	p = tag + np;
-	if (!*p || (p[0] == '0' && p[1]))
-		return -1;
-	for (; *p; p++) {
-		if (*p < '0' || *p > '9' || v > (unsigned long long)LLONG_MAX / 10)
-			return -1;
-		v = v * 10 + (unsigned)(*p - '0');
-	}
-	return v > (unsigned long long)LLONG_MAX ? -1 : (long long)v;
-}
 
 int session_pipeline(struct session *s, const struct session_cmd *cmds, size_t n,
 		     session_done_fn done, void *ctx, struct imap_err *err)
@@ -1004,7 +975,6 @@ int session_pipeline(struct session *s, const struct session_cmd *cmds, size_t n
 			}
 			tracef(s, 2, "command %s %s (pipelined)", s->next_tag, c->verb);
 			buf_add(&out, w.bytes.buf, w.bytes.len);
-			snprintf(fl[nfl].tag, sizeof(fl[nfl].tag), "%s", s->next_tag);
 			fl[nfl].num = s->tagger.next - 1; /* next_tag was made with it */
 			fl[nfl].idx = next;
 			idx[nfl] = next;
@@ -1032,12 +1002,10 @@ int session_pipeline(struct session *s, const struct session_cmd *cmds, size_t n
 			goto out;
 		}
 		{
-			long long num = our_tag_number(s, r->tag);
-			for (i = 0; num >= 0 && i < nfl; i++)
-				if (fl[i].num == (unsigned long)num && tag_is(r, fl[i].tag))
+			long long num = tagger_number(&s->tagger, r->tag);
+			for (i = 0; i < nfl; i++)
+				if (num >= 0 && fl[i].num == (unsigned long long)num)
 					break;
-			if (num < 0)
-				i = nfl;
 		}
 		if (i == nfl) {
 			err_set(err, IMAP_ERR_ABORT,

@@ -3,6 +3,7 @@
 #endif
 
 #include "net/transport.h"
+#include "util/clock.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -66,20 +67,13 @@ static bool child_poll(struct child_conn *k)
 	return k->reaped;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Waits up to ms for the child to end.  A pidfd (Linux 5.3 and later)
  * wakes us the moment it exits; without one the sleeps start at 0.1 ms
  * and double up to POLL_STEP_MS.  (A fixed 10 ms step cost every session
  * up to 10 ms at exit: a tenth of a 10,000-message FETCH.) */
 static bool child_wait(struct child_conn *k, int ms)
 {
-	long deadline = now_ms() + ms, left;
+	long long deadline = clock_now_ms() + ms, left;
 	long step_us = 100;
 
 	if (child_poll(k))
@@ -89,7 +83,7 @@ static bool child_wait(struct child_conn *k, int ms)
 		int pfd = (int)syscall(SYS_pidfd_open, k->pid, 0);
 		if (pfd >= 0) {
 			struct pollfd p = { .fd = pfd, .events = POLLIN };
-			while (!child_poll(k) && (left = deadline - now_ms()) > 0)
+			while (!child_poll(k) && (left = deadline - clock_now_ms()) > 0)
 				if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
 					break;
 			close(pfd);
@@ -98,7 +92,7 @@ static bool child_wait(struct child_conn *k, int ms)
 	}
 #endif
 	while (!child_poll(k)) {
-		if (now_ms() >= deadline)
+		if (clock_now_ms() >= deadline)
 			return false;
 		struct timespec ts = { 0, step_us * 1000 };
 		nanosleep(&ts, NULL);

@@ -3,6 +3,7 @@
 #endif
 
 #include "net/transport.h"
+#include "util/clock.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -27,12 +28,6 @@ struct tcp_conn {
 
 /* ---- fd helpers shared with child.c */
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* "0.2", "30": a timeout in seconds for messages. */
 static void fmt_secs(char *out, size_t n, int ms)
@@ -46,7 +41,7 @@ static void fmt_secs(char *out, size_t n, int ms)
  * so a Ctrl-C just before the poll is not lost). */
 static int wait_fd(int fd, short events, int timeout_ms)
 {
-	long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	long long deadline = timeout_ms > 0 ? clock_now_ms() + timeout_ms : 0;
 	struct pollfd p[2];
 	int left = timeout_ms > 0 ? timeout_ms : -1;
 	int wake = net_interrupt_fd();
@@ -75,7 +70,7 @@ static int wait_fd(int fd, short events, int timeout_ms)
 		if (errno != EINTR || net_interrupted())
 			return -1;
 		if (timeout_ms > 0) {
-			long long rest = deadline - now_ms();
+			long long rest = deadline - clock_now_ms();
 			if (rest <= 0)
 				return 0;
 			left = (int)rest;

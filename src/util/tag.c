@@ -9,6 +9,7 @@
 #include "util/tag.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,6 +73,25 @@ void tagger_init(struct tagger *t, unsigned seed)
 
 	tag_int2ap(num, t->prefix, sizeof(t->prefix));
 	t->next = 0;
+}
+
+long long tagger_number(const struct tagger *t, const char *tag)
+{
+	size_t np = strlen(t->prefix);
+	unsigned long long v = 0;
+	const char *p;
+
+	if (!tag || strncmp(tag, t->prefix, np) != 0)
+		return -1;
+	p = tag + np;
+	if (!*p || (p[0] == '0' && p[1]))
+		return -1;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || v > ((unsigned long long)LLONG_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (unsigned)(*p - '0');
+	}
+	return (long long)v;
 }
 
 void tagger_next(struct tagger *t, char *out, size_t size)

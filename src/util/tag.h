@@ -17,6 +17,11 @@ struct tagger {
 void tagger_init(struct tagger *t, unsigned seed);
 /* Writes the next tag into out (size >= 32). */
 void tagger_next(struct tagger *t, char *out, size_t size);
+/* The counter of a tag this tagger made ("KPAB12" -> 12), or -1 when tag
+ * is not one of its tags: another prefix, no digits, a leading zero,
+ * anything after the digits, or too big.  Finding a result among commands
+ * in flight by this number is much cheaper than comparing strings. */
+long long tagger_number(const struct tagger *t, const char *tag);
 /* imaplib's Int2AP: num in base 16 with digits 'A'..'P'. */
 void tag_int2ap(unsigned long num, char *out, size_t size);
 

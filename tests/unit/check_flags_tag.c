@@ -10,6 +10,37 @@
 #include "util/flags.h"
 #include "util/tag.h"
 
+/* The counter back from a tag: only our own tags, in canonical form. */
+START_TEST(test_tagger_number)
+{
+	struct tagger t;
+	char tag[32], other[32], big[64];
+
+	tagger_init(&t, 7);
+	tagger_next(&t, tag, sizeof(tag));
+	ck_assert_int_eq(tagger_number(&t, tag), 0);
+	t.next = 4711;
+	tagger_next(&t, tag, sizeof(tag));
+	ck_assert_int_eq(tagger_number(&t, tag), 4711);
+	snprintf(other, sizeof(other), "%s07", t.prefix); /* leading zero */
+	ck_assert_int_eq(tagger_number(&t, other), -1);
+	snprintf(other, sizeof(other), "%s", t.prefix); /* no digits */
+	ck_assert_int_eq(tagger_number(&t, other), -1);
+	snprintf(other, sizeof(other), "%s12x", t.prefix);
+	ck_assert_int_eq(tagger_number(&t, other), -1);
+	snprintf(other, sizeof(other), "%s-1", t.prefix);
+	ck_assert_int_eq(tagger_number(&t, other), -1);
+	ck_assert_int_eq(tagger_number(&t, "ZZZZ1"), -1); /* another prefix */
+	ck_assert_int_eq(tagger_number(&t, NULL), -1);
+	ck_assert_int_eq(tagger_number(&t, "*"), -1);
+	snprintf(big, sizeof(big), "%s99999999999999999999999", t.prefix);
+	ck_assert_int_eq(tagger_number(&t, big), -1); /* too big */
+	t.next = ULONG_MAX;
+	tagger_next(&t, tag, sizeof(tag));
+	ck_assert_int_eq(tagger_number(&t, tag), (long long)ULONG_MAX);
+}
+END_TEST
+
 Suite *flags_tag_suite(void);
 
 /* Parses s and checks the flags against want (NULL-terminated). */
@@ -305,6 +336,7 @@ Suite *flags_tag_suite(void)
 	tcase_add_test(tc, test_tagger_range);
 	tcase_add_test(tc, test_tagger_random);
 	tcase_add_test(tc, test_tagger_big_counter);
+	tcase_add_test(tc, test_tagger_number);
 	suite_add_tcase(s, tc);
 	return s;
 }
