@@ -15,8 +15,11 @@
 
 /*
  * A SCRAM server picks the PBKDF2 iteration count; a hostile one could ask
- * for billions and hang us for hours.  Ten million takes seconds.
+ * for billions and hang us for hours.  Ten million takes seconds.  Fewer
+ * than 4096 make a captured exchange cheap to brute-force: RFC 5802 sec.
+ * 5.1 and RFC 7677 sec. 4 say at least 4096.
  */
+#define SCRAM_MIN_ITERATIONS 4096UL
 #define SCRAM_MAX_ITERATIONS 10000000UL
 
 #define SCRAM_MISMATCH "the server's SCRAM signature does not match: it does not know " \
@@ -67,7 +70,10 @@ struct sasl_client {
 	/* SCRAM only */
 	Gsasl_session *gs;
 	gnutls_mac_algorithm_t mac;
+	gnutls_digest_algorithm_t dig;
 	size_t mac_len;
+	bool flag_y;              /* gs2 flag "y": our client-final, see sasl.h */
+	struct buf gs2_header;    /* "y,," or "y,a=...,", when flag_y */
 	struct buf cfirst_bare;   /* client-first-message-bare */
 	struct buf sfirst;        /* server-first-message */
 	struct buf cfinal_bare;   /* client-final-message-without-proof */
@@ -209,9 +215,11 @@ static int scram_start(struct sasl_client *c, struct imap_err *err)
 	}
 	if (c->kind == MECH_SCRAM_SHA256 || c->kind == MECH_SCRAM_SHA256_PLUS) {
 		c->mac = GNUTLS_MAC_SHA256;
+		c->dig = GNUTLS_DIG_SHA256;
 		c->mac_len = 32;
 	} else {
 		c->mac = GNUTLS_MAC_SHA1;
+		c->dig = GNUTLS_DIG_SHA1;
 		c->mac_len = 20;
 	}
 	/* GNU SASL SASLpreps the user name and the password itself. */
@@ -221,10 +229,13 @@ static int scram_start(struct sasl_client *c, struct imap_err *err)
 		return err_set(err, IMAP_ERR_ERROR, "%s: GNU SASL refused a property", name);
 	/*
 	 * Channel binding data, base64 as GNU SASL wants it, for -PLUS only
-	 * ("p=tls-exporter" or "p=tls-unique").  Plain SCRAM always sends the
-	 * "n" flag: GNU SASL 2.2's client fails to start when it has the data
-	 * but no -PLUS (it cannot send "y").
+	 * ("p=tls-exporter" or "p=tls-unique").  Plain SCRAM never gives GNU
+	 * SASL the data: its 2.2 client fails when it has the data but no
+	 * -PLUS (it cannot send "y").  So GNU SASL makes an "n" exchange,
+	 * and for "y" (p->cb_possible) scram_step changes the flag and makes
+	 * the client-final message itself.
 	 */
+	c->flag_y = !is_plus(c->kind) && p->cb_possible;
 	if (is_plus(c->kind)) {
 		struct buf b64 = BUF_INIT;
 		Gsasl_property prop;
@@ -317,6 +328,7 @@ struct sasl_client *sasl_client_new(const char *mech, const struct sasl_params *
 	c->info = info;
 	c->kind = k;
 	c->p = *p;
+	buf_init(&c->gs2_header, 0);
 	buf_init(&c->cfirst_bare, 0);
 	buf_init(&c->sfirst, 0);
 	buf_init(&c->cfinal_bare, 0);
@@ -440,17 +452,12 @@ static int hex_value(int ch)
 }
 
 /*
- * Our own check of the server's signature, beside GNU SASL's:
- * ServerSignature = HMAC(HMAC(SaltedPassword, "Server Key"), AuthMessage)
- * (RFC 5802 sec. 3).  1 if it matches, 0 if not, -1 if GNU SASL did not
- * leave the salted password where we can read it.
+ * SaltedPassword (RFC 5802 sec. 3), which GNU SASL leaves in a property
+ * (hex) after the server-first message: 0, or -1 if it is not there.
  */
-static int scram_check_signature(struct sasl_client *c, const char *v, size_t vlen)
+static int scram_salted_password(struct sasl_client *c, unsigned char salted[64])
 {
 	const char *hexsp = gsasl_property_fast(c->gs, GSASL_SCRAM_SALTED_PASSWORD);
-	unsigned char salted[64], server_key[64], sig[64];
-	struct buf auth = BUF_INIT, want = BUF_INIT;
-	int ok = 0;
 
 	if (!hexsp || strlen(hexsp) != 2 * c->mac_len)
 		return -1;
@@ -458,16 +465,39 @@ static int scram_check_signature(struct sasl_client *c, const char *v, size_t vl
 		int hi = hex_value((unsigned char)hexsp[2 * i]);
 		int lo = hex_value((unsigned char)hexsp[2 * i + 1]);
 		if (hi < 0 || lo < 0) {
-			wipe(salted, sizeof(salted));
+			wipe(salted, 64);
 			return -1;
 		}
 		salted[i] = (unsigned char)(hi << 4 | lo);
 	}
-	buf_add(&auth, c->cfirst_bare.buf, c->cfirst_bare.len);
-	buf_addch(&auth, ',');
-	buf_add(&auth, c->sfirst.buf, c->sfirst.len);
-	buf_addch(&auth, ',');
-	buf_add(&auth, c->cfinal_bare.buf, c->cfinal_bare.len);
+	return 0;
+}
+
+/* AuthMessage: client-first-bare "," server-first "," client-final-without-proof. */
+static void scram_auth_message(const struct sasl_client *c, struct buf *auth)
+{
+	buf_add(auth, c->cfirst_bare.buf, c->cfirst_bare.len);
+	buf_addch(auth, ',');
+	buf_add(auth, c->sfirst.buf, c->sfirst.len);
+	buf_addch(auth, ',');
+	buf_add(auth, c->cfinal_bare.buf, c->cfinal_bare.len);
+}
+
+/*
+ * Our own check of the server's signature, beside GNU SASL's:
+ * ServerSignature = HMAC(HMAC(SaltedPassword, "Server Key"), AuthMessage)
+ * (RFC 5802 sec. 3).  1 if it matches, 0 if not, -1 if GNU SASL did not
+ * leave the salted password where we can read it.
+ */
+static int scram_check_signature(struct sasl_client *c, const char *v, size_t vlen)
+{
+	unsigned char salted[64], server_key[64], sig[64];
+	struct buf auth = BUF_INIT, want = BUF_INIT;
+	int ok = 0;
+
+	if (scram_salted_password(c, salted) < 0)
+		return -1;
+	scram_auth_message(c, &auth);
 	if (gnutls_hmac_fast(c->mac, salted, c->mac_len, "Server Key", 10, server_key) == 0 &&
 	    gnutls_hmac_fast(c->mac, server_key, c->mac_len, auth.buf, auth.len, sig) == 0) {
 		base64_encode(sig, c->mac_len, &want);
@@ -476,9 +506,58 @@ static int scram_check_signature(struct sasl_client *c, const char *v, size_t vl
 	wipe(salted, sizeof(salted));
 	wipe(server_key, sizeof(server_key));
 	wipe(sig, sizeof(sig));
-	buf_release(&want);
+	buf_wipe_release(&want);
 	buf_wipe_release(&auth);
 	return ok;
+}
+
+/*
+ * The client-final message for the gs2 flag "y", which GNU SASL cannot
+ * make: gsasl_out is its "c=<base64 of n,...>,r=<nonce>,p=<proof>" for
+ * the "n" header.  We put c= the base64 of our "y" header, and since the
+ * proof covers it (through AuthMessage), compute the proof again (RFC
+ * 5802 sec. 3):
+ *   ClientKey := HMAC(SaltedPassword, "Client Key"), StoredKey := H(ClientKey)
+ *   ClientProof := ClientKey XOR HMAC(StoredKey, AuthMessage)
+ * Appends the message to out and keeps its bare part; -1 on failure.
+ */
+static int scram_final_y(struct sasl_client *c, const char *gsasl_out, size_t len,
+			 struct buf *out)
+{
+	unsigned char salted[64], client_key[64], stored_key[64], csig[64];
+	struct buf auth = BUF_INIT;
+	const char *rest, *proof = NULL;
+	int rc = -1;
+
+	/* ",r=<nonce>" and whatever GNU SASL put before ",p=" */
+	rest = memchr(gsasl_out, ',', len);
+	for (size_t i = 0; i + 3 <= len; i++)
+		if (!memcmp(gsasl_out + i, ",p=", 3))
+			proof = gsasl_out + i;
+	if (len < 2 || memcmp(gsasl_out, "c=", 2) || !rest || !proof || proof < rest ||
+	    scram_salted_password(c, salted) < 0)
+		return -1;
+	buf_reset(&c->cfinal_bare);
+	buf_adds(&c->cfinal_bare, "c=");
+	base64_encode(c->gs2_header.buf, c->gs2_header.len, &c->cfinal_bare);
+	buf_add(&c->cfinal_bare, rest, (size_t)(proof - rest));
+	scram_auth_message(c, &auth);
+	if (gnutls_hmac_fast(c->mac, salted, c->mac_len, "Client Key", 10, client_key) == 0 &&
+	    gnutls_hash_fast(c->dig, client_key, c->mac_len, stored_key) == 0 &&
+	    gnutls_hmac_fast(c->mac, stored_key, c->mac_len, auth.buf, auth.len, csig) == 0) {
+		for (size_t i = 0; i < c->mac_len; i++)
+			client_key[i] ^= csig[i];
+		buf_add(out, c->cfinal_bare.buf, c->cfinal_bare.len);
+		buf_adds(out, ",p=");
+		base64_encode(client_key, c->mac_len, out);
+		rc = 0;
+	}
+	wipe(salted, sizeof(salted));
+	wipe(client_key, sizeof(client_key));
+	wipe(stored_key, sizeof(stored_key));
+	wipe(csig, sizeof(csig));
+	buf_wipe_release(&auth);
+	return rc;
 }
 
 static int scram_error(struct sasl_client *c, struct imap_err *err, const char *what,
@@ -539,6 +618,16 @@ static int scram_step(struct sasl_client *c, const char *chal, size_t len, struc
 		}
 		bare++;
 		buf_add(&c->cfirst_bare, bare, out->len - (size_t)(bare - out->buf));
+		if (c->flag_y) {
+			/* GNU SASL said "n,": we can bind, so "y," (RFC 5802 sec. 6) */
+			if (msg[0] != 'n' || msg[1] != ',') {
+				buf_setlen(out, start);
+				return err_set(err, IMAP_ERR_ERROR, "%s: GNU SASL made an unexpected "
+					       "first message", name);
+			}
+			out->buf[start] = 'y';
+			buf_add(&c->gs2_header, out->buf + start, (size_t)(bare - out->buf) - start);
+		}
 		return 0;
 	}
 	case 1: { /* server-first-message in, client-final-message out */
@@ -557,10 +646,16 @@ static int scram_step(struct sasl_client *c, const char *chal, size_t len, struc
 			if (iter <= SCRAM_MAX_ITERATIONS) /* saturates above the limit */
 				iter = iter * 10 + (unsigned long)(it[i] - '0');
 		}
-		if (iter == 0 || iter > SCRAM_MAX_ITERATIONS)
+		if (iter < SCRAM_MIN_ITERATIONS)
+			return err_set(err, IMAP_ERR_ERROR, "%s: the server asks for only %.*s "
+				       "iterations, fewer than the %lu that RFC 5802 section 5.1 and "
+				       "RFC 7677 section 4 call for (a weak password hash); refusing",
+				       name, (int)(itlen > 24 ? 24 : itlen), it, SCRAM_MIN_ITERATIONS);
+		if (iter > SCRAM_MAX_ITERATIONS)
 			return err_set(err, IMAP_ERR_ERROR, "%s: the server asks for %.*s "
-				       "iterations (1 to %lu allowed); refusing", name,
-				       (int)(itlen > 24 ? 24 : itlen), it, SCRAM_MAX_ITERATIONS);
+				       "iterations (%lu to %lu allowed); refusing", name,
+				       (int)(itlen > 24 ? 24 : itlen), it, SCRAM_MIN_ITERATIONS,
+				       SCRAM_MAX_ITERATIONS);
 		rc = scram_gsasl_step(c, chal, len, out);
 		if (rc != GSASL_NEEDS_MORE) {
 			buf_setlen(out, start);
@@ -573,6 +668,21 @@ static int scram_step(struct sasl_client *c, const char *chal, size_t len, struc
 			return err_set(err, IMAP_ERR_ERROR, "%s: %s", name, gsasl_strerror(rc));
 		}
 		buf_add(&c->sfirst, chal, len);
+		if (c->flag_y) {
+			/* replace GNU SASL's "n" message by our "y" one */
+			struct buf mine = BUF_INIT;
+			rc = scram_final_y(c, out->buf + start, out->len - start, &mine);
+			wipe(out->buf + start, out->len - start);
+			buf_setlen(out, start);
+			if (rc < 0) {
+				buf_wipe_release(&mine);
+				return err_set(err, IMAP_ERR_ERROR, "%s: cannot make the final "
+					       "message with the channel binding flag \"y\"", name);
+			}
+			buf_add(out, mine.buf, mine.len);
+			buf_wipe_release(&mine);
+			return 0;
+		}
 		/* client-final-message-without-proof: all before ",p=" */
 		proof = NULL;
 		for (size_t i = start; i + 3 <= out->len; i++)
@@ -590,7 +700,17 @@ static int scram_step(struct sasl_client *c, const char *chal, size_t len, struc
 	case 2: /* server-final-message: "v=signature" or "e=error" */
 		if (scram_attr(chal, len, 'e', &v, &vlen))
 			return scram_error(c, err, "the server refused the exchange", chal, len);
+		if (c->flag_y) {
+			/* GNU SASL signed the "n" exchange, not ours: our check only */
+			if (!scram_attr(chal, len, 'v', &v, &vlen) ||
+			    scram_check_signature(c, v, vlen) != 1)
+				return err_set(err, IMAP_ERR_ERROR, "%s", SCRAM_MISMATCH);
+			c->verified = true;
+			c->done = true;
+			return 0;
+		}
 		rc = scram_gsasl_step(c, chal, len, out);
+		wipe(out->buf + start, out->len - start);
 		buf_setlen(out, start); /* nothing to send but an empty response */
 		if (rc != GSASL_OK || !scram_attr(chal, len, 'v', &v, &vlen) ||
 		    scram_check_signature(c, v, vlen) == 0)
@@ -705,6 +825,7 @@ void sasl_client_free(struct sasl_client *c)
 		static const Gsasl_property secret[] = {
 			GSASL_PASSWORD, GSASL_SCRAM_SALTED_PASSWORD,
 			GSASL_SCRAM_SERVERKEY, GSASL_SCRAM_STOREDKEY,
+			GSASL_CB_TLS_EXPORTER, GSASL_CB_TLS_UNIQUE,
 		};
 		for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]); i++) {
 			char *s = (char *)gsasl_property_fast(c->gs, secret[i]);
@@ -713,6 +834,7 @@ void sasl_client_free(struct sasl_client *c)
 		}
 		gsasl_finish(c->gs);
 	}
+	buf_wipe_release(&c->gs2_header);
 	buf_wipe_release(&c->cfirst_bare);
 	buf_wipe_release(&c->sfirst);
 	buf_wipe_release(&c->cfinal_bare);

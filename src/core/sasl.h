@@ -29,6 +29,16 @@ struct sasl_params {
 	const char *cb_type;
 	const char *cb_data;
 	size_t cb_len;
+	/*
+	 * Plain SCRAM only: true when we could bind (TLS with channel binding
+	 * data at hand) but the server does not offer the -PLUS form.  The
+	 * gs2 header then says "y" (RFC 5802 sec. 6: "I support channel
+	 * binding, I think you do not"), so a server that does bind fails
+	 * the exchange when someone stripped -PLUS from its capabilities.
+	 * false: "n" (we cannot bind).  GNU SASL 2.2 cannot send "y", so we
+	 * compute that client-final message (its proof) ourselves.
+	 */
+	bool cb_possible;
 	const char *anonymous_trace; /* ANONYMOUS trace info, or NULL */
 };
 
@@ -71,7 +81,10 @@ int sasl_client_initial(struct sasl_client *c, struct buf *out, struct imap_err 
  * 0: send out; 1: the mechanism is done and expects no more challenges
  * (a further "+" gets an empty response or a cancel, see below); -1 with
  * err: cancel the exchange (the caller sends "*"), e.g. the server's
- * SCRAM signature did not verify. */
+ * SCRAM signature did not verify, or it asks for fewer than 4096 PBKDF2
+ * iterations (RFC 5802 sec. 5.1, RFC 7677 sec. 4) or more than ten
+ * million.  out holds secrets (a password, a proof): the caller wipes
+ * it (explicit_bzero) before freeing it. */
 int sasl_client_step(struct sasl_client *c, const char *challenge, size_t len,
 		     struct buf *out, struct imap_err *err);
 /* After a tagged OK: for SCRAM, was the server's final message verified?

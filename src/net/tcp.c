@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -246,8 +247,8 @@ static char *describe_fd(int fd)
 }
 
 /*
- * Connects one address within timeout_ms.  Returns the (blocking) fd, or
- * -1 with *timed_out or errno-like *errnum set.
+ * Connects one address within timeout_ms.  Returns the (blocking) fd,
+ * with TCP_NODELAY set, or -1 with *timed_out or errno-like *errnum set.
  */
 static int connect_one(const struct addrinfo *ai, int timeout_ms, bool *timed_out, int *errnum)
 {
@@ -285,6 +286,13 @@ static int connect_one(const struct addrinfo *ai, int timeout_ms, bool *timed_ou
 	}
 	if (fcntl(fd, F_SETFL, flags) < 0)
 		goto fail_errno;
+	/* No Nagle (as curl does): a command line must go out at once, and
+	 * an interactive protocol has nothing to gain from coalescing.  Only
+	 * an optimisation: a failure is not an error. */
+	{
+		int one = 1;
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	}
 	return fd;
 
 fail_errno:

@@ -9,60 +9,35 @@
  * a bad certificate stops it before we send anything more (a client
  * certificate, a password), and the status bits give a precise reason.
  * With insecure the callback records the verdict (for net_tls_info) and
- * lets the handshake go on.
+ * lets the handshake go on.  A pinned public key is checked there too,
+ * after the certificate (and with insecure as well).
+ *
+ * Priorities: the system's default (gnutls_set_default_priority_append,
+ * so a distribution's crypto policy applies) with a TLS 1.2 floor
+ * appended; a user's priority string replaces the default, and the floor
+ * is then checked on the version the handshake settled on.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
 
-#include "net/tls.h"
+#include "net/tls_int.h"
+#include "util/base64.h"
 #include "util/xalloc.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <gnutls/abstract.h>
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
-
-/* TLS 1.2 or newer, otherwise GnuTLS's defaults. */
-#define DEFAULT_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
-/* close(): the longest wait for our close_notify to go out. */
-#define BYE_TIMEOUT_MS 500
-/* First bytes from the server kept to recognise a plain-text greeting. */
-#define FIRST_BYTES 24
-
-struct tls_conn {
-	struct net_conn base;
-	struct net_conn *inner;
-	gnutls_session_t session;
-	gnutls_certificate_credentials_t cred;
-	char *host;       /* as given, for messages; NULL: none given */
-	char *check_name; /* host without [] for IPv6, to verify; or NULL */
-	bool insecure;
-	bool handshaken;
-
-	/* the verify callback's verdict */
-	bool verify_ran;
-	bool verify_ok;
-	char verify_reason[320];
-
-	/* what the inner transport said during the last GnuTLS call */
-	bool io_failed;           /* a read or write failed: ioerr says why */
-	struct imap_err ioerr;
-	bool inner_eof;           /* it reached end of stream (sticky) */
-	struct imap_err eof_note; /* what it said then (a child's exit status) */
-
-	bool broken;   /* a fatal error: no close_notify any more */
-	bool bye_sent; /* our close_notify went out */
-
-	unsigned char first[FIRST_BYTES]; /* first bytes from the server */
-	size_t nfirst;
-};
 
 static const struct net_ops tls_ops;
 
@@ -77,7 +52,7 @@ static void tls_global_init(void)
 	}
 }
 
-static const char *who(const struct tls_conn *t)
+const char *tls_who(const struct tls_conn *t)
 {
 	return t->host ? t->host : "the server";
 }
@@ -89,7 +64,7 @@ static void fmt_secs(char *out, size_t n, int ms)
 }
 
 /* "2049-12-31T23:59:59Z"; "?" for an invalid time. */
-static void add_utc(struct buf *out, time_t when)
+void tls_add_utc(struct buf *out, time_t when)
 {
 	struct tm tm;
 	char s[32];
@@ -218,7 +193,7 @@ static int tls_pull_timeout(gnutls_transport_ptr_t p, unsigned int ms)
 
 /* ---- certificate verification */
 
-static gnutls_x509_crt_t peer_certificate(gnutls_session_t s)
+gnutls_x509_crt_t tls_peer_certificate(gnutls_session_t s)
 {
 	const gnutls_datum_t *list;
 	unsigned int n = 0;
@@ -248,7 +223,7 @@ static void add_reason(struct buf *b, const char *reason)
 /* The status bits of gnutls_certificate_verify_peers3, as sentences. */
 static void describe_status(struct tls_conn *t, unsigned status, struct buf *b)
 {
-	gnutls_x509_crt_t crt = peer_certificate(t->session);
+	gnutls_x509_crt_t crt = tls_peer_certificate(t->session);
 
 	if (status & GNUTLS_CERT_SIGNER_NOT_FOUND) {
 		/* A leaf that is its own issuer: nobody vouches for it. */
@@ -269,7 +244,7 @@ static void describe_status(struct tls_conn *t, unsigned status, struct buf *b)
 		add_reason(b, "the certificate has expired");
 		if (crt) {
 			buf_adds(b, " (on ");
-			add_utc(b, gnutls_x509_crt_get_expiration_time(crt));
+			tls_add_utc(b, gnutls_x509_crt_get_expiration_time(crt));
 			buf_addch(b, ')');
 		}
 	}
@@ -277,7 +252,7 @@ static void describe_status(struct tls_conn *t, unsigned status, struct buf *b)
 		add_reason(b, "the certificate is not yet valid");
 		if (crt) {
 			buf_adds(b, " (valid from ");
-			add_utc(b, gnutls_x509_crt_get_activation_time(crt));
+			tls_add_utc(b, gnutls_x509_crt_get_activation_time(crt));
 			buf_addch(b, ')');
 		}
 	}
@@ -335,13 +310,20 @@ static void verify_peer(struct tls_conn *t)
 	buf_release(&why);
 }
 
-/* GnuTLS calls this once it has the server's certificate. */
 static int verify_callback(gnutls_session_t s)
 {
 	struct tls_conn *t = gnutls_session_get_ptr(s);
 
 	verify_peer(t);
-	return t->verify_ok || t->insecure ? 0 : -1;
+	if (!t->verify_ok && !t->insecure)
+		return -1;
+	/* pinning: in addition to verification, and even when insecure */
+	if (t->npins) {
+		tls_check_pin(t);
+		if (!t->pin_ok)
+			return -1;
+	}
+	return 0;
 }
 
 /* ---- errors */
@@ -361,15 +343,17 @@ static int handshake_error(struct tls_conn *t, int rc, const char *what, struct 
 	t->broken = true;
 	if (t->verify_ran && !t->verify_ok && !t->insecure)
 		return err_set(err, IMAP_ERR_ABORT, "certificate verification failed for %s: %s",
-			       who(t), t->verify_reason);
+			       tls_who(t), t->verify_reason);
+	if (t->pin_ran && !t->pin_ok)
+		return tls_pin_error(t, err);
 	if (t->io_failed)
-		return err_set(err, IMAP_ERR_ABORT, "%s with %s failed: %s", what, who(t),
+		return err_set(err, IMAP_ERR_ABORT, "%s with %s failed: %s", what, tls_who(t),
 			       t->ioerr.msg);
 	if (rc == GNUTLS_E_TIMEDOUT) {
 		fmt_secs(secs, sizeof(secs), t->base.timeout_ms);
 		return err_set(err, IMAP_ERR_ABORT,
 			       "%s with %s failed: timed out after %s s waiting for the server",
-			       what, who(t), secs);
+			       what, tls_who(t), secs);
 	}
 	if (looks_plain(t)) {
 		struct buf b = BUF_INIT;
@@ -390,24 +374,27 @@ static int handshake_error(struct tls_conn *t, int rc, const char *what, struct 
 		buf_add_escaped(&b, t->first, n);
 		err_set(err, IMAP_ERR_ABORT,
 			"%s with %s failed: the server does not speak TLS here, it sent \"%s\" "
-			"(plain IMAP needs STARTTLS)", what, who(t), b.buf);
+			"(plain IMAP needs STARTTLS)", what, tls_who(t), b.buf);
 		buf_release(&b);
 		return -1;
 	}
 	if (t->inner_eof)
 		return err_set(err, IMAP_ERR_ABORT,
 			       "%s with %s failed: the server closed the connection%s%s%s", what,
-			       who(t), t->eof_note.msg[0] ? " (" : "", t->eof_note.msg,
+			       tls_who(t), t->eof_note.msg[0] ? " (" : "", t->eof_note.msg,
 			       t->eof_note.msg[0] ? ")" : "");
-	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED &&
+	    gnutls_alert_get(t->session) != GNUTLS_A_PROTOCOL_VERSION)
 		return err_set(err, IMAP_ERR_ABORT,
-			       "%s with %s failed: the server sent the alert \"%s\"", what, who(t),
+			       "%s with %s failed: the server sent the alert \"%s\"", what, tls_who(t),
 			       gnutls_alert_get_name(gnutls_alert_get(t->session)));
-	if (rc == GNUTLS_E_UNSUPPORTED_VERSION_PACKET)
+	/* we offered nothing the server takes, or it offered nothing we take */
+	if (rc == GNUTLS_E_UNSUPPORTED_VERSION_PACKET || rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
 		return err_set(err, IMAP_ERR_ABORT,
-			       "%s with %s failed: no common TLS version (we accept TLS 1.2 and "
-			       "newer unless the priority string says otherwise)", what, who(t));
-	return err_set(err, IMAP_ERR_ABORT, "%s with %s failed: %s", what, who(t),
+			       "%s with %s failed: no common TLS version (imapsh needs TLS 1.2 "
+			       "or newer%s)", what, tls_who(t),
+			       t->own_priority ? ", and what the priority string allows" : "");
+	return err_set(err, IMAP_ERR_ABORT, "%s with %s failed: %s", what, tls_who(t),
 		       gnutls_strerror(rc));
 }
 
@@ -418,9 +405,9 @@ static int io_error(struct tls_conn *t, int rc, const char *verb, struct imap_er
 	if (t->io_failed)
 		return err_set(err, IMAP_ERR_ABORT, "%s", t->ioerr.msg);
 	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
-		return err_set(err, IMAP_ERR_ABORT, "TLS error: %s sent the alert \"%s\"", who(t),
+		return err_set(err, IMAP_ERR_ABORT, "TLS error: %s sent the alert \"%s\"", tls_who(t),
 			       gnutls_alert_get_name(gnutls_alert_get(t->session)));
-	return err_set(err, IMAP_ERR_ABORT, "cannot %s %s over TLS: %s", verb, who(t),
+	return err_set(err, IMAP_ERR_ABORT, "cannot %s %s over TLS: %s", verb, tls_who(t),
 		       gnutls_strerror(rc));
 }
 
@@ -585,6 +572,8 @@ static void tls_free(struct tls_conn *t, struct buf *report)
 	net_close(t->inner, report);
 	free(t->host);
 	free(t->check_name);
+	free(t->pins);
+	free(t->pin_expected);
 	free(t);
 }
 
@@ -624,23 +613,17 @@ static int check_pem(const char *what, const char *path, const char *marker,
 		     const char *missing, struct imap_err *err)
 {
 	struct buf b = BUF_INIT;
-	char tmp[4096];
-	size_t n;
-	FILE *f = fopen(path, "r");
 	bool found;
 
-	if (!f)
-		return err_set_errno(err, IMAP_ERR_ABORT, errno, "cannot read %s %s", what, path);
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		buf_add(&b, tmp, n);
-	if (ferror(f)) {
+	if (tls_read_file(path, SIZE_MAX - 1, &b) < 0) {
 		int e = errno;
-		fclose(f);
+		explicit_bzero(b.buf, b.len);
 		buf_release(&b);
 		return err_set_errno(err, IMAP_ERR_ABORT, e, "cannot read %s %s", what, path);
 	}
-	fclose(f);
 	found = memmem(b.buf, b.len, marker, strlen(marker)) != NULL;
+	/* it may be a private key */
+	explicit_bzero(b.buf, b.len);
 	buf_release(&b);
 	if (!found)
 		return err_set(err, IMAP_ERR_ABORT, "%s %s holds no PEM %s", what, path, missing);
@@ -688,18 +671,25 @@ static int load_files(struct tls_conn *t, const struct net_tls_opts *o, struct i
 	return 0;
 }
 
-static int setup_session(struct tls_conn *t, const struct net_tls_opts *o, struct imap_err *err)
+/*
+ * The priorities: the user's string as it is, or else the system's
+ * default (gnutls's own, or the one /etc/gnutls/config names, e.g. a
+ * crypto policy's @SYSTEM) with our floor appended.
+ */
+static int set_priority(struct tls_conn *t, const char *prio, struct imap_err *err)
 {
 	const char *errpos = NULL;
-	const char *prio = o->priority ? o->priority : DEFAULT_PRIORITY;
 	int rc;
 
-	rc = gnutls_init(&t->session, GNUTLS_CLIENT | GNUTLS_NO_SIGNAL);
-	if (rc < 0) {
-		t->session = NULL;
-		return err_set(err, IMAP_ERR_ABORT, "cannot start TLS: %s", gnutls_strerror(rc));
+	if (!prio) {
+		rc = gnutls_set_default_priority_append(t->session, PRIORITY_FLOOR, &errpos, 0);
+		if (rc < 0)
+			return err_set(err, IMAP_ERR_ABORT,
+				       "cannot use the system's TLS priorities (see %s): %s",
+				       gnutls_get_system_config_file(), gnutls_strerror(rc));
+		return 0;
 	}
-	gnutls_session_set_ptr(t->session, t);
+	t->own_priority = true;
 	rc = gnutls_priority_set_direct(t->session, prio, &errpos);
 	if (rc == GNUTLS_E_INVALID_REQUEST && errpos)
 		return err_set(err, IMAP_ERR_ABORT,
@@ -708,9 +698,37 @@ static int setup_session(struct tls_conn *t, const struct net_tls_opts *o, struc
 	if (rc < 0)
 		return err_set(err, IMAP_ERR_ABORT, "invalid TLS priority string \"%s\": %s", prio,
 			       gnutls_strerror(rc));
+	return 0;
+}
+
+static int setup_session(struct tls_conn *t, const struct net_tls_opts *o, struct imap_err *err)
+{
+	int rc;
+
+	rc = gnutls_init(&t->session, GNUTLS_CLIENT | GNUTLS_NO_SIGNAL);
+	if (rc < 0) {
+		t->session = NULL;
+		return err_set(err, IMAP_ERR_ABORT, "cannot start TLS: %s", gnutls_strerror(rc));
+	}
+	gnutls_session_set_ptr(t->session, t);
+	if (set_priority(t, o->priority, err) < 0)
+		return -1;
 	rc = gnutls_credentials_set(t->session, GNUTLS_CRD_CERTIFICATE, t->cred);
 	if (rc < 0)
 		return err_set(err, IMAP_ERR_ABORT, "cannot start TLS: %s", gnutls_strerror(rc));
+	/* RFC 7301: offered, not required (flags 0): a server without ALPN
+	 * just ignores it. */
+	if (o->alpn) {
+		size_t n = strlen(o->alpn);
+		gnutls_datum_t proto = { (unsigned char *)o->alpn, (unsigned)n };
+		if (n == 0 || n > 255)
+			return err_set(err, IMAP_ERR_ABORT, "invalid ALPN protocol \"%.64s\" (1 to "
+				       "255 bytes)", o->alpn);
+		rc = gnutls_alpn_set_protocols(t->session, &proto, 1, 0);
+		if (rc < 0)
+			return err_set(err, IMAP_ERR_ABORT, "cannot offer the ALPN protocol %s: %s",
+				       o->alpn, gnutls_strerror(rc));
+	}
 	/* SNI for names only (RFC 6066 section 3: no IP literals). */
 	if (t->check_name && !is_ip_address(t->check_name)) {
 		rc = gnutls_server_name_set(t->session, GNUTLS_NAME_DNS, t->check_name,
@@ -726,6 +744,30 @@ static int setup_session(struct tls_conn *t, const struct net_tls_opts *o, struc
 	gnutls_handshake_set_timeout(t->session, o->timeout_ms > 0 ? (unsigned)o->timeout_ms
 							       : GNUTLS_INDEFINITE_TIMEOUT);
 	return 0;
+}
+
+/*
+ * TLS 1.2 is the floor whatever a priority string allowed (RFC 8996):
+ * refuses an older version the handshake settled on, with an alert.
+ */
+static int check_version(struct tls_conn *t, struct imap_err *err)
+{
+	gnutls_protocol_t v = gnutls_protocol_get_version(t->session);
+	const char *name;
+
+	/* TLS 1.2, 1.3 and whatever comes next; DTLS numbers start at 200 */
+	if (v >= GNUTLS_TLS1_2 && v < GNUTLS_DTLS0_9)
+		return 0;
+	name = gnutls_protocol_get_name(v);
+	if (t->base.timeout_ms <= 0 || t->base.timeout_ms > BYE_TIMEOUT_MS)
+		t->base.timeout_ms = BYE_TIMEOUT_MS;
+	clear_io(t);
+	gnutls_alert_send(t->session, GNUTLS_AL_FATAL, GNUTLS_A_PROTOCOL_VERSION);
+	t->broken = true;
+	return err_set(err, IMAP_ERR_ABORT,
+		       "TLS handshake with %s failed: the server chose %s; imapsh needs TLS 1.2 or "
+		       "newer (RFC 8996), whatever the priority string allows", tls_who(t),
+		       name ? name : "an unknown protocol version");
 }
 
 struct net_conn *net_tls_wrap(struct net_conn *inner, const struct net_tls_opts *o,
@@ -769,7 +811,8 @@ struct net_conn *net_tls_wrap(struct net_conn *inner, const struct net_tls_opts 
 		goto fail;
 	}
 	gnutls_certificate_set_verify_function(t->cred, verify_callback);
-	if (load_files(t, o, err) < 0 || setup_session(t, o, err) < 0)
+	if ((o->pinned_pubkey && tls_parse_pins(t, o->pinned_pubkey, err) < 0) ||
+	    load_files(t, o, err) < 0 || setup_session(t, o, err) < 0)
 		goto fail;
 
 	rc = run_handshake(t);
@@ -783,9 +826,17 @@ struct net_conn *net_tls_wrap(struct net_conn *inner, const struct net_tls_opts 
 		verify_peer(t);
 	if (!t->verify_ok && !t->insecure) {
 		err_set(err, IMAP_ERR_ABORT, "certificate verification failed for %s: %s",
-			who(t), t->verify_reason);
+			tls_who(t), t->verify_reason);
 		goto fail;
 	}
+	if (t->npins && !t->pin_ran)
+		tls_check_pin(t);
+	if (t->npins && !t->pin_ok) {
+		tls_pin_error(t, err);
+		goto fail;
+	}
+	if (check_version(t, err) < 0)
+		goto fail;
 	t->handshaken = true;
 	return &t->base;
 
@@ -794,136 +845,13 @@ fail:
 	return NULL;
 }
 
+struct tls_conn *tls_conn_of(struct net_conn *c)
+{
+	return c && c->ops == &tls_ops ? (struct tls_conn *)c : NULL;
+}
+
 bool net_is_tls(struct net_conn *c)
 {
 	return c && c->ops == &tls_ops;
 }
 
-/* ---- information */
-
-static void add_fingerprint(struct buf *out, gnutls_x509_crt_t crt)
-{
-	unsigned char md[64];
-	size_t n = sizeof(md), i;
-
-	if (gnutls_x509_crt_get_fingerprint(crt, GNUTLS_DIG_SHA256, md, &n) < 0) {
-		buf_adds(out, "?");
-		return;
-	}
-	for (i = 0; i < n; i++)
-		buf_addf(out, "%s%02X", i ? ":" : "", md[i]);
-}
-
-static void add_dn(struct buf *out, gnutls_x509_crt_t crt, bool issuer)
-{
-	gnutls_datum_t d = { NULL, 0 };
-	int rc = issuer ? gnutls_x509_crt_get_issuer_dn3(crt, &d, 0)
-			: gnutls_x509_crt_get_dn3(crt, &d, 0);
-
-	if (rc < 0 || !d.data) {
-		buf_adds(out, "?");
-	} else {
-		/* RFC 4514 text (already escaped) and UTF-8 as they are, but
-		 * no control characters from a hostile certificate reach the
-		 * terminal. */
-		unsigned i;
-		for (i = 0; i < d.size; i++) {
-			unsigned char ch = d.data[i];
-			if (ch < 0x20 || ch == 0x7f)
-				buf_addf(out, "\\x%02X", ch);
-			else
-				buf_addch(out, ch);
-		}
-	}
-	gnutls_free(d.data);
-}
-
-int net_tls_info(struct net_conn *c, struct buf *out)
-{
-	struct tls_conn *t = (struct tls_conn *)c;
-	gnutls_x509_crt_t crt;
-	const char *s;
-
-	if (!net_is_tls(c))
-		return -1;
-	s = gnutls_protocol_get_name(gnutls_protocol_get_version(t->session));
-	buf_addf(out, "protocol: %s\n", s ? s : "?");
-	s = gnutls_cipher_get_name(gnutls_cipher_get(t->session));
-	buf_addf(out, "cipher: %s", s ? s : "?");
-#if GNUTLS_VERSION_NUMBER >= 0x030703
-	s = gnutls_ciphersuite_get(t->session);
-	if (s)
-		buf_addf(out, " (%s)", s);
-#endif
-	buf_addch(out, '\n');
-
-	crt = peer_certificate(t->session);
-	if (crt) {
-		buf_adds(out, "subject: ");
-		add_dn(out, crt, false);
-		buf_adds(out, "\nissuer: ");
-		add_dn(out, crt, true);
-		buf_adds(out, "\nnot before: ");
-		add_utc(out, gnutls_x509_crt_get_activation_time(crt));
-		buf_adds(out, "\nnot after: ");
-		add_utc(out, gnutls_x509_crt_get_expiration_time(crt));
-		buf_adds(out, "\nsha256 fingerprint: ");
-		add_fingerprint(out, crt);
-		buf_addch(out, '\n');
-		gnutls_x509_crt_deinit(crt);
-	} else {
-		buf_adds(out, "subject: (no certificate)\n");
-	}
-	if (!t->insecure)
-		buf_adds(out, "verified: yes");
-	else if (t->verify_ok)
-		buf_adds(out, "verified: no (--insecure)\nverification: would have passed");
-	else
-		buf_addf(out, "verified: no (--insecure)\nverification: would have failed: %s",
-			 t->verify_reason);
-	return 0;
-}
-
-int net_tls_channel_binding(struct net_conn *c, const char *type, struct buf *out,
-			    struct imap_err *err)
-{
-	struct tls_conn *t = (struct tls_conn *)c;
-	gnutls_channel_binding_t cbtype;
-	gnutls_protocol_t version;
-	gnutls_datum_t cb = { NULL, 0 };
-	int rc;
-
-	if (!net_is_tls(c))
-		return err_set(err, IMAP_ERR_ABORT,
-			       "channel binding (%s) needs a TLS connection", type ? type : "?");
-	version = gnutls_protocol_get_version(t->session);
-	if (type && !strcmp(type, "tls-exporter")) {
-		/* RFC 9266: TLS 1.3 (GnuTLS 3.7 offers it there only) */
-		if (version != GNUTLS_TLS1_3)
-			return err_set(err, IMAP_ERR_ABORT,
-				       "channel binding tls-exporter needs TLS 1.3 (this connection "
-				       "uses %s; tls-unique would work)",
-				       gnutls_protocol_get_name(version));
-		cbtype = GNUTLS_CB_TLS_EXPORTER;
-	} else if (type && !strcmp(type, "tls-unique")) {
-		/* RFC 8446 section C.5: not defined for TLS 1.3 */
-		if (version == GNUTLS_TLS1_3)
-			return err_set(err, IMAP_ERR_ABORT,
-				       "channel binding tls-unique is not defined for TLS 1.3 "
-				       "(use tls-exporter)");
-		cbtype = GNUTLS_CB_TLS_UNIQUE;
-	} else if (type && !strcmp(type, "tls-server-end-point")) {
-		cbtype = GNUTLS_CB_TLS_SERVER_END_POINT;
-	} else {
-		return err_set(err, IMAP_ERR_ABORT,
-			       "unknown channel binding type \"%s\" (known: tls-exporter, "
-			       "tls-unique, tls-server-end-point)", type ? type : "");
-	}
-	rc = gnutls_session_channel_binding(t->session, cbtype, &cb);
-	if (rc < 0)
-		return err_set(err, IMAP_ERR_ABORT, "channel binding %s is not available: %s", type,
-			       gnutls_strerror(rc));
-	buf_add(out, cb.data, cb.size);
-	gnutls_free(cb.data);
-	return 0;
-}

@@ -70,7 +70,8 @@ void net_close(struct net_conn *c, struct buf *report);
  * TCP: resolves host with getaddrinfo (IPv4 and IPv6, each address tried
  * in turn), connects within timeout_ms (<= 0: the system's), and uses
  * timeout_ms for every later read and write.  port is a number or service
- * name.  NULL with err on failure, naming host, port and the reason.
+ * name.  The socket has TCP_NODELAY (no Nagle delay for short command
+ * lines).  NULL with err on failure, naming host, port and the reason.
  */
 struct net_conn *net_tcp_connect(const char *host, const char *port, int timeout_ms,
 				 struct imap_err *err);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,6 +170,50 @@ END_TEST
 START_TEST(test_tcp_ipv6)
 {
 	tcp_round_trip(AF_INET6, "::1");
+}
+END_TEST
+
+/* TCP_NODELAY on every connection we make (curl does the same): a short
+ * command goes out at once instead of waiting for the previous ACK. */
+START_TEST(test_tcp_nodelay)
+{
+	static const struct {
+		int family;
+		const char *host;
+	} cases[] = {
+		{ AF_INET, "127.0.0.1" },
+		{ AF_INET6, "::1" },
+		{ AF_INET, "localhost" }, /* through getaddrinfo's list */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct imap_err err = IMAP_ERR_INIT;
+		char port[16];
+		struct net_conn *c;
+		int lfd, sfd, on = -1;
+		socklen_t sl = sizeof(on);
+
+		lfd = listener(cases[i].family, 5, port, sizeof(port));
+		if (lfd < 0) {
+			fprintf(stderr, "note: %s not available, skipped\n", cases[i].host);
+			continue;
+		}
+		c = net_tcp_connect(cases[i].host, port, 2000, &err);
+		ck_assert_msg(c != NULL, "%s: connect: %s", cases[i].host, err.msg);
+		ck_assert_int_eq(getsockopt(c->ops->pollfd(c), IPPROTO_TCP, TCP_NODELAY, &on, &sl),
+				 0);
+		ck_assert_msg(on != 0, "%s: TCP_NODELAY is off", cases[i].host);
+		/* the kernel's default is off: the check above means something */
+		sfd = accept(lfd, NULL, NULL);
+		ck_assert_int_ge(sfd, 0);
+		on = -1;
+		sl = sizeof(on);
+		ck_assert_int_eq(getsockopt(sfd, IPPROTO_TCP, TCP_NODELAY, &on, &sl), 0);
+		ck_assert_int_eq(on, 0);
+		close(sfd);
+		net_close(c, NULL);
+		close(lfd);
+	}
 }
 END_TEST
 
@@ -804,6 +849,7 @@ static Suite *net_suite(void)
 	tcase_set_timeout(tt, 20);
 	tcase_add_test(tt, test_tcp_ipv4);
 	tcase_add_test(tt, test_tcp_ipv6);
+	tcase_add_test(tt, test_tcp_nodelay);
 	tcase_add_test(tt, test_tcp_read_timeout);
 	tcase_add_test(tt, test_tcp_write_timeout);
 	tcase_add_test(tt, test_tcp_connect_timeout);

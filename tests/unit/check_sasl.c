@@ -3,20 +3,32 @@
  * simple mechanisms (RFC 2195, RFC 4616, RFC 7628 and Google's XOAUTH2
  * examples), SCRAM against the RFC 5802 / RFC 7677 arithmetic and against
  * GNU SASL's own server side, hostile SCRAM servers, and sasl_choose.
+ * And src/core/auth.c over real TLS: a forked GnuTLS + GNU SASL IMAP
+ * server, for the choice of channel binding and the gs2 flag.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
 
+#include <arpa/inet.h>
 #include <check.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <gsasl.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "core/auth.h"
 #include "core/sasl.h"
+#include "core/session.h"
+#include "net/tls.h"
 #include "util/base64.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -561,6 +573,7 @@ struct server_cfg {
 	const char *cb_unique;
 	bool tamper;                 /* flip a byte of the server signature */
 	bool no_ir;                  /* client-first after an empty "+" */
+	const char *force_c;         /* put this c= in the client-final message */
 };
 
 struct run {
@@ -571,6 +584,7 @@ struct run {
 	int client_rc;      /* the client's last step */
 	bool verified;
 	char client_first[256];
+	char client_final[256];
 	char authid[64], authzid[64];
 	char msg[512];
 };
@@ -651,6 +665,19 @@ static void run_gsasl(const char *mech, const char *server_mech, const struct sa
 	sout = NULL;
 	if (r->client_rc != 0)
 		goto done;
+
+	copy_str(r->client_final, sizeof(r->client_final), out.buf, out.len);
+	if (cfg->force_c) {
+		/* a man in the middle changes the gs2 header the proof covers */
+		struct buf forged = BUF_INIT;
+		const char *rest = memchr(out.buf, ',', out.len);
+		ck_assert_ptr_nonnull(rest);
+		buf_addf(&forged, "c=%s", cfg->force_c);
+		buf_add(&forged, rest, out.len - (size_t)(rest - out.buf));
+		buf_reset(&out);
+		buf_add(&out, forged.buf, forged.len);
+		buf_release(&forged);
+	}
 
 	r->stage = 3;
 	r->server_rc = gsasl_step(ss, out.buf, out.len, &sout, &slen);
@@ -850,6 +877,87 @@ START_TEST(test_gsasl_no_binding)
 }
 END_TEST
 
+/*
+ * RFC 5802 sec. 6: a client that could bind but sees no -PLUS sends the
+ * gs2 flag "y", and the client-final c= is the base64 of that header
+ * ("eSws" for "y,,"), which the proof covers.  GNU SASL's server checks
+ * both: its success means it saw "y" and a proof over it.
+ */
+START_TEST(test_gsasl_flag_y)
+{
+	static const struct {
+		const char *mech;
+		const char *authzid;
+		const char *first;  /* client-first starts so */
+		const char *final;  /* client-final starts so */
+	} cases[] = {
+		{ "SCRAM-SHA-256", NULL, "y,,n=user,r=", "c=eSws,r=" },
+		{ "SCRAM-SHA-1", NULL, "y,,n=user,r=", "c=eSws,r=" },
+		{ "SCRAM-SHA-256", "admin", "y,a=admin,n=user,r=", "c=eSxhPWFkbWluLA==,r=" },
+		{ "SCRAM-SHA-1", "admin", "y,a=admin,n=user,r=", "c=eSxhPWFkbWluLA==,r=" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sasl_params p = { .user = "user", .password = "pencil",
+					 .authzid = cases[i].authzid, .cb_possible = true };
+		struct server_cfg cfg = { .user = "user", .password = "pencil" };
+		struct run r;
+
+		run_gsasl(cases[i].mech, cases[i].mech, &p, &cfg, &r);
+		assert_success(&r);
+		ck_assert_msg(!strncmp(r.client_first, cases[i].first, strlen(cases[i].first)),
+			      "case %zu: %s", i, r.client_first);
+		ck_assert_msg(!strncmp(r.client_final, cases[i].final, strlen(cases[i].final)),
+			      "case %zu: %s", i, r.client_final);
+		ck_assert_str_eq(r.authzid, cases[i].authzid ? cases[i].authzid : "");
+
+		/* the server checks c= against the "y" it saw */
+		cfg.force_c = "biws";
+		run_gsasl(cases[i].mech, cases[i].mech, &p, &cfg, &r);
+		ck_assert_int_eq(r.stage, 3);
+		ck_assert_int_eq(r.server_rc, GSASL_AUTHENTICATION_ERROR);
+
+		/* our own signature check is the only one in a "y" exchange */
+		cfg.force_c = NULL;
+		cfg.tamper = true;
+		run_gsasl(cases[i].mech, cases[i].mech, &p, &cfg, &r);
+		ck_assert_int_eq(r.stage, 4);
+		ck_assert_int_eq(r.client_rc, -1);
+		ck_assert_str_eq(r.msg, MISMATCH);
+		ck_assert(!r.verified);
+
+		/* a wrong password is still one */
+		cfg.tamper = false;
+		cfg.password = "crayon";
+		run_gsasl(cases[i].mech, cases[i].mech, &p, &cfg, &r);
+		ck_assert_int_eq(r.stage, 3);
+		ck_assert_int_eq(r.server_rc, GSASL_AUTHENTICATION_ERROR);
+	}
+}
+END_TEST
+
+/* "y" is for plain SCRAM only: -PLUS binds ("p=") whatever cb_possible says. */
+START_TEST(test_gsasl_flag_y_plus)
+{
+	struct sasl_params p = { .user = "user", .password = "pencil", .cb_type = "tls-exporter",
+				 .cb_data = CB32, .cb_len = 32, .cb_possible = true };
+	struct server_cfg cfg = { .user = "user", .password = "pencil", .cb_exporter = CB32 };
+	struct run r;
+
+	run_gsasl("SCRAM-SHA-256-PLUS", "SCRAM-SHA-256-PLUS", &p, &cfg, &r);
+	assert_success(&r);
+	ck_assert_msg(!strncmp(r.client_first, "p=tls-exporter,,n=user,r=", 25), "%s",
+		      r.client_first);
+
+	/* a server that binds (it offers -PLUS) refuses a "y" client: the
+	 * downgrade is seen */
+	run_gsasl("SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", &p, &cfg, &r);
+	ck_assert_msg(!strncmp(r.client_first, "y,,", 3), "%s", r.client_first);
+	ck_assert_int_eq(r.stage, 1);
+	ck_assert_int_eq(r.server_rc, GSASL_AUTHENTICATION_ERROR);
+}
+END_TEST
+
 /* ---- hostile SCRAM servers -------------------------------------------------- */
 
 /* A SCRAM-SHA-1 client after its first message; *cnonce_r its nonce. */
@@ -900,14 +1008,15 @@ START_TEST(test_scram_hostile_first)
 {
 	/* billions of iterations would hang us: refused before any work */
 	hostile_first(true, "xyz,s=QSXCR+Q6sek8bf92,i=4294967296",
-		      "SCRAM-SHA-1: the server asks for 4294967296 iterations (1 to 10000000 "
+		      "SCRAM-SHA-1: the server asks for 4294967296 iterations (4096 to 10000000 "
 		      "allowed); refusing");
 	hostile_first(true, "xyz,s=QSXCR+Q6sek8bf92,i=99999999999999999999999999999999",
 		      "SCRAM-SHA-1: the server asks for 999999999999999999999999 iterations "
-		      "(1 to 10000000 allowed); refusing");
+		      "(4096 to 10000000 allowed); refusing");
 	hostile_first(true, "xyz,s=QSXCR+Q6sek8bf92,i=0",
-		      "SCRAM-SHA-1: the server asks for 0 iterations (1 to 10000000 allowed); "
-		      "refusing");
+		      "SCRAM-SHA-1: the server asks for only 0 iterations, fewer than the 4096 "
+		      "that RFC 5802 section 5.1 and RFC 7677 section 4 call for (a weak password "
+		      "hash); refusing");
 	hostile_first(true, "xyz,s=QSXCR+Q6sek8bf92,i=-1", NULL);
 	hostile_first(true, "xyz,s=QSXCR+Q6sek8bf92", NULL);
 	hostile_first(true, "xyz,i=4096", NULL); /* no salt: GNU SASL's parser says so */
@@ -917,6 +1026,63 @@ START_TEST(test_scram_hostile_first)
 		      "\"r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096\"");
 	hostile_first(false, "e=unknown-user",
 		      "SCRAM-SHA-1: the server refused the exchange: \"e=unknown-user\"");
+}
+END_TEST
+
+/*
+ * The iteration count: at least 4096 (RFC 5802 sec. 5.1, RFC 7677 sec. 4:
+ * fewer make a stolen exchange cheap to brute-force), at most ten million.
+ */
+START_TEST(test_scram_iteration_limits)
+{
+	static const struct {
+		const char *mech;
+		const char *i;
+		bool ok;
+	} cases[] = {
+		{ "SCRAM-SHA-1", "1", false },
+		{ "SCRAM-SHA-1", "4095", false },
+		{ "SCRAM-SHA-1", "04095", false },
+		{ "SCRAM-SHA-1", "4096", true },
+		{ "SCRAM-SHA-1", "4097", true },
+		{ "SCRAM-SHA-256", "1", false },
+		{ "SCRAM-SHA-256", "4095", false },
+		{ "SCRAM-SHA-256", "4096", true },
+		{ "SCRAM-SHA-256", "10000001", false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sasl_params p = { .user = "user", .password = "pencil" };
+		struct imap_err err = IMAP_ERR_INIT;
+		struct buf out = BUF_INIT, sf = BUF_INIT, want = BUF_INIT;
+		struct sasl_client *c = new_client(cases[i].mech, &p);
+		int rc;
+
+		ck_assert_int_eq(sasl_client_initial(c, &out, &err), 0);
+		buf_addf(&sf, "r=%sxyz,s=QSXCR+Q6sek8bf92,i=%s", out.buf + 12, cases[i].i);
+		buf_reset(&out);
+		rc = sasl_client_step(c, sf.buf, sf.len, &out, &err);
+		if (cases[i].ok) {
+			ck_assert_msg(rc == 0, "case %zu: %s", i, err.msg);
+			ck_assert_msg(!strncmp(out.buf, "c=biws,r=", 9), "case %zu: %s", i, out.buf);
+		} else {
+			ck_assert_msg(rc == -1, "case %zu: accepted", i);
+			ck_assert_uint_eq(out.len, 0);
+			if (strlen(cases[i].i) < 6)
+				buf_addf(&want, "%s: the server asks for only %s iterations, fewer "
+					 "than the 4096 that RFC 5802 section 5.1 and RFC 7677 section "
+					 "4 call for (a weak password hash); refusing", cases[i].mech,
+					 cases[i].i);
+			else
+				buf_addf(&want, "%s: the server asks for %s iterations (4096 to "
+					 "10000000 allowed); refusing", cases[i].mech, cases[i].i);
+			ck_assert_str_eq(err.msg, want.buf);
+		}
+		sasl_client_free(c);
+		buf_release(&out);
+		buf_release(&sf);
+		buf_release(&want);
+	}
 }
 END_TEST
 
@@ -949,6 +1115,338 @@ START_TEST(test_scram_hostile_final)
 	hostile_final("garbage", MISMATCH);
 	hostile_final("e=invalid-proof",
 		      "SCRAM-SHA-1: the server refused the exchange: \"e=invalid-proof\"");
+}
+END_TEST
+
+/* ---- auth.c over TLS: which channel binding, which gs2 flag --------------------- */
+
+/*
+ * The IMAP server: one connection on fd, TLS with priority, greeting with
+ * caps, then one AUTHENTICATE run by GNU SASL's server (user "user",
+ * password "pencil"; when it binds, channel binding data from its own TLS
+ * session).  The tagged result says what it saw: "OK ... done gs2=<the
+ * client's gs2 header>" or "NO failed gs2=...".  Then OK to anything.
+ */
+struct imap_srv {
+	const char *priority;
+	const char *caps;
+	bool binds;     /* it does channel binding (GNU SASL then refuses "y") */
+	gnutls_session_t tls;
+};
+
+static int srv_callback(Gsasl *ctx, Gsasl_session *sctx, Gsasl_property prop)
+{
+	const struct imap_srv *cfg = gsasl_session_hook_get(sctx);
+	gnutls_session_t tls = cfg->tls;
+	const char *authid = gsasl_property_fast(sctx, GSASL_AUTHID);
+	gnutls_datum_t cb = { NULL, 0 };
+	struct buf b64 = BUF_INIT;
+	int rc;
+
+	(void)ctx;
+	switch (prop) {
+	case GSASL_PASSWORD:
+		if (!authid || strcmp(authid, "user"))
+			return GSASL_NO_CALLBACK;
+		return gsasl_property_set(sctx, GSASL_PASSWORD, "pencil");
+	case GSASL_CB_TLS_EXPORTER:
+	case GSASL_CB_TLS_UNIQUE:
+		if (!cfg->binds ||
+		    gnutls_session_channel_binding(tls, prop == GSASL_CB_TLS_UNIQUE
+							? GNUTLS_CB_TLS_UNIQUE
+							: GNUTLS_CB_TLS_EXPORTER, &cb) < 0)
+			return GSASL_NO_CALLBACK;
+		base64_encode(cb.data, cb.size, &b64);
+		gnutls_free(cb.data);
+		rc = gsasl_property_set(sctx, prop, b64.buf);
+		buf_release(&b64);
+		return rc;
+	default:
+		return GSASL_NO_CALLBACK;
+	}
+}
+
+/* Sends the pieces and CRLF as one line. */
+static int srv_send(gnutls_session_t s, const char *a, const char *b, const char *c)
+{
+	struct buf line = BUF_INIT;
+	ssize_t n;
+
+	buf_adds(&line, a);
+	buf_adds(&line, b);
+	buf_adds(&line, c);
+	buf_adds(&line, "\r\n");
+	n = gnutls_record_send(s, line.buf, line.len);
+	buf_release(&line);
+	return n > 0 ? 0 : -1;
+}
+
+/* One line without its CRLF; -1 at EOF or on error. */
+static int srv_line(gnutls_session_t s, struct buf *line)
+{
+	char ch;
+
+	buf_reset(line);
+	for (;;) {
+		ssize_t n = gnutls_record_recv(s, &ch, 1);
+		if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (n <= 0)
+			return -1;
+		if (ch == '\n')
+			break;
+		if (ch != '\r')
+			buf_addch(line, ch);
+	}
+	return 0;
+}
+
+/* A self-signed certificate for localhost (the client is insecure: what
+ * matters here is the session, not who it is with). */
+static void srv_cred(gnutls_certificate_credentials_t cred)
+{
+	gnutls_x509_privkey_t key;
+	gnutls_x509_crt_t crt;
+	unsigned char serial = 1;
+	time_t now = time(NULL);
+
+	if (gnutls_x509_privkey_init(&key) < 0 ||
+	    gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA,
+					 GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0) < 0 ||
+	    gnutls_x509_crt_init(&crt) < 0 || gnutls_x509_crt_set_version(crt, 3) < 0 ||
+	    gnutls_x509_crt_set_serial(crt, &serial, 1) < 0 ||
+	    gnutls_x509_crt_set_activation_time(crt, now - 3600) < 0 ||
+	    gnutls_x509_crt_set_expiration_time(crt, now + 3600) < 0 ||
+	    gnutls_x509_crt_set_dn(crt, "CN=localhost", NULL) < 0 ||
+	    gnutls_x509_crt_set_key(crt, key) < 0 ||
+	    gnutls_x509_crt_sign2(crt, crt, key, GNUTLS_DIG_SHA256, 0) < 0 ||
+	    gnutls_certificate_set_x509_key(cred, &crt, 1, key) < 0)
+		_exit(3);
+	gnutls_x509_crt_deinit(crt);
+	gnutls_x509_privkey_deinit(key);
+}
+
+static int imap_serve(int fd, struct imap_srv *cfg)
+{
+	gnutls_certificate_credentials_t cred;
+	gnutls_session_t s;
+	Gsasl *ctx;
+	Gsasl_session *ss = NULL;
+	struct buf line = BUF_INIT, in = BUF_INIT, out64 = BUF_INIT, tag = BUF_INIT;
+	char gs2[128] = "-", *sout = NULL, *sp;
+	size_t slen = 0;
+	int rc;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (gnutls_certificate_allocate_credentials(&cred) < 0)
+		return 3;
+	srv_cred(cred);
+	if (gnutls_init(&s, GNUTLS_SERVER) < 0 ||
+	    gnutls_priority_set_direct(s, cfg->priority, NULL) < 0 ||
+	    gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred) < 0)
+		return 3;
+	gnutls_transport_set_int(s, fd);
+	gnutls_handshake_set_timeout(s, 5000);
+	do
+		rc = gnutls_handshake(s);
+	while (rc < 0 && !gnutls_error_is_fatal(rc));
+	if (rc < 0)
+		return 2;
+	if (srv_send(s, "* OK [CAPABILITY IMAP4rev1 SASL-IR ", cfg->caps, "] ready") < 0 ||
+	    srv_line(s, &line) < 0)
+		return 5;
+	/* "TAG AUTHENTICATE MECH [IR]" */
+	sp = strchr(line.buf, ' ');
+	if (!sp || strncasecmp(sp + 1, "AUTHENTICATE ", 13))
+		return 6;
+	buf_add(&tag, line.buf, (size_t)(sp - line.buf));
+	sp += 14;
+	if (gsasl_init(&ctx) != GSASL_OK)
+		return 3;
+	gsasl_callback_set(ctx, srv_callback);
+	{
+		char mech[64];
+		size_t n = strcspn(sp, " ");
+		snprintf(mech, sizeof(mech), "%.*s", (int)n, sp);
+		if (gsasl_server_start(ctx, mech, &ss) != GSASL_OK)
+			return 3;
+		sp += n;
+	}
+	cfg->tls = s;
+	gsasl_session_hook_set(ss, cfg);
+	if (*sp == ' ' && strcmp(sp + 1, "=") != 0) {
+		if (base64_decode(sp + 1, strlen(sp + 1), &in) < 0)
+			return 6;
+	} else if (*sp != ' ') {
+		if (srv_send(s, "+ ", "", "") < 0 || srv_line(s, &line) < 0 ||
+		    base64_decode(line.buf, line.len, &in) < 0)
+			return 5;
+	}
+	/* the gs2 header: up to the second comma of client-first */
+	{
+		const char *c1 = memchr(in.buf, ',', in.len);
+		const char *c2 = c1 ? memchr(c1 + 1, ',', in.len - (size_t)(c1 + 1 - in.buf)) : NULL;
+		if (c2)
+			snprintf(gs2, sizeof(gs2), "%.*s", (int)(c2 + 1 - in.buf), in.buf);
+	}
+	for (;;) {
+		rc = gsasl_step(ss, in.buf, in.len, &sout, &slen);
+		buf_reset(&in);
+		if (rc != GSASL_OK && rc != GSASL_NEEDS_MORE)
+			break;
+		if (rc == GSASL_OK && slen == 0)
+			break;
+		buf_reset(&out64);
+		base64_encode(sout, slen, &out64);
+		gsasl_free(sout);
+		sout = NULL;
+		if (srv_send(s, "+ ", out64.buf, "") < 0 || srv_line(s, &line) < 0)
+			return 5;
+		if (!strcmp(line.buf, "*")) {
+			rc = GSASL_AUTHENTICATION_ERROR;
+			break;
+		}
+		if (base64_decode(line.buf, line.len, &in) < 0)
+			return 6;
+		if (rc == GSASL_OK)
+			break;
+	}
+	gsasl_free(sout);
+	if (rc == GSASL_OK)
+		srv_send(s, tag.buf, " OK [CAPABILITY IMAP4rev1] done gs2=", gs2);
+	else
+		srv_send(s, tag.buf, " NO failed gs2=", gs2);
+	/* whatever comes next (a CAPABILITY, say): OK */
+	while (srv_line(s, &line) == 0) {
+		sp = strchr(line.buf, ' ');
+		if (sp)
+			*sp = '\0';
+		if (sp && !strncasecmp(sp + 1, "CAPABILITY", 10))
+			srv_send(s, "* CAPABILITY IMAP4rev1", "", "");
+		srv_send(s, line.buf, " OK done", "");
+	}
+	gsasl_finish(ss);
+	gsasl_done(ctx);
+	gnutls_deinit(s);
+	gnutls_certificate_free_credentials(cred);
+	buf_release(&line);
+	buf_release(&in);
+	buf_release(&out64);
+	buf_release(&tag);
+	return 0;
+}
+
+/* Forks the server on a fresh port of 127.0.0.1; its pid, the port in port. */
+static pid_t imap_srv_start(struct imap_srv *cfg, char *port, size_t portlen)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	pid_t pid;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_ge(lfd, 0);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(lfd, 1), 0);
+	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&sa, &sl), 0);
+	snprintf(port, portlen, "%u", ntohs(sa.sin_port));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int fd;
+		alarm(10);
+		fd = accept(lfd, NULL, NULL);
+		_exit(fd < 0 ? 4 : imap_serve(fd, cfg));
+	}
+	close(lfd);
+	return pid;
+}
+
+#define TLS12 "NORMAL:-VERS-ALL:+VERS-TLS1.2"
+#define NO_EMS ":%NO_SESSION_HASH"
+#define BOTH "AUTH=SCRAM-SHA-256 AUTH=SCRAM-SHA-256-PLUS"
+#define PLAIN_ONLY "AUTH=SCRAM-SHA-256"
+
+START_TEST(test_auth_channel_binding)
+{
+	static const struct {
+		const char *priority; /* the server's */
+		const char *caps;
+		bool binds;           /* the server does channel binding */
+		const char *mech;     /* NULL: auth_choose's pick, which must be... */
+		const char *chosen;
+		const char *result;   /* the tagged result's text ("done": OK, "failed":
+				       * NO), or auth_run's error */
+	} cases[] = {
+		/* TLS 1.3: tls-exporter */
+		{ "NORMAL", BOTH, true, NULL, "SCRAM-SHA-256-PLUS", "done gs2=p=tls-exporter,," },
+		/* we could bind, the server shows no -PLUS: "y" */
+		{ "NORMAL", PLAIN_ONLY, false, NULL, "SCRAM-SHA-256", "done gs2=y,," },
+		/* ... and when someone stripped -PLUS from a server that binds,
+		 * "y" lets it see that (RFC 5802 sec. 6) */
+		{ "NORMAL", PLAIN_ONLY, true, NULL, "SCRAM-SHA-256", "failed gs2=y,," },
+		/* plain SCRAM asked for by name from a -PLUS server: "n" */
+		{ "NORMAL", BOTH, true, "SCRAM-SHA-256", NULL, "done gs2=n,," },
+		/* TLS 1.2 with the extended master secret: tls-unique */
+		{ TLS12, BOTH, true, NULL, "SCRAM-SHA-256-PLUS", "done gs2=p=tls-unique,," },
+		{ TLS12, PLAIN_ONLY, false, NULL, "SCRAM-SHA-256", "done gs2=y,," },
+		/* TLS 1.2 without it: no binding, so no -PLUS, and "n" */
+		{ TLS12 NO_EMS, BOTH, true, NULL, "SCRAM-SHA-256", "done gs2=n,," },
+		{ TLS12 NO_EMS, PLAIN_ONLY, false, NULL, "SCRAM-SHA-256", "done gs2=n,," },
+		{ TLS12 NO_EMS, BOTH, true, "SCRAM-SHA-256-PLUS", NULL,
+		  "SCRAM-SHA-256-PLUS: channel binding tls-unique is unsafe on this connection: the "
+		  "server did not negotiate the extended master secret (RFC 7627), so a man in the "
+		  "middle could share it" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct imap_srv cfg = { cases[i].priority, cases[i].caps, cases[i].binds, NULL };
+		struct net_tls_opts o;
+		struct session_hooks h;
+		struct sasl_params p = { .user = "user", .password = "pencil" };
+		struct imap_err err = IMAP_ERR_INIT;
+		struct imap_response *t = NULL;
+		struct net_conn *c;
+		struct session *s;
+		const char *mech = cases[i].mech;
+		char port[16];
+		int status, want_status = 0;
+		pid_t pid = imap_srv_start(&cfg, port, sizeof(port));
+
+		memset(&o, 0, sizeof(o));
+		o.host = "localhost";
+		o.insecure = true;
+		o.timeout_ms = 5000;
+		memset(&h, 0, sizeof(h));
+		c = net_tcp_connect("127.0.0.1", port, 2000, &err);
+		ck_assert_msg(c != NULL, "case %zu: %s", i, err.msg);
+		c = net_tls_wrap(c, &o, &err);
+		ck_assert_msg(c != NULL, "case %zu: %s", i, err.msg);
+		s = session_new(c, &h);
+		ck_assert_msg(session_greet(s, &err) == 0, "case %zu: %s", i, err.msg);
+		if (!mech) {
+			mech = auth_choose(s, SASL_NEEDS_PASSWORD);
+			ck_assert_msg(mech && !strcmp(mech, cases[i].chosen), "case %zu: chose %s", i,
+				      mech ? mech : "(none)");
+		}
+		if (auth_run(s, mech, &p, &t, &err) == 0) {
+			ck_assert_msg(t->status == (strncmp(cases[i].result, "done", 4)
+						    ? IMAP_STATUS_NO : IMAP_STATUS_OK),
+				      "case %zu: %s", i, t->text);
+			ck_assert_str_eq(t->text, cases[i].result);
+			imap_response_free(t);
+		} else {
+			ck_assert_msg(err.kind == IMAP_ERR_ERROR, "case %zu: %s", i, err.msg);
+			ck_assert_str_eq(err.msg, cases[i].result);
+			want_status = 5; /* the server saw no AUTHENTICATE */
+		}
+		session_free(s, NULL);
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == want_status,
+			      "case %zu: server %d", i, status);
+	}
 }
 END_TEST
 
@@ -986,8 +1484,16 @@ Suite *sasl_suite(void)
 	tcase_add_test(tc, test_gsasl_plus_exporter);
 	tcase_add_test(tc, test_gsasl_plus_unique);
 	tcase_add_test(tc, test_gsasl_no_binding);
+	tcase_add_test(tc, test_gsasl_flag_y);
+	tcase_add_test(tc, test_gsasl_flag_y_plus);
 	tcase_add_test(tc, test_scram_hostile_first);
+	tcase_add_test(tc, test_scram_iteration_limits);
 	tcase_add_test(tc, test_scram_hostile_final);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("auth");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_auth_channel_binding);
 	suite_add_tcase(s, tc);
 	return s;
 }

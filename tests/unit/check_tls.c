@@ -24,12 +24,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
 #include "net/tls.h"
 #include "net/transport.h"
+#include "util/base64.h"
 
 /* ------------------------------------------------------------ fixtures */
 
@@ -49,11 +51,19 @@ static struct {
 	char client_crt[PATH_LEN];
 	char client_key[PATH_LEN];
 	char empty[PATH_LEN];      /* a PEM-less "CA file" */
+	char pub_pem[PATH_LEN];    /* the servers' public key, PEM */
+	char pub_der[PATH_LEN];    /* the same, DER */
+	char other_pub[PATH_LEN];  /* the client's public key, PEM: not the server's */
+	char sysconf[PATH_LEN];    /* a GnuTLS system configuration file */
+	char nosysconf[PATH_LEN];  /* a path where there is none */
 } P;
 
 /* SHA-256 of the good certificate's DER, "AA:BB:..", and raw. */
 static char good_fpr[3 * 32 + 1];
 static unsigned char good_sha256[32];
+/* "sha256//" + base64 of the SHA-256 of the DER SubjectPublicKeyInfo: of
+ * the servers' key (all server certificates share it), of the client's */
+static char good_pin[64], other_pin[64];
 /* This program, to run it as a server behind the child transport. */
 static char self_exe[4096];
 
@@ -171,6 +181,31 @@ static void set_path(char *out, const char *name)
 	snprintf(out, PATH_LEN, "%s/%s", P.dir, name);
 }
 
+/* Writes crt's public key to pem_path (and der_path) and its pin to pin. */
+static void write_pubkey(gnutls_x509_crt_t crt, const char *pem_path, const char *der_path,
+			 char *pin, size_t pinlen)
+{
+	gnutls_pubkey_t key;
+	gnutls_datum_t d;
+	unsigned char md[32];
+	struct buf b = BUF_INIT;
+
+	GEN(gnutls_pubkey_init(&key));
+	GEN(gnutls_pubkey_import_x509(key, crt, 0));
+	GEN(gnutls_pubkey_export2(key, GNUTLS_X509_FMT_PEM, &d));
+	write_datum(pem_path, &d, "w");
+	gnutls_free(d.data);
+	GEN(gnutls_pubkey_export2(key, GNUTLS_X509_FMT_DER, &d));
+	if (der_path)
+		write_datum(der_path, &d, "w");
+	GEN(gnutls_hash_fast(GNUTLS_DIG_SHA256, d.data, d.size, md));
+	gnutls_free(d.data);
+	gnutls_pubkey_deinit(key);
+	base64_encode(md, sizeof(md), &b);
+	snprintf(pin, pinlen, "sha256//%s", b.buf);
+	buf_release(&b);
+}
+
 static void make_certs(void)
 {
 	gnutls_x509_privkey_t ca_key, srv_key, cli_key;
@@ -195,6 +230,11 @@ static void make_certs(void)
 	set_path(P.client_crt, "client.crt");
 	set_path(P.client_key, "client.key");
 	set_path(P.empty, "empty.pem");
+	set_path(P.pub_pem, "pub.pem");
+	set_path(P.pub_der, "pub.der");
+	set_path(P.other_pub, "other-pub.pem");
+	set_path(P.sysconf, "gnutls.config");
+	set_path(P.nosysconf, "no-such-gnutls.config");
 
 	ca_key = new_key();
 	srv_key = new_key();
@@ -216,6 +256,7 @@ static void make_certs(void)
 		strcat(good_fpr, hex);
 	}
 	gnutls_free(der.data);
+	write_pubkey(crt, P.pub_pem, P.pub_der, good_pin, sizeof(good_pin));
 	gnutls_x509_crt_deinit(crt);
 
 	crt = make_cert(CERT_SERVER, "CN=mail.example.org", "mail.example.org", NULL, from,
@@ -244,6 +285,7 @@ static void make_certs(void)
 	write_key(P.client_key, cli_key, "w");
 	write_cert(P.client_pem, crt, "w");
 	write_key(P.client_pem, cli_key, "a");
+	write_pubkey(crt, P.other_pub, NULL, other_pin, sizeof(other_pin));
 	gnutls_x509_crt_deinit(crt);
 
 	{
@@ -259,7 +301,8 @@ static void make_certs(void)
 static void remove_certs(void)
 {
 	const char *files[] = { P.ca, P.server_key, P.good, P.wrong, P.expired, P.future,
-				P.self, P.client_pem, P.client_crt, P.client_key, P.empty };
+				P.self, P.client_pem, P.client_crt, P.client_key, P.empty,
+				P.pub_pem, P.pub_der, P.other_pub, P.sysconf };
 	size_t i;
 
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
@@ -286,6 +329,11 @@ struct srv_opts {
 	enum srv_mode mode;
 };
 
+/* The one ALPN protocol the servers forked next know; NULL: no ALPN.  A
+ * test that sets it puts it back (CK_FORK=no runs every test in one
+ * process). */
+static const char *srv_alpn;
+
 static void hex(char *out, const unsigned char *p, size_t n)
 {
 	size_t i;
@@ -293,6 +341,14 @@ static void hex(char *out, const unsigned char *p, size_t n)
 	for (i = 0; i < n; i++)
 		sprintf(out + 2 * i, "%02x", p[i]);
 	out[2 * n] = '\0';
+}
+
+/* The hex of b's bytes, into out. */
+static const char *hex_of(const struct buf *b, char *out, size_t n)
+{
+	ck_assert_uint_lt(2 * b->len, n);
+	hex(out, (const unsigned char *)b->buf, b->len);
+	return out;
 }
 
 static int send_all(gnutls_session_t s, const char *p, size_t n)
@@ -320,8 +376,10 @@ static void drain(int fd)
 
 /*
  * One TLS session on in/out.  The greeting is one record:
- * "* OK|sni=..|client=<DN or ->|vstatus=N|proto=..|cipher=..|suite=..|cb=<hex>\r\n"
- * (cb: tls-exporter under TLS 1.3, tls-unique under 1.2).
+ * "* OK|sni=..|client=<DN or ->|vstatus=N|proto=..|cipher=..|suite=..|cb=<hex>
+ *  |alpn=<protocol or ->|ems=<0 or 1>\r\n"
+ * (cb: tls-exporter under TLS 1.3, tls-unique under 1.2; ems: the extended
+ * master secret, RFC 7627).
  * Exit codes: 0 fine, 2 handshake failed, 3 setup failed, 5 I/O error.
  */
 /* Plain read()/write() for the server's record layer: GnuTLS's own
@@ -354,7 +412,7 @@ static int serve(int in, int out, const struct srv_opts *so)
 {
 	gnutls_certificate_credentials_t cred = NULL;
 	gnutls_session_t s = NULL;
-	char greet[1024], sni[256] = "-", client[256] = "-", cbhex[200] = "";
+	char greet[1024], sni[256] = "-", client[256] = "-", cbhex[200] = "", alpn[64] = "-";
 	static char data[65536];
 	unsigned vstatus = 0;
 	int rc, code = 0;
@@ -390,6 +448,13 @@ static int serve(int in, int out, const struct srv_opts *so)
 	}
 	if (so->require_client)
 		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
+	if (srv_alpn) {
+		gnutls_datum_t proto = { (unsigned char *)srv_alpn, (unsigned)strlen(srv_alpn) };
+		if (gnutls_alpn_set_protocols(s, &proto, 1, 0) < 0) {
+			code = 3;
+			goto done;
+		}
+	}
 	gnutls_transport_set_ptr2(s, (gnutls_transport_ptr_t)(intptr_t)in,
 				  (gnutls_transport_ptr_t)(intptr_t)out);
 	gnutls_transport_set_pull_function(s, fd_pull);
@@ -437,10 +502,17 @@ static int serve(int in, int out, const struct srv_opts *so)
 			hex(cbhex, cb.data, cb.size);
 		gnutls_free(cb.data);
 	}
+	{
+		gnutls_datum_t proto = { NULL, 0 };
+		if (gnutls_alpn_get_selected_protocol(s, &proto) == 0 && proto.size < 64)
+			snprintf(alpn, sizeof(alpn), "%.*s", (int)proto.size, (char *)proto.data);
+	}
 	snprintf(greet, sizeof(greet),
-		 "* OK|sni=%s|client=%s|vstatus=%u|proto=%s|cipher=%s|suite=%s|cb=%s\r\n", sni,
-		 client, vstatus, gnutls_protocol_get_name(gnutls_protocol_get_version(s)),
-		 gnutls_cipher_get_name(gnutls_cipher_get(s)), gnutls_ciphersuite_get(s), cbhex);
+		 "* OK|sni=%s|client=%s|vstatus=%u|proto=%s|cipher=%s|suite=%s|cb=%s|alpn=%s"
+		 "|ems=%u\r\n", sni, client, vstatus,
+		 gnutls_protocol_get_name(gnutls_protocol_get_version(s)),
+		 gnutls_cipher_get_name(gnutls_cipher_get(s)), gnutls_ciphersuite_get(s), cbhex,
+		 alpn, gnutls_session_ext_master_secret_status(s));
 	if (send_all(s, greet, strlen(greet)) < 0) {
 		code = 5;
 		goto done;
@@ -746,8 +818,9 @@ START_TEST(test_info_describe_pending)
 		 "not before: 2020-01-01T00:00:00Z\n"
 		 "not after: 2049-12-31T23:59:59Z\n"
 		 "sha256 fingerprint: %s\n"
+		 "public key: %s\n"
 		 "verified: yes",
-		 cipher, suite, good_fpr);
+		 cipher, suite, good_fpr, good_pin);
 	ck_assert_str_eq(info.buf, want.buf);
 
 	net_close(c, NULL);
@@ -1119,11 +1192,169 @@ START_TEST(test_old_server_refused)
 	c = tls_to(sv.port, &o, &err);
 	ck_assert_ptr_null(c);
 	ck_assert_str_eq(err.msg, "TLS handshake with localhost failed: no common TLS version "
-				  "(we accept TLS 1.2 and newer unless the priority string says "
-				  "otherwise)");
+				  "(imapsh needs TLS 1.2 or newer)");
 	ck_assert_int_eq(srv_wait(&sv), 2);
 }
 END_TEST
+
+/* A priority string may allow TLS 1.0 or 1.1 to GnuTLS; we still refuse
+ * the session once the handshake settles on it. */
+START_TEST(test_priority_string_keeps_floor)
+{
+	static const struct {
+		const char *server, *ours, *want;
+	} cases[] = {
+		{ "NORMAL:-VERS-ALL:+VERS-TLS1.1", "NORMAL:+VERS-TLS1.1",
+		  "TLS handshake with localhost failed: the server chose TLS1.1; imapsh needs "
+		  "TLS 1.2 or newer (RFC 8996), whatever the priority string allows" },
+		{ "NORMAL:-VERS-ALL:+VERS-TLS1.0", "NORMAL:+VERS-TLS1.0:+VERS-TLS1.1",
+		  "TLS handshake with localhost failed: the server chose TLS1.0; imapsh needs "
+		  "TLS 1.2 or newer (RFC 8996), whatever the priority string allows" },
+		/* the same strings against a modern server: fine */
+		{ "NORMAL", "NORMAL:+VERS-TLS1.1", NULL },
+		{ "NORMAL:-VERS-ALL:+VERS-TLS1.2", "NORMAL:+VERS-TLS1.0:+VERS-TLS1.1", NULL },
+		/* a priority string without TLS 1.2 or 1.3 at all */
+		{ "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2", "NORMAL:-VERS-ALL:+VERS-TLS1.1",
+		  "TLS handshake with localhost failed: no common TLS version (imapsh needs TLS 1.2 "
+		  "or newer, and what the priority string allows)" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct srv_opts so = { P.good, cases[i].server, false, SRV_SILENT };
+		struct net_tls_opts o = default_opts();
+		struct imap_err err = IMAP_ERR_INIT;
+		struct net_conn *c;
+		struct srv sv;
+
+		o.priority = cases[i].ours;
+		srv_start(&sv, &so);
+		c = tls_to(sv.port, &o, &err);
+		if (cases[i].want) {
+			ck_assert_msg(c == NULL, "case %zu: connected", i);
+			ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+			ck_assert_str_eq(err.msg, cases[i].want);
+		} else {
+			ck_assert_msg(c != NULL, "case %zu: %s", i, err.msg);
+			net_close(c, NULL);
+		}
+		srv_wait(&sv);
+	}
+}
+END_TEST
+
+/*
+ * Runs this program again (a fresh GnuTLS reads GNUTLS_SYSTEM_PRIORITY_FILE
+ * when it loads) to connect to port with the default options (cafile, host
+ * localhost) and priority (NULL: none), with the system configuration
+ * file conf (its text; NULL: no such file).  What it printed goes to out:
+ * "protocol: TLS1.3" or "error: ...".
+ */
+static void run_probe(const char *conf, const char *port, const char *priority, char *out,
+		      size_t outlen)
+{
+	int fds[2], status;
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (conf) {
+		gnutls_datum_t d = { (unsigned char *)conf, (unsigned)strlen(conf) };
+		write_datum(P.sysconf, &d, "w");
+	}
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		setenv("GNUTLS_SYSTEM_PRIORITY_FILE", conf ? P.sysconf : P.nosysconf, 1);
+		unsetenv("GNUTLS_SYSTEM_PRIORITY_FAIL_ON_INVALID");
+		execl(self_exe, self_exe, "--probe", port, P.ca, priority, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (got + 1 < outlen && (n = read(fds[0], out + got, outlen - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = '\0';
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "probe: status %d", status);
+}
+
+/*
+ * Without a priority string the system's default applies, as a
+ * distribution's crypto policy sets it in GnuTLS's configuration file
+ * (Debian's GnuTLS reads it: /etc/gnutls/config, or the file
+ * GNUTLS_SYSTEM_PRIORITY_FILE names); with one, the system default does
+ * not matter.  TLS 1.2 stays the floor either way.
+ */
+START_TEST(test_system_priority)
+{
+#define POLICY_NO_TLS13 "[priorities]\nSYSTEM = NORMAL:-VERS-TLS1.3\n" \
+	"[overrides]\ndefault-priority-string = @SYSTEM\n"
+	static const struct {
+		const char *conf;     /* the configuration file; NULL: none */
+		const char *server;   /* the server's priority string */
+		const char *ours;     /* our priority string; NULL: none */
+		const char *want;     /* what the probe prints */
+	} cases[] = {
+		{ NULL, "NORMAL", NULL, "protocol: TLS1.3\n" },
+		/* a crypto policy (@SYSTEM) without TLS 1.3 */
+		{ POLICY_NO_TLS13, "NORMAL", NULL, "protocol: TLS1.2\n" },
+		{ "[overrides]\ndefault-priority-string = NORMAL:-VERS-TLS1.3\n", "NORMAL", NULL,
+		  "protocol: TLS1.2\n" },
+		/* a priority string of our own replaces the system default */
+		{ POLICY_NO_TLS13, "NORMAL", "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+		  "protocol: TLS1.3\n" },
+		/* a system default that allows TLS 1.1 does not lower our floor */
+		{ "[overrides]\ndefault-priority-string = NORMAL:+VERS-TLS1.1:+VERS-TLS1.0\n",
+		  "NORMAL:-VERS-ALL:+VERS-TLS1.1", NULL,
+		  "error: TLS handshake with localhost failed: no common TLS version (imapsh needs "
+		  "TLS 1.2 or newer)\n" },
+	};
+#undef POLICY_NO_TLS13
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct srv_opts so = { P.good, cases[i].server, false, SRV_BYE };
+		struct srv sv;
+		char out[1024];
+
+		srv_start(&sv, &so);
+		run_probe(cases[i].conf, sv.port, cases[i].ours, out, sizeof(out));
+		ck_assert_msg(!strcmp(out, cases[i].want), "case %zu: got \"%s\", want \"%s\"", i,
+			      out, cases[i].want);
+		srv_wait(&sv);
+	}
+}
+END_TEST
+
+/* --probe PORT CAFILE [PRIORITY]: see run_probe. */
+static int probe(const char *port, const char *cafile, const char *priority)
+{
+	struct net_tls_opts o;
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf info = BUF_INIT;
+	struct net_conn *c;
+
+	memset(&o, 0, sizeof(o));
+	o.host = "localhost";
+	o.cafile = cafile;
+	o.priority = priority;
+	o.timeout_ms = 3000;
+	c = net_tcp_connect("127.0.0.1", port, 2000, &err);
+	if (c)
+		c = net_tls_wrap(c, &o, &err);
+	if (!c) {
+		printf("error: %s\n", err.msg);
+		return 0;
+	}
+	net_tls_info(c, &info);
+	printf("%.*s\n", (int)strcspn(info.buf, "\n"), info.buf);
+	net_close(c, NULL);
+	buf_release(&info);
+	return 0;
+}
 
 /* ------------------------------------------------------------ timeouts, odd servers, ends */
 
@@ -1271,6 +1502,17 @@ START_TEST(test_channel_binding_tls13)
 	ck_assert_uint_eq(cb.len, 32);
 	ck_assert_int_eq(memcmp(cb.buf, good_sha256, 32), 0);
 
+	/* the one SCRAM-*-PLUS would use */
+	{
+		const char *type = NULL;
+		char again[200];
+		buf_reset(&cb);
+		ck_assert_int_eq(net_tls_channel_binding_any(c, &cb, &type, &err), 0);
+		ck_assert_str_eq(type, "tls-exporter");
+		hex(again, (const unsigned char *)cb.buf, cb.len);
+		ck_assert_str_eq(again, cbhex);
+	}
+
 	buf_reset(&cb);
 	ck_assert_int_eq(net_tls_channel_binding(c, "tls-unique", &cb, &err), -1);
 	ck_assert_str_eq(err.msg, "channel binding tls-unique is not defined for TLS 1.3 "
@@ -1284,6 +1526,246 @@ START_TEST(test_channel_binding_tls13)
 	ck_assert_int_eq(srv_wait(&sv), 0);
 	buf_release(&g);
 	buf_release(&cb);
+}
+END_TEST
+
+/*
+ * TLS 1.2 without the extended master secret (RFC 7627): tls-unique is not
+ * safe (the triple handshake), so none; tls-exporter needs TLS 1.3;
+ * tls-server-end-point does not depend on the session.
+ */
+#define UNSAFE_UNIQUE "channel binding tls-unique is unsafe on this connection: the server " \
+	"did not negotiate the extended master secret (RFC 7627), so a man in the middle could " \
+	"share it"
+
+START_TEST(test_channel_binding_tls12_no_ems)
+{
+	static const struct {
+		const char *server;  /* the server's priority string */
+		const char *ems;     /* what the server says of the EMS */
+		const char *type;
+		size_t len;          /* 0: refused with msg */
+		const char *msg;
+	} cases[] = {
+		{ "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_SESSION_HASH", "0", "tls-unique", 0,
+		  UNSAFE_UNIQUE },
+		{ "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_SESSION_HASH", "0", "tls-exporter", 0,
+		  "channel binding tls-exporter needs TLS 1.3 (this connection uses TLS1.2)" },
+		{ "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_SESSION_HASH", "0", "tls-server-end-point", 32,
+		  NULL },
+		{ "NORMAL:-VERS-ALL:+VERS-TLS1.2", "1", "tls-unique", 12, NULL },
+		{ "NORMAL:-VERS-ALL:+VERS-TLS1.2", "1", "tls-exporter", 0,
+		  "channel binding tls-exporter needs TLS 1.3 (this connection uses TLS1.2; "
+		  "tls-unique would work)" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct srv_opts so = { P.good, cases[i].server, false, SRV_BYE };
+		struct net_tls_opts o = default_opts();
+		struct imap_err err = IMAP_ERR_INIT;
+		struct buf g = BUF_INIT, cb = BUF_INIT;
+		struct net_conn *c;
+		struct srv sv;
+		char v[200], cbhex[200];
+
+		srv_start(&sv, &so);
+		c = tls_to(sv.port, &o, &err);
+		ck_assert_msg(c != NULL, "case %zu: wrap: %s", i, err.msg);
+		read_line(c, &g);
+		ck_assert_str_eq(field(g.buf, "proto", v, sizeof(v)), "TLS1.2");
+		ck_assert_str_eq(field(g.buf, "ems", v, sizeof(v)), cases[i].ems);
+		if (cases[i].len) {
+			ck_assert_msg(net_tls_channel_binding(c, cases[i].type, &cb, &err) == 0,
+				      "case %zu: %s", i, err.msg);
+			ck_assert_uint_eq(cb.len, cases[i].len);
+		} else {
+			ck_assert_int_eq(net_tls_channel_binding(c, cases[i].type, &cb, &err), -1);
+			ck_assert_int_eq(err.kind, IMAP_ERR_ERROR);
+			ck_assert_str_eq(err.msg, cases[i].msg);
+			ck_assert_uint_eq(cb.len, 0);
+		}
+		/* the one SCRAM-*-PLUS would use: tls-unique with the EMS only */
+		{
+			const char *type = NULL;
+			buf_reset(&cb);
+			if (!strcmp(cases[i].ems, "1")) {
+				ck_assert_int_eq(net_tls_channel_binding_any(c, &cb, &type, &err), 0);
+				ck_assert_str_eq(type, "tls-unique");
+				ck_assert_uint_eq(cb.len, 12);
+				ck_assert_str_eq(hex_of(&cb, v, sizeof(v)),
+						 field(g.buf, "cb", cbhex, sizeof(cbhex)));
+			} else {
+				ck_assert_int_eq(net_tls_channel_binding_any(c, &cb, &type, &err), -1);
+				ck_assert_ptr_null(type);
+				ck_assert_str_eq(err.msg, UNSAFE_UNIQUE);
+				ck_assert_uint_eq(cb.len, 0);
+			}
+		}
+		net_close(c, NULL);
+		ck_assert_int_eq(srv_wait(&sv), 0);
+		buf_release(&g);
+		buf_release(&cb);
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------ ALPN */
+
+/* We offer the caller's protocol, "imap" for imapsh (RFC 7301); a server
+ * without ALPN, or with other protocols only, is fine. */
+START_TEST(test_alpn)
+{
+	static const struct {
+		const char *alpn;        /* what we offer; NULL: no ALPN */
+		const char *server_alpn; /* NULL: the server does no ALPN */
+		const char *seen;        /* the server's choice */
+		bool info_line;          /* net_tls_info says "alpn: imap" */
+	} cases[] = {
+		{ "imap", "imap", "imap", true },
+		{ "imap", NULL, "-", false },
+		{ "imap", "h2", "-", false },
+		{ NULL, "imap", "-", false },
+	};
+	struct net_tls_opts bad = default_opts();
+	char long_name[300];
+
+	/* RFC 7301: a protocol name is 1 to 255 bytes */
+	memset(long_name, 'x', 256);
+	long_name[256] = '\0';
+	bad.alpn = "";
+	expect_setup_error(&bad, "invalid ALPN protocol \"\" (1 to 255 bytes)");
+	bad.alpn = long_name;
+	expect_setup_error(&bad, "invalid ALPN protocol \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+			   "xxxxxxxxxxxxxxxxxxxx\" (1 to 255 bytes)");
+
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct srv_opts so = { P.good, NULL, false, SRV_BYE };
+		struct net_tls_opts o = default_opts();
+		struct imap_err err = IMAP_ERR_INIT;
+		struct buf g = BUF_INIT, info = BUF_INIT;
+		struct net_conn *c;
+		struct srv sv;
+		char v[64];
+
+		o.alpn = cases[i].alpn; /* imapsh's is "imap"; tls.c knows nothing of IMAP */
+		srv_alpn = cases[i].server_alpn;
+		srv_start(&sv, &so);
+		srv_alpn = NULL;
+		c = tls_to(sv.port, &o, &err);
+		ck_assert_msg(c != NULL, "case %zu: wrap: %s", i, err.msg);
+		read_line(c, &g);
+		ck_assert_str_eq(field(g.buf, "alpn", v, sizeof(v)), cases[i].seen);
+		ck_assert_int_eq(net_tls_info(c, &info), 0);
+		ck_assert_msg((strstr(info.buf, "\nalpn: imap\n") != NULL) == cases[i].info_line,
+			      "case %zu: %s", i, info.buf);
+		net_close(c, NULL);
+		ck_assert_int_eq(srv_wait(&sv), 0);
+		buf_release(&g);
+		buf_release(&info);
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------ public key pinning */
+
+START_TEST(test_pinned_pubkey)
+{
+	char both[160], wrong_msg[512], file_msg[512], self_msg[512];
+	const struct {
+		const char *crt;
+		bool insecure;
+		const char *pin;
+		const char *fail; /* NULL: connects */
+	} cases[] = {
+		{ P.good, false, good_pin, NULL },
+		{ P.good, false, both, NULL },          /* one of several */
+		{ P.good, false, P.pub_pem, NULL },     /* a PEM public key file */
+		{ P.good, false, P.pub_der, NULL },     /* a DER one */
+		{ P.good, false, other_pin, wrong_msg },
+		{ P.good, false, P.other_pub, file_msg },
+		/* with insecure the pin is still checked: a self-signed
+		 * server is fine when its key is the pinned one */
+		{ P.self, true, good_pin, NULL },
+		{ P.self, true, other_pin, wrong_msg },
+		/* ... and without insecure, verification still applies */
+		{ P.self, false, good_pin, self_msg },
+	};
+
+	snprintf(both, sizeof(both), "%s;%s", other_pin, good_pin);
+	snprintf(wrong_msg, sizeof(wrong_msg), "public key pinning failed for localhost: the "
+		 "server's public key is %s, expected %s", good_pin, other_pin);
+	snprintf(file_msg, sizeof(file_msg), "%s", wrong_msg); /* the file's key, as a pin */
+	snprintf(self_msg, sizeof(self_msg), "certificate verification failed for localhost: "
+		 "the certificate is self-signed");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct srv_opts so = { cases[i].crt, NULL, false, SRV_BYE };
+		struct net_tls_opts o = default_opts();
+		struct imap_err err = IMAP_ERR_INIT;
+		struct buf info = BUF_INIT;
+		char want[256];
+		struct net_conn *c;
+		struct srv sv;
+
+		o.pinned_pubkey = cases[i].pin;
+		o.insecure = cases[i].insecure;
+		srv_start(&sv, &so);
+		c = tls_to(sv.port, &o, &err);
+		if (cases[i].fail) {
+			ck_assert_msg(c == NULL, "case %zu: connected", i);
+			ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+			ck_assert_str_eq(err.msg, cases[i].fail);
+			ck_assert_int_eq(srv_wait(&sv), 2);
+			continue;
+		}
+		ck_assert_msg(c != NULL, "case %zu: wrap: %s", i, err.msg);
+		ck_assert_int_eq(net_tls_info(c, &info), 0);
+		snprintf(want, sizeof(want), "\npinned public key: matched (%s)", good_pin);
+		ck_assert_str_eq(info.buf + info.len - strlen(want), want);
+		net_close(c, NULL);
+		ck_assert_int_eq(srv_wait(&sv), 0);
+		buf_release(&info);
+	}
+}
+END_TEST
+
+/* A pin we cannot use fails before the handshake. */
+START_TEST(test_pinned_pubkey_malformed)
+{
+	char trailing[160], other[160], msg[512];
+	const struct {
+		const char *pin;
+		const char *msg;
+	} cases[] = {
+		{ "", "invalid pinned public key \"\": give sha256// and the base64 of the SHA-256 "
+		      "of the server's public key, or the path of a public key file" },
+		{ "sha256//", "invalid pinned public key \"sha256//\": not sha256// followed by the "
+			      "base64 of a SHA-256 hash (44 characters)" },
+		{ "sha256//abc", "invalid pinned public key \"sha256//abc\": not sha256// followed "
+				 "by the base64 of a SHA-256 hash (44 characters)" },
+		/* base64 of 20 bytes: a SHA-1 */
+		{ "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAA=", "invalid pinned public key "
+		  "\"sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAA=\": not sha256// followed by the base64 of "
+		  "a SHA-256 hash (44 characters)" },
+		{ trailing, "invalid pinned public key \"\": not sha256// followed by the base64 of "
+			    "a SHA-256 hash (44 characters)" },
+		{ other, "invalid pinned public key \"md5//AAAA\": not sha256// followed by the "
+			 "base64 of a SHA-256 hash (44 characters)" },
+		{ "/nonexistent/key.pem", "cannot read the pinned public key file "
+					  "/nonexistent/key.pem: No such file or directory" },
+		{ P.empty, msg },
+	};
+
+	snprintf(trailing, sizeof(trailing), "%s;", good_pin);
+	snprintf(other, sizeof(other), "%s;md5//AAAA", good_pin);
+	snprintf(msg, sizeof(msg), "the pinned public key file %s holds no PEM or DER public key",
+		 P.empty);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct net_tls_opts o = default_opts();
+
+		o.pinned_pubkey = cases[i].pin;
+		expect_setup_error(&o, cases[i].msg);
+	}
 }
 END_TEST
 
@@ -1374,6 +1856,10 @@ static Suite *tls_suite(void)
 	tcase_add_test(tf, test_priority_override_tls12);
 	tcase_add_test(tf, test_renegotiation);
 	tcase_add_test(tf, test_old_server_refused);
+	tcase_add_test(tf, test_priority_string_keeps_floor);
+	tcase_add_test(tf, test_system_priority);
+	tcase_add_test(tf, test_pinned_pubkey);
+	tcase_add_test(tf, test_pinned_pubkey_malformed);
 	suite_add_tcase(s, tf);
 
 	tcase_add_test(te, test_handshake_timeout);
@@ -1386,6 +1872,8 @@ static Suite *tls_suite(void)
 	suite_add_tcase(s, te);
 
 	tcase_add_test(tb, test_channel_binding_tls13);
+	tcase_add_test(tb, test_channel_binding_tls12_no_ems);
+	tcase_add_test(tb, test_alpn);
 	tcase_add_test(tb, test_not_tls);
 	suite_add_tcase(s, tb);
 	return s;
@@ -1404,6 +1892,9 @@ int main(int argc, char **argv)
 		snprintf(P.server_key, sizeof(P.server_key), "%s", argv[3]);
 		return serve(0, 1, &so);
 	}
+	/* --probe PORT CAFILE [PRIORITY]: one connection, in a fresh process */
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "--probe"))
+		return probe(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 
 	n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
 	if (n < 0) {
