@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "net/tls.h"
+#include "proto/check.h"
 #include "util/clock.h"
 #include "util/tag.h"
 #include "util/xalloc.h"
@@ -305,26 +306,6 @@ static int eof(struct session *s, struct imap_err *err)
 	return fail(s, err);
 }
 
-/*
- * RFC 9051 sec. 2.3.1: message sequence numbers are 32-bit, and EXPUNGE
- * and FETCH name an existing message (>= 1).  A number out of range means
- * the server and we disagree about the mailbox: stop.
- */
-static int check_numbers(struct session *s, const struct imap_response *r, struct imap_err *err)
-{
-	bool msn;
-	if (r->kind != IMAP_RESP_UNTAGGED || !r->has_number)
-		return 0;
-	msn = name_is(r->name, "EXPUNGE") || name_is(r->name, "FETCH");
-	if (r->number > UINT32_MAX || (msn && r->number == 0)) {
-		err_set(err, IMAP_ERR_ABORT,
-			"protocol error: the server sent \"* %" PRIu64 " %.20s\": %s out of range (1 to 4294967295)",
-			r->number, r->name, msn ? "message number" : "number");
-		return fail(s, err);
-	}
-	return 0;
-}
-
 /* One read from the server straight into the parser's input (no copy):
  * >0 bytes read, 0 end of stream, -1 error (err set).  Reads READ_CHUNK
  * although the room may be larger: no more than asked for, so that a
@@ -356,10 +337,11 @@ static int read_response(struct session *s, struct imap_response **r, struct ima
 		ssize_t n;
 		if (rc == 1) {
 			trace(s, 4, TRACE_RECEIVED, (*r)->raw, (*r)->raw_len);
-			if (check_numbers(s, *r, err) < 0) {
+			/* numbers out of the grammar's range: we disagree */
+			if (imap_response_check(*r, err) < 0) {
 				imap_response_free(*r);
 				*r = NULL;
-				return -1;
+				return fail(s, err);
 			}
 			return 0;
 		}

@@ -2,6 +2,7 @@
 #include "util/xalloc.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,7 +94,7 @@ void imap_wire_release(struct imap_wire *w)
 	/* the bytes may hold a password: wipe the secret ranges */
 	for (i = 0; i < w->nsecrets; i++)
 		if (w->secrets[i].off + w->secrets[i].len <= w->bytes.len)
-			memset(w->bytes.buf + w->secrets[i].off, 0, w->secrets[i].len);
+			explicit_bzero(w->bytes.buf + w->secrets[i].off, w->secrets[i].len);
 	buf_release(&w->bytes);
 	free(w->chunks);
 	free(w->secrets);
@@ -109,11 +110,49 @@ static void add_span(struct imap_span **v, size_t *n, size_t *alloc, size_t off,
 	(*n)++;
 }
 
-/* Closes the chunk that began at *start and ends at the current end. */
-static void end_chunk(struct imap_wire *w, size_t *start)
+/* Where imap_encode() is: the chunk and the line being written. */
+struct enc {
+	struct imap_wire *w;
+	enum imap_literal_mode mode;
+	size_t chunk_start;
+	size_t line_start;        /* where the current line began */
+	size_t exempt;            /* bytes of VERBATIM arguments in it */
+	size_t lineno;            /* 1-based */
+};
+
+/* Closes the chunk that began at e->chunk_start and ends at the current end. */
+static void end_chunk(struct enc *e)
 {
-	add_span(&w->chunks, &w->nchunks, &w->chunks_alloc_, *start, w->bytes.len - *start);
-	*start = w->bytes.len;
+	struct imap_wire *w = e->w;
+	add_span(&w->chunks, &w->nchunks, &w->chunks_alloc_, e->chunk_start,
+		 w->bytes.len - e->chunk_start);
+	e->chunk_start = w->bytes.len;
+}
+
+/* The current line ends here with a CRLF (not written yet): -1 (err set)
+ * if it is longer than IMAP_ENC_MAX_LINE without its VERBATIM bytes. */
+static int end_line(struct enc *e, struct imap_err *err)
+{
+	size_t len = e->w->bytes.len - e->line_start + 2;
+
+	if (len - e->exempt > IMAP_ENC_MAX_LINE) {
+		char which[64] = "the command line";
+		if (e->lineno > 1 || e->w->bytes.buf[e->w->bytes.len - 1] == '}')
+			snprintf(which, sizeof(which), "line %zu of the command (up to a literal)", e->lineno);
+		return err_set(err, IMAP_ERR_ERROR,
+			       "%s would be %zu bytes long, more than the %d a server is "
+			       "expected to accept (RFC 7162 sec. 4)",
+			       which, len - e->exempt, IMAP_ENC_MAX_LINE);
+	}
+	return 0;
+}
+
+/* A literal's data ends (or will be streamed) here: a new line starts. */
+static void new_line(struct enc *e)
+{
+	e->line_start = e->w->bytes.len;
+	e->exempt = 0;
+	e->lineno++;
 }
 
 static void add_quoted(struct buf *b, const char *s, size_t len)
@@ -130,39 +169,59 @@ static void add_quoted(struct buf *b, const char *s, size_t len)
 	buf_addch(b, '"');
 }
 
-/* Adds "{n}\r\n" (or "{n+}", "~{n}") and the data; returns where the data
- * starts.  A synchronizing header ends the current chunk. */
-static size_t add_literal(struct imap_wire *w, size_t *chunk_start, const char *s,
-			  size_t len, bool binary, enum imap_literal_mode mode)
+/* Adds "{n}\r\n" (or "{n+}", "~{n}"), ending the line (and the chunk if
+ * synchronizing); the header's bytes are exempt if verbatim.  -1 (err
+ * set) if the line is too long.  message: APPEND's message data, the one
+ * literal LITERAL+ sends without waiting whatever its size; a string that
+ * became a literal waits for the "+" above 4096 bytes even then (LITERAL-
+ * rules), so that a server that will not take it can say BAD instead of
+ * closing the connection in the middle of the data. */
+static int add_literal_header(struct enc *e, uint64_t len, bool binary, bool message,
+			      bool verbatim, struct imap_err *err)
 {
-	bool plus = mode == IMAP_LITERAL_PLUS ||
-		    (mode == IMAP_LITERAL_MINUS && len <= LITERAL_MINUS_MAX);
-	size_t data_off;
+	struct imap_wire *w = e->w;
+	bool plus = (e->mode == IMAP_LITERAL_PLUS && message) ||
+		    (e->mode != IMAP_LITERAL_SYNC && len <= LITERAL_MINUS_MAX);
+	size_t start = w->bytes.len;
 
-	buf_addf(&w->bytes, "%s{%zu%s}\r\n", binary ? "~" : "", len, plus ? "+" : "");
+	buf_addf(&w->bytes, "%s{%" PRIu64 "%s}", binary ? "~" : "", len, plus ? "+" : "");
+	if (verbatim)
+		e->exempt += w->bytes.len - start;
+	if (end_line(e, err) < 0)
+		return -1;
+	buf_add(&w->bytes, "\r\n", 2);
 	if (!plus)
-		end_chunk(w, chunk_start);
-	data_off = w->bytes.len;
-	buf_add(&w->bytes, s, len);
-	return data_off;
+		end_chunk(e);
+	return 0;
+}
+
+/* A literal with its data; *data_off_r gets where the data starts. */
+static int add_literal(struct enc *e, const char *s, size_t len, bool binary, bool message,
+		       bool verbatim, size_t *data_off_r, struct imap_err *err)
+{
+	if (add_literal_header(e, len, binary, message, verbatim, err) < 0)
+		return -1;
+	*data_off_r = e->w->bytes.len;
+	buf_add(&e->w->bytes, s, len);
+	new_line(e);
+	return 0;
 }
 
 /* A literal whose data comes from a source: the header here, the data
  * when sending (recorded as a stream before the next byte). */
-static void add_streamed_literal(struct imap_wire *w, size_t *chunk_start,
-				 const struct imap_literal_source *src, bool binary,
-				 enum imap_literal_mode mode)
+static int add_streamed_literal(struct enc *e, const struct imap_literal_source *src,
+				bool binary, bool verbatim, struct imap_err *err)
 {
-	bool plus = mode == IMAP_LITERAL_PLUS ||
-		    (mode == IMAP_LITERAL_MINUS && src->size <= LITERAL_MINUS_MAX);
+	struct imap_wire *w = e->w;
 
-	buf_addf(&w->bytes, "%s{%" PRIu64 "%s}\r\n", binary ? "~" : "", src->size, plus ? "+" : "");
-	if (!plus)
-		end_chunk(w, chunk_start);
+	if (add_literal_header(e, src->size, binary, true, verbatim, err) < 0)
+		return -1;
 	xgrow((void **)&w->streams, &w->streams_alloc_, w->nstreams + 1, sizeof(*w->streams));
 	w->streams[w->nstreams].at = w->bytes.len;
 	w->streams[w->nstreams].source = src;
 	w->nstreams++;
+	new_line(e);
+	return 0;
 }
 
 static int check_raw(const struct imap_arg *a, size_t argno, struct imap_err *err)
@@ -207,7 +266,8 @@ int imap_encode(struct imap_wire *w, const char *tag, const char *verb,
 		const struct imap_arg *args, size_t nargs,
 		enum imap_literal_mode mode, struct imap_err *err)
 {
-	size_t chunk_start = 0, i;
+	struct enc e = { w, mode, 0, 0, 0, 1 };
+	size_t i;
 
 	buf_reset(&w->bytes);
 	w->nchunks = 0;
@@ -225,8 +285,17 @@ int imap_encode(struct imap_wire *w, const char *tag, const char *verb,
 		const struct imap_arg *a = &args[i];
 		const char *s = a->data ? a->data : "";
 		size_t len = a->data ? a->len : 0;
-		size_t off, span;
+		bool verbatim = (a->flags & IMAP_ARG_VERBATIM) != 0;
+		size_t off, span, line_before = e.lineno;
 
+		if ((a->kind == IMAP_ARG_ASTRING || a->kind == IMAP_ARG_STRING) &&
+		    len > IMAP_ENC_MAX_STRING) {
+			err_set(err, IMAP_ERR_ERROR,
+				"argument %zu is %zu bytes long; a string outside a message may be "
+				"%d bytes at most (servers end the session over longer ones)",
+				i + 1, len, IMAP_ENC_MAX_STRING);
+			goto fail;
+		}
 		buf_addch(&w->bytes, ' ');
 		off = w->bytes.len;
 		switch (a->kind) {
@@ -240,13 +309,13 @@ int imap_encode(struct imap_wire *w, const char *tag, const char *verb,
 			break;
 		}
 		case IMAP_ARG_ASTRING:
-			if (is_astring_atom(s, len)) {
+			if (len <= IMAP_ENC_LONG_STRING && is_astring_atom(s, len)) {
 				buf_add(&w->bytes, s, len);
 				break;
 			}
 			/* fall through */
 		case IMAP_ARG_STRING:
-			if (can_quote(s, len)) {
+			if (len <= IMAP_ENC_LONG_STRING && can_quote(s, len)) {
 				add_quoted(&w->bytes, s, len);
 			} else if (memchr(s, '\0', len)) {
 				/* CHAR8 is %x01-ff: no string, quoted or literal,
@@ -255,19 +324,21 @@ int imap_encode(struct imap_wire *w, const char *tag, const char *verb,
 					"argument %zu contains a NUL byte, which no IMAP string "
 					"can carry (quoted or literal)", i + 1);
 				goto fail;
-			} else {
-				off = add_literal(w, &chunk_start, s, len, false, mode);
+			} else if (add_literal(&e, s, len, false, false, verbatim, &off, err) < 0) {
+				goto fail;
 			}
 			break;
 		case IMAP_ARG_LITERAL:
 			if (a->source) {
-				add_streamed_literal(w, &chunk_start, a->source,
-						     (a->flags & IMAP_ARG_BINARY) != 0, mode);
+				if (add_streamed_literal(&e, a->source, (a->flags & IMAP_ARG_BINARY) != 0,
+							 verbatim, err) < 0)
+					goto fail;
 				off = w->bytes.len; /* nothing in bytes to redact */
 				break;
 			}
-			off = add_literal(w, &chunk_start, s, len,
-					  (a->flags & IMAP_ARG_BINARY) != 0, mode);
+			if (add_literal(&e, s, len, (a->flags & IMAP_ARG_BINARY) != 0, true, verbatim,
+					&off, err) < 0)
+				goto fail;
 			break;
 		default:
 			err_set(err, IMAP_ERR_ERROR, "argument %zu has an unknown kind %d",
@@ -277,9 +348,14 @@ int imap_encode(struct imap_wire *w, const char *tag, const char *verb,
 		span = w->bytes.len - off;
 		if ((a->flags & IMAP_ARG_SECRET) && span)
 			add_span(&w->secrets, &w->nsecrets, &w->secrets_alloc_, off, span);
+		/* an argument on one line (not a literal) is exempt whole */
+		if (verbatim && e.lineno == line_before)
+			e.exempt += span;
 	}
+	if (end_line(&e, err) < 0)
+		goto fail;
 	buf_add(&w->bytes, "\r\n", 2);
-	end_chunk(w, &chunk_start);
+	end_chunk(&e);
 	return 0;
 
 fail:

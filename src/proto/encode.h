@@ -7,6 +7,12 @@
  * becomes a literal (or an error for RAW arguments), so one typed line
  * never becomes two commands.  Secret arguments are marked so that traces
  * can show them as <redacted>.
+ *
+ * Long lines (RFC 7162 sec. 4: clients keep command lines to about 8192
+ * octets, literals not included, and use literals instead of long quoted
+ * strings): a STRING or ASTRING of more than IMAP_ENC_LONG_STRING bytes
+ * is always sent as a literal, and no line of the command may pass
+ * IMAP_ENC_MAX_LINE bytes (see imap_encode()).
  */
 #ifndef IMAPSH_PROTO_ENCODE_H
 #define IMAPSH_PROTO_ENCODE_H
@@ -30,7 +36,23 @@ enum imap_arg_kind {
 enum imap_arg_flags {
 	IMAP_ARG_SECRET = 1 << 0, /* password, SASL response: redacted in traces */
 	IMAP_ARG_BINARY = 1 << 1, /* LITERAL as literal8 ~{n} (RFC 3516) */
+	IMAP_ARG_VERBATIM = 1 << 2, /* the user's own words (a raw command line):
+	                             * its bytes do not count towards
+	                             * IMAP_ENC_MAX_LINE, it is sent whatever
+	                             * its length */
 };
+
+/* A STRING or ASTRING longer than this goes as a literal (RFC 2683's old
+ * 1000-octet line advice; RFC 7162 sec. 4: literals, not long quoted
+ * strings). */
+#define IMAP_ENC_LONG_STRING 1000
+/* The longest line of a command, CRLF included, literal data not (RFC
+ * 7162 sec. 4: servers should accept at least this). */
+#define IMAP_ENC_MAX_LINE 8192
+/* A STRING or ASTRING at most (message data, IMAP_ARG_LITERAL, has no
+ * bound): Dovecot, for one, says BYE to a longer literal outside APPEND,
+ * so a longer one is refused here rather than lose the session. */
+#define IMAP_ENC_MAX_STRING 65536
 
 /*
  * The bytes of a LITERAL that are not in memory (APPEND of a big file):
@@ -54,7 +76,10 @@ struct imap_arg {
 
 enum imap_literal_mode {
 	IMAP_LITERAL_SYNC,  /* {n}: wait for "+" before the data */
-	IMAP_LITERAL_PLUS,  /* LITERAL+ (RFC 7888): {n+} for any size */
+	IMAP_LITERAL_PLUS,  /* LITERAL+ (RFC 7888): {n+} for any size of message
+	                     * data (IMAP_ARG_LITERAL); other strings that go as
+	                     * literals wait for "+" above 4096 bytes, as with
+	                     * LITERAL-, so a server can refuse them with BAD */
 	IMAP_LITERAL_MINUS, /* LITERAL- (RFC 7888): {n+} up to 4096 bytes, {n} above */
 };
 
@@ -95,7 +120,16 @@ void imap_wire_release(struct imap_wire *w);
  * Encodes "TAG VERB ARG...\r\n" into w (which is reset first).  verb may
  * hold spaces ("UID FETCH").  Returns 0, or -1 with err (kind ERROR) when
  * an argument cannot be encoded legally (e.g. a RAW argument with CR/LF/
- * NUL, an empty RAW argument).
+ * NUL, an empty RAW argument), or when a line of the command would be
+ * longer than IMAP_ENC_MAX_LINE: a line runs from the start (or from the
+ * end of a literal's data) to the CRLF of the next literal header or of
+ * the command, and bytes of VERBATIM arguments are not counted in it.
+ * (STRING and ASTRING arguments cannot make it so: long ones are
+ * literals; RAW ones, a long sequence set or search, can.)  E.g.
+ *   the command line would be 9013 bytes long, more than the 8192 a
+ *   server is expected to accept (RFC 7162 sec. 4)
+ * mode says how literals are sent: {n} (SYNC), {n+} (PLUS), {n+} up to
+ * 4096 bytes and {n} above (MINUS).
  */
 int imap_encode(struct imap_wire *w, const char *tag, const char *verb,
 		const struct imap_arg *args, size_t nargs,

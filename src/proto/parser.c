@@ -40,6 +40,11 @@
 #define DEFAULT_MAX_DEPTH ((size_t)64)
 #define DEFAULT_MAX_ITEMS ((size_t)1000000)
 #define DEFAULT_MAX_LITERAL_MEM ((uint64_t)64 << 20)
+/* max_mem: this many times max_line (see "memory") */
+#define DEFAULT_MEM_PER_LINE ((size_t)24)
+
+/* number64 (RFC 9051 sec. 9): literal sizes go up to 2^63-1 */
+#define NUMBER64_MAX ((uint64_t)INT64_MAX)
 
 /* A line end, given to the state machine as one event. */
 #define EV_EOL 256
@@ -117,6 +122,7 @@ struct imap_parser {
 	size_t bracket;          /* '[' depth inside an atom */
 	size_t line_bytes;       /* bytes outside literals */
 	size_t nitems;
+	bool mem_failed;         /* the error set is mem_error()'s */
 	size_t text_start;
 
 	struct frame *frames;
@@ -127,10 +133,12 @@ struct imap_parser {
 	uint64_t lit_size;
 	uint64_t lit_left;
 	unsigned lit_digits;
+	bool lit_big;            /* the size has gone past NUMBER64_MAX */
 	bool lit8;
 	bool lit_sunk;
 	bool lit_in_atom;        /* inside a section-spec: part of the atom */
 	void *lit_handle;        /* sink handle while sunk, else NULL */
+	uint64_t sink_serial;    /* literals offered to the sink so far */
 	struct imap_literal_sink lit_sink; /* the sink that took it */
 	size_t lit_start;        /* kept: offset of the data in the response */
 	uint64_t kept_total;     /* literal bytes kept in memory for this response */
@@ -270,13 +278,72 @@ static inline char *token_copy(struct imap_parser *p, size_t end)
 	return imap_response_strdup(p->resp, resp_bytes(p) + p->tok_start, end - p->tok_start);
 }
 
-static int count_item(struct imap_parser *p)
+/* ------------------------------------------------------------------ */
+/* memory
+ *
+ * What a response holds apart from literal data is bounded by max_mem.
+ * It is counted, not measured, so that the outcome never depends on how
+ * the input was cut into pieces: VALUE_COST bytes a value (its struct,
+ * with room for a string's NUL and the arena's rounding) and BYTE_COST
+ * bytes a byte of the response outside literals (one copy for the token
+ * strings, one for raw, one for text, code or names).  That is what the
+ * arena ends up holding, give or take its blocks' unused tails
+ * (imap_response_mem() measures it).  Checked at each value, with the
+ * bytes before it, and once more at the line end that completes the
+ * response: the error comes at the same value or line end however the
+ * bytes arrived, before the memory is taken.
+ *
+ * Why 24 x max_line: the densest responses servers send need about 21 x
+ * their size so counted: THREAD "(1)(2)...(144888)" in 1 MiB is 2 values
+ * every 7.2 bytes, 17.7 + 3 bytes a byte (the arena measures 18.6 x);
+ * "* SEARCH 1 2 3 ..." is 12 x, an ENVELOPE's runs of NIL 19 x.  One-byte
+ * values ("* SEARCH 1 1 1 ...", "* X a a a ...", "()()()") are 35 x: such
+ * a line fails at about two thirds of max_line, where a 1 MB one used to
+ * keep 34 MB (and take 67 MB while its list was copied).  So every
+ * legitimate response up to max_line fits, and none takes much more than
+ * 24 MiB with the default max_line.
+ */
+#define VALUE_COST ((uint64_t)sizeof(struct imap_value) + 8)
+#define BYTE_COST ((uint64_t)3)
+
+static int __attribute__((noinline, cold)) mem_error(struct imap_parser *p)
+{
+	size_t m = p->lim.max_mem;
+
+	p->mem_failed = true;
+	if (m >= ((size_t)1 << 20) && m % ((size_t)1 << 20) == 0)
+		return err_set(&p->err, IMAP_ERR_ABORT,
+			       "server response needs more than %zu MiB of memory", m >> 20);
+	return err_set(&p->err, IMAP_ERR_ABORT,
+		       "server response needs more than %zu bytes of memory", m);
+}
+
+/* -1 (error set) if nitems values and the response's bytes before off
+ * (an offset in resp_bytes(), never inside literal data) need more than
+ * max_mem. */
+static inline int mem_check(struct imap_parser *p, uint64_t nitems, size_t off)
+{
+	uint64_t bytes = off > p->kept_total ? off - p->kept_total : 0;
+	uint64_t need = nitems * VALUE_COST + BYTE_COST * bytes;
+
+	if (need > p->lim.max_mem)
+		return mem_error(p);
+	return 0;
+}
+
+static int __attribute__((noinline, cold)) items_error(struct imap_parser *p)
+{
+	return err_set(&p->err, IMAP_ERR_ABORT,
+		       "server response has more than %zu values", p->lim.max_items);
+}
+
+/* A value starts at offset off of the response. */
+static inline int count_item(struct imap_parser *p, size_t off)
 {
 	if (p->nitems >= p->lim.max_items)
-		return err_set(&p->err, IMAP_ERR_ABORT,
-			       "server response has more than %zu values", p->lim.max_items);
+		return items_error(p);
 	p->nitems++;
-	return 0;
+	return mem_check(p, p->nitems, off);
 }
 
 /* A new zeroed value at the end of the innermost open list. */
@@ -292,24 +359,34 @@ static struct imap_value *push_slot(struct imap_parser *p)
 	return v;
 }
 
-/* The frame's values as a LIST value in the arena; empties the frame. */
+/* The frame's values as a LIST value in the arena; empties the frame.  A
+ * big array is handed over rather than copied, so a long list is not
+ * held twice at the end. */
 static void frame_to_list(struct imap_parser *p, struct frame *f, struct imap_value *v)
 {
+	size_t size = f->count * sizeof(*f->items);
+
 	memset(v, 0, sizeof(*v));
 	v->type = IMAP_VALUE_LIST;
 	v->count = f->count;
-	if (f->count)
-		v->items = imap_response_memdup(p->resp, f->items, f->count * sizeof(*f->items));
+	if (size >= RAW_ADOPT_MIN) {
+		v->items = f->count < f->alloc ? xrealloc(f->items, size) : f->items;
+		imap_response_adopt(p->resp, v->items, size);
+		f->items = NULL;
+		f->alloc = 0;
+	} else if (f->count) {
+		v->items = imap_response_memdup(p->resp, f->items, size);
+	}
 	f->count = 0;
 }
 
-static int open_list(struct imap_parser *p)
+static int open_list(struct imap_parser *p, size_t off)
 {
 	if (p->depth >= p->lim.max_depth)
 		return err_set(&p->err, IMAP_ERR_ABORT,
 			       "server response nests parentheses deeper than %zu levels",
 			       p->lim.max_depth);
-	if (count_item(p) < 0)
+	if (count_item(p, off) < 0)
 		return -1;
 	if (p->depth + 1 >= p->frames_alloc) {
 		size_t old = p->frames_alloc;
@@ -396,7 +473,7 @@ static int literal_done(struct imap_parser *p)
 	struct imap_value v;
 
 	if (p->lit_in_atom) {
-		/* the atom goes on after the literal */
+		/* the atom goes on after the literal (its copy holds the data) */
 		p->lit_in_atom = false;
 		p->st = V_ATOM;
 		return 0;
@@ -410,6 +487,7 @@ static int literal_done(struct imap_parser *p)
 		void *h = p->lit_handle;
 		p->lit_handle = NULL;
 		v.sunk = true;
+		v.num = p->sink_serial; /* which one: the sink was told at begin() */
 		if (p->lit_sink.end && p->lit_sink.end(p->lit_sink.ctx, h, &serr))
 			return sink_error(p, &serr);
 	} else {
@@ -440,6 +518,7 @@ static int literal_start(struct imap_parser *p)
 		if (prev && (prev->type == IMAP_VALUE_ATOM || prev->type == IMAP_VALUE_NUMBER ||
 			     prev->type == IMAP_VALUE_QUOTED))
 			info.key = prev->str;
+		info.serial = ++p->sink_serial;
 		p->lit_handle = p->sink.begin(p->sink.ctx, &info);
 		if (p->lit_handle) {
 			p->lit_sunk = true;
@@ -496,6 +575,23 @@ static int literal_data(struct imap_parser *p)
 static int between(struct imap_parser *p, int c, size_t off);
 
 /*
+ * literal         = "{" number64 ["+"] "}" CRLF *CHAR8
+ * number64        = 1*DIGIT  ; Unsigned 63-bit integer (0 <= n <= 9,223,372,036,854,775,807)
+ * A bigger size is an error at once, before any data: the rest of the
+ * session would be taken as literal data.  digits are the size's digits
+ * (at most max_line of them); off where the error is reported.
+ */
+static int __attribute__((noinline, cold))
+literal_size_error(struct imap_parser *p, size_t off, const char *digits, size_t n)
+{
+	if (n > 40)
+		return syntax_error(p, off, "literal size %.20s... (%zu digits) is out of range (0 to %" PRIu64 ")",
+				    digits, n, NUMBER64_MAX);
+	return syntax_error(p, off, "literal size %.*s is out of range (0 to %" PRIu64 ")",
+			    (int)n, digits, NUMBER64_MAX);
+}
+
+/*
  * header-list     = "(" header-fld-name *(SP header-fld-name) ")"
  * header-fld-name = astring
  * A section-spec may hold a literal: "BODY[HEADER.FIELDS ({4}CRLF
@@ -519,8 +615,8 @@ static int bracket_literal(struct imap_parser *p, size_t off)
 		digits++;
 	if (!digits || i <= p->tok_start || s[i - 1] != '{')
 		return 0;
-	if (!parse_u64(s + i, digits, &p->lit_size))
-		return syntax_error(p, off, "literal size does not fit in 64 bits");
+	if (!parse_u64(s + i, digits, &p->lit_size) || p->lit_size > NUMBER64_MAX)
+		return literal_size_error(p, off, s + i, digits);
 	if (plus)
 		return syntax_error(p, off - 2, "non-synchronizing literal {%" PRIu64
 				    "+} from the server", p->lit_size);
@@ -566,6 +662,8 @@ static int atom_byte(struct imap_parser *p, int c, size_t off)
 			p->lit8 = true;
 			p->lit_size = 0;
 			p->lit_digits = 0;
+			p->lit_big = false;
+			p->tok_start = off + 1;
 			return 0;
 		}
 		/* fall through */
@@ -598,14 +696,14 @@ static int between(struct imap_parser *p, int c, size_t off)
 	case ' ':
 		return 0;
 	case '(':
-		return open_list(p);
+		return open_list(p, off);
 	case ')':
 		if (!p->depth)
 			return syntax_error(p, off, "unexpected ')'");
 		close_list(p);
 		return 0;
 	case '"':
-		if (count_item(p) < 0)
+		if (count_item(p, off) < 0)
 			return -1;
 		p->tok_start = off + 1;
 		p->quoted_esc = false;
@@ -614,12 +712,14 @@ static int between(struct imap_parser *p, int c, size_t off)
 	case '{':
 		if (p->code_mode)
 			return syntax_error(p, off, "literal in a response code");
-		if (count_item(p) < 0)
+		if (count_item(p, off) < 0)
 			return -1;
 		p->st = V_LIT_SIZE;
 		p->lit8 = false;
 		p->lit_size = 0;
 		p->lit_digits = 0;
+		p->lit_big = false;
+		p->tok_start = off + 1;
 		return 0;
 	case ']':
 		if (p->code_mode) {
@@ -631,7 +731,7 @@ static int between(struct imap_parser *p, int c, size_t off)
 	default:
 		break;
 	}
-	if (count_item(p) < 0)
+	if (count_item(p, off) < 0)
 		return -1;
 	p->tok_start = off;
 	p->bracket = c == '[';
@@ -645,7 +745,8 @@ static int between(struct imap_parser *p, int c, size_t off)
  *                   "\" quoted-specials / UTF8-2 / UTF8-3 / UTF8-4
  * literal         = "{" number64 ["+"] "}" CRLF *CHAR8
  * literal8        = "~{" number64 "}" CRLF *OCTET
- * ("+" is for clients only: refused from a server.)
+ * ("+" is for clients only: refused from a server.)  The digits of a size
+ * are [tok_start, off).
  */
 static int value_byte(struct imap_parser *p, int c, size_t off)
 {
@@ -674,12 +775,16 @@ static int value_byte(struct imap_parser *p, int c, size_t off)
 	case V_LIT_SIZE:
 		if (c >= '0' && c <= '9') {
 			unsigned d = (unsigned)(c - '0');
-			if (p->lit_size > (UINT64_MAX - d) / 10)
-				return syntax_error(p, off, "literal size does not fit in 64 bits");
-			p->lit_size = p->lit_size * 10 + d;
+			/* too big: the digits are read on, for the message */
+			if (!p->lit_big && p->lit_size > (NUMBER64_MAX - d) / 10)
+				p->lit_big = true;
+			if (!p->lit_big)
+				p->lit_size = p->lit_size * 10 + d;
 			p->lit_digits++;
 			return 0;
 		}
+		if (p->lit_big)
+			return literal_size_error(p, off, resp_bytes(p) + p->tok_start, off - p->tok_start);
 		if (c == '}' && p->lit_digits) {
 			p->st = V_LIT_END;
 			return 0;
@@ -857,8 +962,9 @@ static int head_byte(struct imap_parser *p, int c, size_t off)
 }
 
 /* "[CODE args] text" could not be parsed as values: take the code up to
- * the first ']' and its arguments as space-separated atoms. */
-static bool code_fallback(struct imap_parser *p, size_t start, size_t end, size_t *close_r)
+ * the first ']' and its arguments as space-separated atoms.  1 done, 0 no
+ * ']', -1 more than max_mem. */
+static int code_fallback(struct imap_parser *p, size_t start, size_t end, size_t *close_r)
 {
 	struct imap_response *r = p->resp;
 	const char *s = resp_bytes(p);
@@ -867,7 +973,7 @@ static bool code_fallback(struct imap_parser *p, size_t start, size_t end, size_
 	struct imap_value *items;
 
 	if (!close)
-		return false;
+		return 0;
 	ce = (size_t)(close - s);
 	for (i = start + 1; i < ce && s[i] != ' '; i++)
 		;
@@ -877,6 +983,8 @@ static bool code_fallback(struct imap_parser *p, size_t start, size_t end, size_
 			n++;
 	memset(&r->code_args, 0, sizeof(r->code_args));
 	r->code_args.type = IMAP_VALUE_LIST;
+	if (n && mem_check(p, (uint64_t)p->nitems + n, end) < 0)
+		return -1;
 	if (n) {
 		items = imap_response_alloc(r, n * sizeof(*items));
 		n = 0;
@@ -896,14 +1004,15 @@ static bool code_fallback(struct imap_parser *p, size_t start, size_t end, size_
 		r->code_args.count = n;
 	}
 	*close_r = ce;
-	return true;
+	return 1;
 }
 
 /*
  * resp-text       = ["[" resp-text-code "]" SP] [text]
- * Parses cur[start, end): an optional [code], then text.
+ * Parses cur[start, end): an optional [code], then text.  -1 (error set)
+ * only when the code needs more memory than max_mem.
  */
-static void parse_resp_text(struct imap_parser *p, size_t start, size_t end)
+static int parse_resp_text(struct imap_parser *p, size_t start, size_t end)
 {
 	struct imap_response *r = p->resp;
 	const char *s = resp_bytes(p);
@@ -936,6 +1045,8 @@ static void parse_resp_text(struct imap_parser *p, size_t start, size_t end)
 				frame_to_list(p, &p->frames[0], &r->code_args);
 				close = j;
 				have_code = true;
+			} else if (p->mem_failed) {
+				return -1; /* too big as values: as atoms too */
 			} else {
 				p->depth = 0;
 				p->frames[0].count = 0;
@@ -943,8 +1054,12 @@ static void parse_resp_text(struct imap_parser *p, size_t start, size_t end)
 				err_clear(&p->err);
 			}
 		}
-		if (!have_code)
-			have_code = code_fallback(p, start, end, &close);
+		if (!have_code) {
+			int rc = code_fallback(p, start, end, &close);
+			if (rc < 0)
+				return -1;
+			have_code = rc > 0;
+		}
 		if (have_code) {
 			r->code_raw = imap_response_strdup(r, s + start + 1, close - start - 1);
 			start = close + 1;
@@ -954,6 +1069,7 @@ static void parse_resp_text(struct imap_parser *p, size_t start, size_t end)
 	}
 	r->text = imap_response_strdup(r, s + start, end - start);
 	r->text_len = end - start;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1043,7 +1159,7 @@ between:
 		c = (unsigned char)s[i];
 		if (c == '(') {
 			i++;
-			if (open_list(p) < 0) {
+			if (open_list(p, i - 1) < 0) {
 				rc = -1;
 				goto out;
 			}
@@ -1055,7 +1171,7 @@ between:
 			goto between;
 		}
 		if (c == '"') {
-			if (count_item(p) < 0) {
+			if (count_item(p, i) < 0) {
 				rc = -1;
 				goto out;
 			}
@@ -1068,7 +1184,7 @@ between:
 		if (byte_class[c] & C_ATOM)
 			goto slow;
 		/* an atom starts (a ']' comes here only outside code_mode) */
-		if (count_item(p) < 0) {
+		if (count_item(p, i) < 0) {
 			rc = -1;
 			goto out;
 		}
@@ -1161,6 +1277,7 @@ static void response_clear(struct imap_parser *p)
 		}
 	}
 	p->nitems = 0;
+	p->mem_failed = false;
 	p->line_bytes = 0;
 	p->consumed = 0;
 	p->kept_total = 0;
@@ -1173,14 +1290,21 @@ static void response_clear(struct imap_parser *p)
 		buf_reset(&p->cur);
 }
 
-static struct imap_response *response_finish(struct imap_parser *p, size_t eol_off)
+/* The response is complete: *resp_r gets it, 0; or -1 (error set) when it
+ * needs more memory than max_mem (it stays p->resp, for response_clear()). */
+static int response_finish(struct imap_parser *p, size_t eol_off, struct imap_response **resp_r)
 {
 	struct imap_response *r = p->resp;
 
-	if (p->st == P_TEXT)
-		parse_resp_text(p, p->text_start, eol_off);
-	else if (r->kind == IMAP_RESP_UNTAGGED && r->status == IMAP_STATUS_NONE)
+	/* the whole line counts: text too */
+	if (mem_check(p, p->nitems, eol_off) < 0)
+		return -1;
+	if (p->st == P_TEXT) {
+		if (parse_resp_text(p, p->text_start, eol_off) < 0)
+			return -1;
+	} else if (r->kind == IMAP_RESP_UNTAGGED && r->status == IMAP_STATUS_NONE) {
 		frame_to_list(p, &p->frames[0], &r->data);
+	}
 	if (!p->in_cur) {
 		r->raw_len = p->in_pos - p->rstart;
 		r->raw = imap_response_strdup(r, p->in.buf + p->rstart, r->raw_len);
@@ -1192,9 +1316,11 @@ static struct imap_response *response_finish(struct imap_parser *p, size_t eol_o
 		size_t room = p->cur.alloc;
 		char *raw = buf_detach(&p->cur, &r->raw_len);
 
-		if (room - r->raw_len > r->raw_len / 4)
+		if (room - r->raw_len > r->raw_len / 4) {
 			raw = xrealloc(raw, r->raw_len + 1);
-		imap_response_adopt(r, raw);
+			room = r->raw_len + 1;
+		}
+		imap_response_adopt(r, raw, room);
 		r->raw = raw;
 	} else {
 		r->raw = imap_response_strdup(r, p->cur.buf, p->cur.len);
@@ -1202,7 +1328,8 @@ static struct imap_response *response_finish(struct imap_parser *p, size_t eol_o
 	}
 	p->resp = NULL;
 	response_clear(p);
-	return r;
+	*resp_r = r;
+	return 0;
 }
 
 static int fail(struct imap_parser *p, struct imap_err *err)
@@ -1228,6 +1355,10 @@ struct imap_parser *imap_parser_new(const struct imap_parser_limits *limits)
 		p->lim.max_items = DEFAULT_MAX_ITEMS;
 	if (!p->lim.max_literal_mem)
 		p->lim.max_literal_mem = DEFAULT_MAX_LITERAL_MEM;
+	if (!p->lim.max_mem) {
+		p->lim.max_mem = p->lim.max_line <= SIZE_MAX / DEFAULT_MEM_PER_LINE ?
+			p->lim.max_line * DEFAULT_MEM_PER_LINE : SIZE_MAX;
+	}
 	buf_init(&p->in, 0);
 	buf_init(&p->cur, 0);
 	xgrow((void **)&p->frames, &p->frames_alloc, 8, sizeof(*p->frames));
@@ -1410,7 +1541,8 @@ int imap_parser_next(struct imap_parser *p, struct imap_response **resp_r, struc
 		if (rc < 0)
 			return fail(p, err);
 		if (rc == 1) {
-			*resp_r = response_finish(p, p->eol_off);
+			if (response_finish(p, p->eol_off, resp_r) < 0)
+				return fail(p, err);
 			return 1;
 		}
 		if (p->st == V_LIT_DATA && !p->in_cur) {

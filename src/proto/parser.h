@@ -29,6 +29,12 @@
  *   unexpected ')' at byte 18 of the response "* 1 FETCH (UID 1))"
  * A limit error names the limit, e.g.
  *   server response line longer than 1048576 bytes
+ *   server response needs more than 24 MiB of memory
+ *
+ * Literal sizes are number64 (RFC 9051 sec. 9): a size above 2^63-1 is a
+ * syntax error as soon as its header is read, before any data, e.g.
+ *   literal size 18446744073709551615 is out of range (0 to
+ *   9223372036854775807) at byte 40 of the response "..."
  */
 #ifndef IMAPSH_PROTO_PARSER_H
 #define IMAPSH_PROTO_PARSER_H
@@ -47,6 +53,12 @@ struct imap_parser_limits {
 	                           * also the most literal data one response
 	                           * keeps in memory in all.  Checked against
 	                           * the announced size, before any data. */
+	size_t max_mem;           /* memory one response may hold apart from its
+	                           * literal data (values, lists, strings, raw),
+	                           * counted as 64 bytes a value plus 3 a byte
+	                           * outside literals, so it does not depend on
+	                           * how the input is fed (default 24 x
+	                           * max_line: 24 MiB; see parser.c, "memory") */
 };
 
 /* What the sink is told when a literal starts. */
@@ -57,6 +69,8 @@ struct imap_literal_info {
 	bool has_number;          /* "* 12 FETCH": number 12 */
 	uint64_t number;
 	const char *key;          /* the value just before the literal in its list, e.g. "BODY[]" or "RFC822", or "" */
+	uint64_t serial;          /* 1, 2, ... for each literal offered to the sink by
+	                           * this parser; a sunk literal's value has it as num */
 };
 
 /*

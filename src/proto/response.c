@@ -30,6 +30,7 @@ struct arena_block {
 struct arena {
 	struct arena_block *head;
 	size_t next_size;
+	size_t mem;               /* bytes malloc()ed for blocks, adopted memory included */
 };
 
 static struct arena_block *block_new(size_t size)
@@ -46,25 +47,16 @@ static struct arena_block *block_new(size_t size)
 	return b;
 }
 
-/* Uninitialised memory from the arena. */
-static void *arena_get(struct arena *a, size_t size)
+/* arena_get() when the current block has no room: need bytes (rounded
+ * as the caller wants them) from a new block. */
+static void *__attribute__((noinline)) arena_get_block(struct arena *a, size_t need)
 {
 	struct arena_block *b = a->head;
-	size_t need;
 
-	if (size > SIZE_MAX - ARENA_ALIGN)
-		size = SIZE_MAX - ARENA_ALIGN;
-	need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-	if (!need)
-		need = ARENA_ALIGN;
-	if (b && b->size - b->used >= need) {
-		void *p = (char *)b->data + b->used;
-		b->used += need;
-		return p;
-	}
 	if (need > a->next_size / 4) {
 		/* a block of its own, kept behind the current one */
 		struct arena_block *big = block_new(need);
+		a->mem += sizeof(*big) + need;
 		big->used = need;
 		if (b) {
 			big->next = b->next;
@@ -75,12 +67,35 @@ static void *arena_get(struct arena *a, size_t size)
 		return big->data;
 	}
 	b = block_new(a->next_size);
+	a->mem += sizeof(*b) + a->next_size;
 	b->next = a->head;
 	a->head = b;
 	if (a->next_size < ARENA_MAX_BLOCK)
 		a->next_size *= 2;
 	b->used = need;
 	return b->data;
+}
+
+/* Uninitialised memory from the arena, aligned for any type if aligned,
+ * else packed (strings: a one-byte token costs 2 bytes, not 16). */
+static inline void *arena_get(struct arena *a, size_t size, bool aligned)
+{
+	struct arena_block *b = a->head;
+	size_t need, at;
+
+	if (size > SIZE_MAX - ARENA_ALIGN)
+		size = SIZE_MAX - ARENA_ALIGN;
+	need = aligned ? (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1) : size;
+	if (!need)
+		need = aligned ? ARENA_ALIGN : 1;
+	if (b) {
+		at = aligned ? (b->used + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1) : b->used;
+		if (at <= b->size && b->size - at >= need) {
+			b->used = at + need;
+			return (char *)b->data + at;
+		}
+	}
+	return arena_get_block(a, need);
 }
 
 struct imap_response *imap_response_new(enum imap_resp_kind kind)
@@ -92,7 +107,8 @@ struct imap_response *imap_response_new(enum imap_resp_kind kind)
 	b->used = (sizeof(*a) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	a->head = b;
 	a->next_size = ARENA_FIRST * 2;
-	r = arena_get(a, sizeof(*r));
+	a->mem = sizeof(*b) + ARENA_FIRST;
+	r = arena_get(a, sizeof(*r), true);
 	memset(r, 0, sizeof(*r));
 	r->arena_ = a;
 	r->kind = kind;
@@ -107,7 +123,7 @@ struct imap_response *imap_response_new(enum imap_resp_kind kind)
 
 void *imap_response_alloc(struct imap_response *r, size_t size)
 {
-	void *p = arena_get(r->arena_, size);
+	void *p = arena_get(r->arena_, size, true);
 	memset(p, 0, size);
 	return p;
 }
@@ -118,7 +134,7 @@ char *imap_response_strdup(struct imap_response *r, const void *data, size_t len
 
 	if (len == SIZE_MAX)
 		abort();
-	p = arena_get(r->arena_, len + 1);
+	p = arena_get(r->arena_, len + 1, false);
 	if (len)
 		memcpy(p, data, len);
 	p[len] = '\0';
@@ -127,17 +143,18 @@ char *imap_response_strdup(struct imap_response *r, const void *data, size_t len
 
 void *imap_response_memdup(struct imap_response *r, const void *data, size_t len)
 {
-	void *p = arena_get(r->arena_, len);
+	void *p = arena_get(r->arena_, len, true);
 	if (len)
 		memcpy(p, data, len);
 	return p;
 }
 
-void imap_response_adopt(struct imap_response *r, void *mem)
+void imap_response_adopt(struct imap_response *r, void *mem, size_t size)
 {
 	struct arena *a = r->arena_;
 	struct arena_block *b = block_new(0);
 
+	a->mem += sizeof(*b) + size;
 	b->adopted = mem;
 	if (a->head) {
 		b->next = a->head->next;
@@ -145,6 +162,11 @@ void imap_response_adopt(struct imap_response *r, void *mem)
 	} else {
 		a->head = b;
 	}
+}
+
+size_t imap_response_mem(const struct imap_response *r)
+{
+	return r ? ((const struct arena *)r->arena_)->mem : 0;
 }
 
 void imap_response_free(struct imap_response *r)

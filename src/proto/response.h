@@ -23,17 +23,20 @@ enum imap_value_type {
 	IMAP_VALUE_NIL,
 };
 
+/* (The two flags sit next to type: 56 bytes a value on LP64, not 64.  A
+ * response of many small values is mostly these.) */
 struct imap_value {
 	enum imap_value_type type;
+	bool literal8;                 /* LITERAL: ~{n} */
+	bool sunk;                     /* LITERAL: went to the literal sink, str is NULL */
 	const char *str;               /* ATOM, NUMBER, QUOTED, LITERAL (NULL if sunk);
 	                                * NULL for LIST and NIL */
 	size_t len;
-	uint64_t num;                  /* NUMBER */
+	uint64_t num;                  /* NUMBER; a sunk LITERAL: its sink serial
+	                                * (imap_literal_info.serial) */
 	struct imap_value *items;      /* LIST */
 	size_t count;                  /* LIST */
 	uint64_t literal_size;         /* LITERAL: size announced by the server */
-	bool literal8;                 /* LITERAL: ~{n} */
-	bool sunk;                     /* LITERAL: went to the literal sink, str is NULL */
 };
 
 enum imap_resp_kind {
@@ -93,20 +96,30 @@ struct imap_response {
 void imap_response_free(struct imap_response *r);
 
 /*
+ * Bytes of memory r holds: its arena's blocks (the response itself, its
+ * values, strings and lists, raw, kept literal data) and the memory
+ * handed to it with imap_response_adopt(); malloc's own overhead is not
+ * counted.  For a byte budget of kept responses.  O(1).
+ */
+size_t imap_response_mem(const struct imap_response *r);
+
+/*
  * Building responses by hand (the parser does this; tests and renderers may
  * too).  imap_response_new() returns a zeroed response of the given kind
  * with its own arena: name/text/tag point to "", data and code_args are
  * empty LISTs.  imap_response_alloc() returns zeroed memory from the arena
  * (aligned for any type), freed by imap_response_free(); never NULL.
- * imap_response_strdup() copies len bytes and adds a NUL.
+ * imap_response_strdup() copies len bytes and adds a NUL (packed, not
+ * aligned).
  */
 struct imap_response *imap_response_new(enum imap_resp_kind kind);
 void *imap_response_alloc(struct imap_response *r, size_t size);
 char *imap_response_strdup(struct imap_response *r, const void *data, size_t len);
 /* Copies len bytes into the arena (aligned for any type, not NUL-terminated). */
 void *imap_response_memdup(struct imap_response *r, const void *data, size_t len);
-/* Hands malloc()ed memory to the response: freed by imap_response_free(). */
-void imap_response_adopt(struct imap_response *r, void *mem);
+/* Hands malloc()ed memory of size bytes to the response: freed by
+ * imap_response_free(), counted by imap_response_mem(). */
+void imap_response_adopt(struct imap_response *r, void *mem, size_t size);
 
 /* The wire word of a status ("OK", "NO", "BAD", "PREAUTH", "BYE"); "" for
  * IMAP_STATUS_NONE. */

@@ -750,7 +750,7 @@ static int run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_
 		call.cmd.verb = call.verb;
 		if (nwords) {
 			call.args[0].kind = IMAP_ARG_RAW;
-			call.args[0].flags = 0;
+			call.args[0].flags = IMAP_ARG_VERBATIM; /* the user's own line */
 			call.args[0].data = words[0].raw;
 			call.args[0].len = words[0].raw_len;
 			call.cmd.args = call.args;

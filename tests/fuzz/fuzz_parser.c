@@ -6,7 +6,11 @@
  * of odd size (after the first byte) get a literal sink with that small
  * threshold.  The same bytes are parsed a second time fed whole, and both
  * transcripts (every response's tree, the sink's events, the final error)
- * must be equal: chunking must never change what the parser sees.
+ * must be equal: chunking must never change what the parser sees, nor
+ * where a limit (max_mem too: it is counted, not measured) stops it.
+ * Every response also goes through imap_response_check(), whose verdict
+ * is part of the transcript; no literal size is above 2^63-1; and
+ * imap_response_mem() covers at least raw.
  *
  * Built by "make fuzz" (see the end of Makefile.am); by hand, from the top
  * of the tree, after configure in build-parser:
@@ -20,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/check.h"
 #include "proto/parser.h"
 #include "proto/response.h"
 #include "util/buf.h"
@@ -47,6 +52,7 @@ static void dump_value(struct buf *b, const struct imap_value *v, size_t depth)
 			buf_addf(b, "=%llu", (unsigned long long)v->num);
 		break;
 	case IMAP_VALUE_LITERAL:
+		CHECK(v->literal_size <= (uint64_t)INT64_MAX); /* number64 */
 		buf_addf(b, "L%s%llu:", v->literal8 ? "8" : "", (unsigned long long)v->literal_size);
 		if (v->sunk) {
 			CHECK(!v->str);
@@ -95,6 +101,17 @@ static void dump_response(struct buf *b, const struct imap_response *r)
 	dump_value(b, &r->data, 0);
 	buf_adds(b, " raw=");
 	buf_add_escaped(b, r->raw, r->raw_len);
+	CHECK(imap_response_mem(r) > r->raw_len);
+	{
+		struct imap_err err = IMAP_ERR_INIT;
+		if (imap_response_check(r, &err) < 0) {
+			CHECK(err.kind == IMAP_ERR_ABORT);
+			CHECK(strncmp(err.msg, "protocol error: ", 16) == 0 && err.msg[16]);
+			buf_addf(b, " check=%s", err.msg);
+		} else {
+			CHECK(err.kind == IMAP_ERR_NONE);
+		}
+	}
 	buf_addch(b, '\n');
 }
 
@@ -151,7 +168,9 @@ static void fs_abort(void *ctx, void *h)
 /* Parses in with the given chunk size (0: whole); the transcript goes to out. */
 static void parse(const uint8_t *in, size_t len, size_t chunk, uint8_t mode, struct buf *out)
 {
-	struct imap_parser_limits small = { 200, 5, 50, 300 };
+	/* max_mem 2500: at 64 bytes a value and 3 a byte, reached before
+	 * the 50 values (or the 200-byte line) with small ones */
+	struct imap_parser_limits small = { 200, 5, 50, 300, 2500 };
 	struct imap_parser *p = imap_parser_new(mode & 0x40 ? &small : NULL);
 	struct fsink fs = { out, 0, 0 };
 	struct imap_literal_sink sink = { fs_begin, fs_data, fs_end, fs_abort, &fs, 0 };

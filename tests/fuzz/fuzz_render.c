@@ -462,7 +462,7 @@ static void s_abort(void *ctx, void *h)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int sink_ctx;
-	struct imap_parser_limits small = { 400, 8, 100, 400 };
+	struct imap_parser_limits small = { 400, 8, 100, 400, 0 };
 	struct imap_literal_sink sink = { s_begin, s_data, s_end, s_abort, &sink_ctx, 0 };
 	struct imap_parser *p;
 	struct imap_response *r;

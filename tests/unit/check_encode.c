@@ -1,5 +1,6 @@
 /* check_encode.c - golden wire bytes for the command encoder (src/proto/encode). */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +31,10 @@ static void teardown(void)
 static void enc(const char *verb, const struct imap_arg *args, size_t n,
 		enum imap_literal_mode mode)
 {
-	int rc = imap_encode(&w, "A1", verb, args, n, mode, &err);
+	int rc;
+
+	err_clear(&err);
+	rc = imap_encode(&w, "A1", verb, args, n, mode, &err);
 	ck_assert_msg(rc == 0, "encode failed: %s", err.msg);
 	ck_assert_int_eq(err.kind, IMAP_ERR_NONE);
 }
@@ -295,32 +299,49 @@ END_TEST
 
 START_TEST(test_one_megabyte)
 {
-	size_t n = 1024 * 1024, i;
-	char *data = malloc(n);
+	size_t n = IMAP_ENC_MAX_STRING, big = 1024 * 1024, i;
+	char *data = malloc(big);
+	char head[32];
 	struct imap_arg a[2];
-	size_t ends[2];
+	size_t ends[2], hl;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < big; i++)
 		data[i] = (char)('a' + i % 26);
-	/* quotable: goes as one quoted string */
+	/* quotable, but longer than 1000 bytes: a literal (RFC 7162 sec. 4) */
 	a[0] = (struct imap_arg){ IMAP_ARG_STRING, 0, data, n, NULL };
 	enc("X", a, 1, IMAP_LITERAL_SYNC);
-	ck_assert_uint_eq(w.bytes.len, 5 + 1 + n + 1 + 2);
-	ck_assert_int_eq(w.bytes.buf[5], '"');
-	ck_assert_int_eq(memcmp(w.bytes.buf + 6, data, n), 0);
-	assert_one_chunk();
+	hl = (size_t)snprintf(head, sizeof(head), "A1 X {%zu}\r\n", n);
+	ck_assert_int_eq(memcmp(w.bytes.buf, head, hl), 0);
+	ck_assert_int_eq(memcmp(w.bytes.buf + hl, data, n), 0);
+	ck_assert_uint_eq(w.bytes.len, hl + n + 2);
+	ends[0] = hl;
+	ends[1] = w.bytes.len;
+	assert_chunks(ends, 2);
 
 	/* with a newline in it: a literal, then a second argument */
 	data[n / 2] = '\n';
 	a[1] = (struct imap_arg)ASTR("end");
 	enc("X", a, 2, IMAP_LITERAL_SYNC);
-	ck_assert_int_eq(memcmp(w.bytes.buf, "A1 X {1048576}\r\n", 16), 0);
-	ck_assert_int_eq(memcmp(w.bytes.buf + 16, data, n), 0);
-	ck_assert_int_eq(memcmp(w.bytes.buf + 16 + n, " end\r\n", 6), 0);
-	ck_assert_uint_eq(w.bytes.len, 16 + n + 6);
-	ends[0] = 16;
+	ck_assert_int_eq(memcmp(w.bytes.buf, head, hl), 0);
+	ck_assert_int_eq(memcmp(w.bytes.buf + hl, data, n), 0);
+	ck_assert_int_eq(memcmp(w.bytes.buf + hl + n, " end\r\n", 6), 0);
+	ck_assert_uint_eq(w.bytes.len, hl + n + 6);
+	ends[0] = hl;
 	ends[1] = w.bytes.len;
 	assert_chunks(ends, 2);
+
+	/* one byte more is refused, as an ASTRING too: servers say BYE */
+	for (i = 0; i < 2; i++) {
+		a[0] = (struct imap_arg){ i ? IMAP_ARG_ASTRING : IMAP_ARG_STRING, 0, data, n + 1, NULL };
+		ck_assert_int_eq(imap_encode(&w, "A1", "X", a, 1, IMAP_LITERAL_PLUS, &err), -1);
+		ck_assert_ptr_nonnull(strstr(err.msg, "65536 bytes at most"));
+	}
+
+	/* message data has no such bound: 1 MB, non-synchronizing with LITERAL+ */
+	a[0] = (struct imap_arg){ IMAP_ARG_LITERAL, 0, data, big, NULL };
+	enc("APPEND", a, 1, IMAP_LITERAL_PLUS);
+	ck_assert_int_eq(memcmp(w.bytes.buf, "A1 APPEND {1048576+}\r\n", 22), 0);
+	ck_assert_uint_eq(w.bytes.len, 22 + big + 2);
 	free(data);
 }
 END_TEST
@@ -529,6 +550,234 @@ START_TEST(test_secret_binary_literal_plus)
 }
 END_TEST
 
+/* ---- long arguments and long lines (RFC 7162 sec. 4) */
+
+/* n bytes of c, malloc()ed (freed by the caller). */
+static char *filled(size_t n, char c)
+{
+	char *p = malloc(n + 1);
+	memset(p, c, n);
+	p[n] = '\0';
+	return p;
+}
+
+/* A STRING or ASTRING over 1000 bytes is a literal, in the form the mode
+ * gives: golden bytes and chunks for each size, kind and mode. */
+START_TEST(test_long_strings)
+{
+	static const struct {
+		size_t len;
+		enum imap_arg_kind kind;
+		enum imap_literal_mode mode;
+		const char *header; /* NULL: atom (ASTRING) or quoted (STRING) */
+	} rows[] = {
+		{ 999, IMAP_ARG_ASTRING, IMAP_LITERAL_SYNC, NULL },
+		{ 999, IMAP_ARG_STRING, IMAP_LITERAL_SYNC, NULL },
+		{ 1000, IMAP_ARG_ASTRING, IMAP_LITERAL_SYNC, NULL },
+		{ 1000, IMAP_ARG_STRING, IMAP_LITERAL_PLUS, NULL },
+		{ 1000, IMAP_ARG_STRING, IMAP_LITERAL_MINUS, NULL },
+		{ 1001, IMAP_ARG_ASTRING, IMAP_LITERAL_SYNC, "{1001}" },
+		{ 1001, IMAP_ARG_ASTRING, IMAP_LITERAL_PLUS, "{1001+}" },
+		{ 1001, IMAP_ARG_ASTRING, IMAP_LITERAL_MINUS, "{1001+}" },
+		{ 1001, IMAP_ARG_STRING, IMAP_LITERAL_SYNC, "{1001}" },
+		{ 1001, IMAP_ARG_STRING, IMAP_LITERAL_PLUS, "{1001+}" },
+		{ 1001, IMAP_ARG_STRING, IMAP_LITERAL_MINUS, "{1001+}" },
+		{ 4096, IMAP_ARG_STRING, IMAP_LITERAL_MINUS, "{4096+}" },
+		{ 4097, IMAP_ARG_STRING, IMAP_LITERAL_MINUS, "{4097}" },
+		{ 5000, IMAP_ARG_ASTRING, IMAP_LITERAL_SYNC, "{5000}" },
+		{ 5000, IMAP_ARG_ASTRING, IMAP_LITERAL_PLUS, "{5000}" }, /* not message data */
+		{ 5000, IMAP_ARG_ASTRING, IMAP_LITERAL_MINUS, "{5000}" },
+		{ 5000, IMAP_ARG_STRING, IMAP_LITERAL_SYNC, "{5000}" },
+		{ 5000, IMAP_ARG_STRING, IMAP_LITERAL_PLUS, "{5000}" },
+		{ 4096, IMAP_ARG_STRING, IMAP_LITERAL_PLUS, "{4096+}" },
+		{ 4097, IMAP_ARG_STRING, IMAP_LITERAL_PLUS, "{4097}" },
+		{ 5000, IMAP_ARG_LITERAL, IMAP_LITERAL_PLUS, "{5000+}" },
+		{ 5000, IMAP_ARG_STRING, IMAP_LITERAL_MINUS, "{5000}" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *data = filled(rows[i].len, 'a');
+		struct imap_arg a[] = { { rows[i].kind, 0, data, rows[i].len, NULL }, ASTR("next") };
+		struct buf want = BUF_INIT;
+		size_t ends[2];
+		bool sync = rows[i].header && !strchr(rows[i].header, '+');
+
+		enc("X", a, 2, rows[i].mode);
+		buf_adds(&want, "A1 X ");
+		if (!rows[i].header && rows[i].kind == IMAP_ARG_ASTRING) {
+			buf_adds(&want, data);
+		} else if (!rows[i].header) {
+			buf_addf(&want, "\"%s\"", data);
+		} else {
+			buf_addf(&want, "%s\r\n", rows[i].header);
+			ends[0] = want.len;
+			buf_adds(&want, data);
+		}
+		buf_adds(&want, " next\r\n");
+		ck_assert_msg(w.bytes.len == want.len && memcmp(w.bytes.buf, want.buf, want.len) == 0,
+			      "row %zu: got %.40s...", i, w.bytes.buf);
+		ends[sync ? 1 : 0] = w.bytes.len;
+		assert_chunks(ends, sync ? 2 : 1);
+		ck_assert_uint_eq(w.nsecrets, 0);
+		buf_release(&want);
+		free(data);
+	}
+}
+END_TEST
+
+/* A long secret goes as a literal too, and stays redacted: whole, and
+ * chunk by chunk as a trace shows what is sent. */
+START_TEST(test_secret_long_literal)
+{
+	static const enum imap_literal_mode modes[] = { IMAP_LITERAL_SYNC, IMAP_LITERAL_PLUS,
+							IMAP_LITERAL_MINUS };
+	static const enum imap_arg_kind kinds[] = { IMAP_ARG_ASTRING, IMAP_ARG_STRING };
+	char *pw = filled(1500, 'p');
+	size_t i, k;
+
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < 3; i++) {
+			struct imap_arg a[] = { ASTR("alice"), { kinds[k], IMAP_ARG_SECRET, pw, 1500, NULL } };
+			const char *head = modes[i] == IMAP_LITERAL_SYNC ? "A1 LOGIN alice {1500}\r\n"
+									 : "A1 LOGIN alice {1500+}\r\n";
+			size_t hl = strlen(head);
+			struct buf out = BUF_INIT;
+
+			enc("LOGIN", a, 2, modes[i]);
+			ck_assert_uint_eq(w.bytes.len, hl + 1500 + 2);
+			ck_assert_int_eq(memcmp(w.bytes.buf, head, hl), 0);
+			ck_assert_int_eq(memcmp(w.bytes.buf + hl, pw, 1500), 0);
+			ck_assert_uint_eq(w.nsecrets, 1);
+			ck_assert_uint_eq(w.secrets[0].off, hl);
+			ck_assert_uint_eq(w.secrets[0].len, 1500);
+			imap_wire_redacted(&w, 0, w.bytes.len, &out);
+			ck_assert_str_eq(out.buf + hl, "<redacted>\r\n");
+			ck_assert_int_eq(memcmp(out.buf, head, hl), 0);
+			if (modes[i] == IMAP_LITERAL_SYNC) {
+				ck_assert_uint_eq(w.nchunks, 2);
+				buf_reset(&out);
+				imap_wire_redacted(&w, w.chunks[0].off, w.chunks[0].len, &out);
+				ck_assert_str_eq(out.buf, head);
+				buf_reset(&out);
+				imap_wire_redacted(&w, w.chunks[1].off, w.chunks[1].len, &out);
+				ck_assert_str_eq(out.buf, "<redacted>\r\n");
+			} else {
+				ck_assert_uint_eq(w.nchunks, 1);
+			}
+			buf_release(&out);
+		}
+	}
+	free(pw);
+}
+END_TEST
+
+/* Encodes and expects the line-length error with exactly msg. */
+static void enc_too_long(const struct imap_arg *args, size_t n, enum imap_literal_mode mode,
+			 const char *msg)
+{
+	err_clear(&err);
+	ck_assert_int_eq(imap_encode(&w, "A1", "X", args, n, mode, &err), -1);
+	ck_assert_int_eq(err.kind, IMAP_ERR_ERROR);
+	ck_assert_str_eq(err.msg, msg);
+	ck_assert_uint_eq(w.bytes.len, 0);
+	ck_assert_uint_eq(w.nchunks, 0);
+	ck_assert_uint_eq(w.nsecrets, 0);
+	ck_assert_uint_eq(w.nstreams, 0);
+}
+
+/*
+ * No line over 8192 bytes, CRLF included, literal data not: a line runs
+ * to a literal header's CRLF or the command's.  "A1 X " is 5 bytes, a
+ * " {3+}" header 5, so a RAW argument of 8185 bytes fills a line, 8180
+ * one ending in that header.
+ */
+START_TEST(test_line_limit)
+{
+	char *r8185 = filled(8186, '1'), *r8180 = filled(8181, '2'), *r8190 = filled(8191, '3');
+	char *s1000 = filled(1000, 's');
+	struct imap_literal_source src = { 3, NULL, NULL };
+	struct imap_arg a[9];
+	size_t ends[2], i;
+
+	/* one line: 8192 fits, 8193 does not */
+	a[0] = (struct imap_arg){ IMAP_ARG_RAW, 0, r8185, 8185, NULL };
+	enc("X", a, 1, IMAP_LITERAL_SYNC);
+	ck_assert_uint_eq(w.bytes.len, 8192);
+	a[0].len = 8186;
+	enc_too_long(a, 1, IMAP_LITERAL_SYNC,
+		     "the command line would be 8193 bytes long, more than the 8192 a server is "
+		     "expected to accept (RFC 7162 sec. 4)");
+	/* the user's own line (VERBATIM) goes whatever its length; its bytes
+	 * do not count, the rest does */
+	a[0].flags = IMAP_ARG_VERBATIM;
+	enc("X", a, 1, IMAP_LITERAL_SYNC);
+	ck_assert_uint_eq(w.bytes.len, 8193);
+	ck_assert_int_eq(memcmp(w.bytes.buf, "A1 X 111", 8), 0);
+	assert_one_chunk();
+	a[1] = (struct imap_arg){ IMAP_ARG_RAW, 0, r8185, 8185, NULL };
+	enc_too_long(a, 2, IMAP_LITERAL_SYNC,
+		     "the command line would be 8193 bytes long, more than the 8192 a server is "
+		     "expected to accept (RFC 7162 sec. 4)");
+
+	/* a literal header ends a line: 8192 with it fits */
+	a[0] = (struct imap_arg){ IMAP_ARG_RAW, 0, r8180, 8180, NULL };
+	a[1] = (struct imap_arg)LIT("abc");
+	enc("X", a, 2, IMAP_LITERAL_PLUS);
+	ck_assert_int_eq(memcmp(w.bytes.buf + 5 + 8180, " {3+}\r\nabc\r\n", 13), 0);
+	a[0].len = 8181;
+	enc_too_long(a, 2, IMAP_LITERAL_PLUS,
+		     "line 1 of the command (up to a literal) would be 8193 bytes long, more than "
+		     "the 8192 a server is expected to accept (RFC 7162 sec. 4)");
+	/* the same with a streamed literal (APPEND of a file) */
+	a[0].len = 8180;
+	a[1] = (struct imap_arg){ IMAP_ARG_LITERAL, 0, NULL, 0, &src };
+	enc("X", a, 2, IMAP_LITERAL_PLUS);
+	ck_assert_uint_eq(w.nstreams, 1);
+	a[0].len = 8181;
+	enc_too_long(a, 2, IMAP_LITERAL_PLUS,
+		     "line 1 of the command (up to a literal) would be 8193 bytes long, more than "
+		     "the 8192 a server is expected to accept (RFC 7162 sec. 4)");
+
+	/* after a literal's data a new line starts: 8000 + 8000 is fine */
+	a[0] = (struct imap_arg){ IMAP_ARG_RAW, 0, r8180, 8000, NULL };
+	a[1] = (struct imap_arg)LIT("abc");
+	a[2] = (struct imap_arg){ IMAP_ARG_RAW, 0, r8190, 8000, NULL };
+	enc("X", a, 3, IMAP_LITERAL_SYNC);
+	ck_assert_uint_eq(w.bytes.len, 5 + 8000 + 6 + 3 + 1 + 8000 + 2);
+	ends[0] = 5 + 8000 + 6;
+	ends[1] = w.bytes.len;
+	assert_chunks(ends, 2);
+	/* a line after a literal: " " + 8190 + CRLF */
+	a[2].len = 8190;
+	enc_too_long(a, 3, IMAP_LITERAL_SYNC,
+		     "line 2 of the command (up to a literal) would be 8193 bytes long, more than "
+		     "the 8192 a server is expected to accept (RFC 7162 sec. 4)");
+
+	/* strings of 1000 bytes stay quoted: nine of them are too many */
+	for (i = 0; i < 9; i++)
+		a[i] = (struct imap_arg){ IMAP_ARG_STRING, 0, s1000, 1000, NULL };
+	enc("X", a, 8, IMAP_LITERAL_PLUS);
+	ck_assert_uint_eq(w.bytes.len, 4 + 8 * 1003 + 2);
+	enc_too_long(a, 9, IMAP_LITERAL_PLUS,
+		     "the command line would be 9033 bytes long, more than the 8192 a server is "
+		     "expected to accept (RFC 7162 sec. 4)");
+	/* ... as 1001-byte ones are literals, any number of them fits */
+	free(s1000);
+	s1000 = filled(1001, 's');
+	for (i = 0; i < 9; i++) {
+		a[i].data = s1000;
+		a[i].len = 1001;
+	}
+	enc("X", a, 9, IMAP_LITERAL_PLUS);
+	ck_assert_uint_eq(w.bytes.len, 4 + 9 * (strlen(" {1001+}\r\n") + 1001) + 2);
+	free(r8185);
+	free(r8180);
+	free(r8190);
+	free(s1000);
+}
+END_TEST
+
 static Suite *encode_suite(void)
 {
 	Suite *s = suite_create("encode");
@@ -555,6 +804,8 @@ static Suite *encode_suite(void)
 	tcase_add_test(tc, test_mixed_chunks);
 	tcase_add_test(tc, test_one_megabyte);
 	tcase_add_test(tc, test_reuse_resets);
+	tcase_add_test(tc, test_long_strings);
+	tcase_add_test(tc, test_line_limit);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(tr, setup, teardown);
@@ -570,6 +821,7 @@ static Suite *encode_suite(void)
 	tcase_add_test(ts, test_secret_empty);
 	tcase_add_test(ts, test_redacted_windows);
 	tcase_add_test(ts, test_secret_binary_literal_plus);
+	tcase_add_test(ts, test_secret_long_literal);
 	suite_add_tcase(s, ts);
 	return s;
 }

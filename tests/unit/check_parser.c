@@ -642,7 +642,8 @@ START_TEST(test_values)
 	       " \"* 1 FETCH (BODY[HEADER.FIELDS ({4+\"\n");
 	EXPECT("* X [{x}\r\n", "* X data=([{x})\n");
 	EXPECT("* X [{123456789012345678901}\r\n",
-	       "ERROR literal size does not fit in 64 bits at byte 29 of the response \"* X [{123456789012345678901}\"\n");
+	       "ERROR literal size 123456789012345678901 is out of range (0 to 9223372036854775807)"
+	       " at byte 29 of the response \"* X [{123456789012345678901}\"\n");
 	/* 8-bit and control bytes in atoms are kept */
 	EXPECT("* X \xff\x01z\r\n", "* X data=(\\xff\\x01z)\n");
 }
@@ -863,7 +864,8 @@ START_TEST(test_syntax_errors)
 	EXPECT("* X {}\r\n", "ERROR unexpected '}' in a literal size at byte 6 of the response \"* X {}\"\n");
 	EXPECT("* X {5\r\n", "ERROR unexpected end of line in a literal size at byte 7 of the response \"* X {5\"\n");
 	EXPECT("* X {99999999999999999999}\r\n",
-	       "ERROR literal size does not fit in 64 bits at byte 25 of the response \"* X {99999999999999999999\"\n");
+	       "ERROR literal size 99999999999999999999 is out of range (0 to 9223372036854775807)"
+	       " at byte 26 of the response \"* X {99999999999999999999}\"\n");
 	EXPECT("* X ~{5+}\r\n",
 	       "ERROR non-synchronizing literal {5+} from the server at byte 8 of the response \"* X ~{5+\"\n");
 	EXPECT("\r\n", "ERROR empty line instead of a response at byte 1 of the response \"\"\n");
@@ -896,7 +898,7 @@ END_TEST
 
 START_TEST(test_limits)
 {
-	struct imap_parser_limits lim = { 32, 3, 5, 10 };
+	struct imap_parser_limits lim = { 32, 3, 5, 10, 0 };
 	struct opts o = { &lim, NULL };
 	const char lit[] = "* 1 FETCH (BODY[] {40}\r\n0123456789012345678901234567890123456789)\r\n";
 
@@ -977,10 +979,19 @@ START_TEST(test_default_limits)
 	got = run(in.buf, in.len, WHOLE, NULL);
 	ck_assert_str_eq(got, "ERROR server response line longer than 1048576 bytes\n");
 	free(got);
+	/* one-byte values need more memory than 24 x the line (see
+	 * test_mem_limit): a line of them fails before its end */
 	buf_reset(&in);
 	buf_adds(&in, "* SEARCH");
 	while (in.len < ((size_t)1 << 20) + 1)
 		buf_adds(&in, " 1");
+	got = run(in.buf, in.len, WHOLE, NULL);
+	ck_assert_str_eq(got, "ERROR server response needs more than 24 MiB of memory\n");
+	free(got);
+	buf_reset(&in);
+	buf_adds(&in, "* SEARCH");
+	while (in.len < ((size_t)1 << 20) + 1)
+		buf_adds(&in, " 1000000");
 	got = run(in.buf, in.len, WHOLE, NULL);
 	ck_assert_str_eq(got, "ERROR server response line longer than 1048576 bytes\n");
 	free(got);
@@ -990,6 +1001,316 @@ START_TEST(test_default_limits)
 	free(got);
 	buf_release(&in);
 	buf_release(&want);
+}
+END_TEST
+
+/* Literal sizes are number64 (RFC 9051 sec. 9): 2^63-1 is a size (then
+ * up to the sink or max_literal_mem), 2^63 and above are refused as soon
+ * as the header's '}' is read: before its line ends, before any data and
+ * before the sink hears of it.  Each row is fed whole, byte by byte, split
+ * everywhere and through feed_space(). */
+START_TEST(test_literal_number64)
+{
+	static const struct {
+		const char *in;
+		bool sink;             /* a sink taking literals of 1 byte and more */
+		const char *want;
+	} rows[] = {
+		/* the largest size: a header like any other */
+		{ "* 1 FETCH (BODY[] {9223372036854775807}\r\nabc", true,
+		  "sink begin size=9223372036854775807 name=FETCH num=1 key=BODY[]\n"
+		  "PENDING 44\n"
+		  "sink abort\n" },
+		{ "* 1 FETCH (BODY[] ~{9223372036854775807}\r\nabc", true,
+		  "sink begin size=9223372036854775807 lit8 name=FETCH num=1 key=BODY[]\n"
+		  "PENDING 45\n"
+		  "sink abort\n" },
+		{ "* 1 FETCH (BODY[] {0009223372036854775807}\r\n", true,
+		  "sink begin size=9223372036854775807 name=FETCH num=1 key=BODY[]\n"
+		  "PENDING 44\n"
+		  "sink abort\n" },
+		/* without a sink it is too big to keep, and said so */
+		{ "* 1 FETCH (BODY[] {9223372036854775807}\r\nabc", false,
+		  "ERROR server response has a literal of 9223372036854775807 bytes,"
+		  " more than the 67108864 bytes kept in memory\n" },
+		/* 2^63 */
+		{ "* 1 FETCH (BODY[] {9223372036854775808}\r\nabc", true,
+		  "ERROR literal size 9223372036854775808 is out of range (0 to 9223372036854775807)"
+		  " at byte 39 of the response \"* 1 FETCH (BODY[] {9223372036854775808}\"\n" },
+		/* 2^64-1: at the '}', the line end need not come */
+		{ "* 1 FETCH (BODY[] {18446744073709551615}", true,
+		  "ERROR literal size 18446744073709551615 is out of range (0 to 9223372036854775807)"
+		  " at byte 40 of the response \"* 1 FETCH (BODY[] {18446744073709551615}\"\n" },
+		{ "* 1 FETCH (BODY[] {18446744073709551615}\r\nabc)\r\nA1 OK done\r\n", false,
+		  "ERROR literal size 18446744073709551615 is out of range (0 to 9223372036854775807)"
+		  " at byte 40 of the response \"* 1 FETCH (BODY[] {18446744073709551615}\"\n" },
+		{ "* 1 FETCH (BINARY[] ~{18446744073709551615}\r\n", true,
+		  "ERROR literal size 18446744073709551615 is out of range (0 to 9223372036854775807)"
+		  " at byte 43 of the response \"* 1 FETCH (BINARY[] ~{18446744073709551615}\"\n" },
+		/* beyond 64 bits: no wrap-around */
+		{ "* 1 FETCH (BODY[] {18446744073709551617}\r\n", true,
+		  "ERROR literal size 18446744073709551617 is out of range (0 to 9223372036854775807)"
+		  " at byte 40 of the response \"* 1 FETCH (BODY[] {18446744073709551617}\"\n" },
+		{ "* 1 FETCH (BODY[] {000009223372036854775808}\r\n", true,
+		  "ERROR literal size 000009223372036854775808 is out of range"
+		  " (0 to 9223372036854775807) at byte 44 of the response"
+		  " \"* 1 FETCH (BODY[] {000009223372036854775808}\"\n" },
+		{ "* 1 FETCH (BODY[] {99999999999999999999999999999999999999999999999999}\r\n", true,
+		  "ERROR literal size 99999999999999999999... (50 digits) is out of range"
+		  " (0 to 9223372036854775807) at byte 70 of the response"
+		  " \"...(BODY[] {99999999999999999999999999999999999999999999999999}\"\n" },
+		/* the size is refused whatever ends it */
+		{ "* 1 FETCH (BODY[] {9223372036854775808+}\r\n", true,
+		  "ERROR literal size 9223372036854775808 is out of range (0 to 9223372036854775807)"
+		  " at byte 39 of the response \"* 1 FETCH (BODY[] {9223372036854775808+\"\n" },
+		/* inside a section-spec (header-fld-name as a literal) */
+		{ "* 1 FETCH (BODY[HEADER.FIELDS ({9223372036854775807}\r\n", true,
+		  "ERROR server response has a literal of 9223372036854775807 bytes,"
+		  " more than the 67108864 bytes kept in memory\n" },
+		{ "* 1 FETCH (BODY[HEADER.FIELDS ({9223372036854775808}\r\nFROM)] {0}\r\n)\r\n", true,
+		  "ERROR literal size 9223372036854775808 is out of range (0 to 9223372036854775807)"
+		  " at byte 53 of the response \"* 1 FETCH (BODY[HEADER.FIELDS ({9223372036854775808}\"\n" },
+	};
+	struct tsink ts = { .threshold = 1 };
+	struct opts with_sink = { NULL, &ts };
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		expect_opts(rows[i].in, strlen(rows[i].in), rows[i].sink ? &with_sink : NULL, rows[i].want);
+}
+END_TEST
+
+/* "* X a a ... a \r\n" with k atoms. */
+static void atoms_line(struct buf *in, struct buf *want, const char *head, size_t k, const char *tail)
+{
+	size_t i;
+
+	buf_reset(in);
+	buf_adds(in, head);
+	for (i = 0; i < k; i++)
+		buf_adds(in, "a ");
+	buf_adds(in, tail);
+	if (want) {
+		buf_reset(want);
+		buf_adds(want, "* X data=(");
+		for (i = 0; i < k; i++)
+			buf_adds(want, i ? " a" : "a");
+		buf_adds(want, ")\n");
+	}
+}
+
+/*
+ * max_mem: 64 bytes a value and 3 a byte outside literals, the same
+ * however the input is cut.  With max_mem 4096, "* X " and k one-byte
+ * atoms: value j starts at byte 4 + 2(j-1) and needs 64 j + 3 (2 + 2 j) =
+ * 70 j + 6; the whole line 70 k + 12.  So 58 fit (4072) and the 59th
+ * (4136) fails.
+ */
+START_TEST(test_mem_limit)
+{
+	struct imap_parser_limits lim = { .max_mem = 4096 };
+	struct opts o = { &lim, NULL };
+	struct tsink ts = { .threshold = 1 };
+	struct opts sunk = { &lim, &ts };
+	static const char *const too_big = "ERROR server response needs more than 4096 bytes of memory\n";
+	struct buf in = BUF_INIT, want = BUF_INIT;
+
+	atoms_line(&in, &want, "* X ", 58, "\r\n");
+	expect_opts(in.buf, in.len, &o, want.buf);
+	atoms_line(&in, NULL, "* X ", 59, "\r\n");
+	expect_opts(in.buf, in.len, &o, too_big);
+	/* the error comes at the 59th value, not at the line end */
+	atoms_line(&in, NULL, "* X ", 59, "");
+	expect_opts(in.buf, in.len, &o, too_big);
+	/* lists count as values */
+	buf_reset(&in);
+	buf_adds(&in, "* X ");
+	while (in.len < 4 + 2 * 59)
+		buf_adds(&in, "()");
+	buf_adds(&in, "\r\n");
+	expect_opts(in.buf, in.len, &o, too_big);
+	/* as values in a response code, or as the atoms of one that does not parse */
+	atoms_line(&in, NULL, "* OK [X ", 59, "] t\r\n");
+	expect_opts(in.buf, in.len, &o, too_big);
+	atoms_line(&in, NULL, "* OK [X (", 59, "] t\r\n");
+	expect_opts(in.buf, in.len, &o, too_big);
+	atoms_line(&in, NULL, "* OK [X (", 2, "] t\r\n");
+	expect_opts(in.buf, in.len, &o, "* OK st=OK code=[X (a a] raw=\"X (a a \" text=\"t\" data=()\n");
+	/* text counts, 3 bytes a byte: 1365 bytes before the line end fit */
+	buf_reset(&in);
+	buf_adds(&in, "* OK ");
+	while (in.len < 1365)
+		buf_addch(&in, 'x');
+	buf_reset(&want);
+	buf_addf(&want, "* OK st=OK text=\"%s\" data=()\n", in.buf + 5);
+	buf_adds(&in, "\r\n");
+	expect_opts(in.buf, in.len, &o, want.buf);
+	buf_reset(&in);
+	buf_adds(&in, "* OK ");
+	while (in.len < 1366)
+		buf_addch(&in, 'x');
+	buf_adds(&in, "\r\n");
+	expect_opts(in.buf, in.len, &o, too_big);
+	/* literal data does not count, kept or sunk */
+	buf_reset(&in);
+	buf_adds(&in, "* X {5000}\r\n");
+	while (in.len < 12 + 5000)
+		buf_addch(&in, 'y');
+	buf_adds(&in, "\r\n");
+	buf_reset(&want);
+	buf_adds(&want, "* X data=({5000}\"");
+	buf_add(&want, in.buf + 12, 5000);
+	buf_adds(&want, "\")\n");
+	expect_opts(in.buf, in.len, &o, want.buf);
+	buf_reset(&want);
+	buf_adds(&want, "sink begin size=5000 name=X num=-0 key=\nsink end \"");
+	buf_add(&want, in.buf + 12, 5000);
+	buf_adds(&want, "\"\n* X data=({5000}<sunk>)\n");
+	expect_opts(in.buf, in.len, &sunk, want.buf);
+	buf_release(&in);
+	buf_release(&want);
+}
+END_TEST
+
+/* With the default limits (24 MiB for a 1 MiB line): a 1 MB line of
+ * one-byte values is refused, however it is fed (the process stays small:
+ * tests/hostile/scenarios/number-search-1mb-ones.scn checks its peak
+ * RSS); the densest legitimate response of 1 MB (THREAD of 144,888
+ * one-message threads) is taken, and holds less than the bound. */
+
+/* Feeds in, step bytes at a time (through feed_space() if space), until
+ * a response or an error: next()'s result.  No assertion in the loop (each
+ * costs Check a write). */
+static int feed_until(struct imap_parser *p, const char *in, size_t len, size_t step, bool space,
+		      struct imap_response **r, struct imap_err *err)
+{
+	size_t pos = 0;
+	int rc = 0;
+
+	while (pos < len && rc == 0) {
+		size_t k = len - pos < step ? len - pos : step, room;
+		if (space) {
+			char *sp = imap_parser_feed_space(p, k, &room);
+			memcpy(sp, in + pos, k);
+			imap_parser_feed_commit(p, k);
+		} else {
+			imap_parser_feed(p, in + pos, k);
+		}
+		pos += k;
+		rc = imap_parser_next(p, r, err);
+	}
+	return rc;
+}
+
+START_TEST(test_mem_default)
+{
+	static const char *const heads[] = { "* X", "* SEARCH", "* OK [X", "* 1 FETCH (X" };
+	static const struct {
+		size_t step;
+		bool space;
+	} feedings[] = { { SIZE_MAX, false }, { 1, false }, { 7, true }, { 65536, true } };
+	struct buf in = BUF_INIT;
+	size_t i, j;
+	struct imap_parser *p;
+	struct imap_response *r;
+	struct imap_err err = IMAP_ERR_INIT;
+	unsigned n;
+	int rc;
+
+	for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		buf_reset(&in);
+		buf_adds(&in, heads[i]);
+		while (in.len < 1000000)
+			buf_adds(&in, i == 1 ? " 1" : " a");
+		buf_adds(&in, i == 2 ? "] text\r\n" : i == 3 ? ")\r\n" : "\r\n");
+		for (j = 0; j < sizeof(feedings) / sizeof(feedings[0]); j++) {
+			p = imap_parser_new(NULL);
+			rc = feed_until(p, in.buf, in.len, feedings[j].step, feedings[j].space, &r, &err);
+			ck_assert_msg(rc == -1, "%s..., feeding %zu: rc %d", heads[i], j, rc);
+			ck_assert_str_eq(err.msg, "server response needs more than 24 MiB of memory");
+			imap_parser_free(p);
+		}
+	}
+	buf_reset(&in);
+	buf_adds(&in, "* THREAD ");
+	for (n = 1; in.len < 1048000; n++)
+		buf_addf(&in, "(%u)", n);
+	buf_adds(&in, "\r\n");
+	for (j = 0; j < sizeof(feedings) / sizeof(feedings[0]); j++) {
+		p = imap_parser_new(NULL);
+		rc = feed_until(p, in.buf, in.len, feedings[j].step, feedings[j].space, &r, &err);
+		ck_assert_msg(rc == 1, "THREAD, feeding %zu: %s", j, err.msg);
+		ck_assert_uint_eq(r->data.count, n - 1);
+		ck_assert_uint_le(imap_response_mem(r), (size_t)24 << 20);
+		ck_assert_uint_gt(imap_response_mem(r), (n - 1) * 2 * sizeof(struct imap_value));
+		imap_response_free(r);
+		imap_parser_free(p);
+	}
+	buf_release(&in);
+}
+END_TEST
+
+/* imap_response_mem(): every byte the response holds, growing with it. */
+START_TEST(test_response_mem)
+{
+	struct imap_response *r = imap_response_new(IMAP_RESP_UNTAGGED);
+	size_t m0 = imap_response_mem(r), m, prev, i;
+	struct buf in = BUF_INIT;
+	struct tsink ts = { .threshold = 1 };
+
+	ck_assert_uint_gt(m0, sizeof(*r));
+	ck_assert_uint_eq(imap_response_mem(NULL), 0);
+	imap_response_alloc(r, 10000);
+	m = imap_response_mem(r);
+	ck_assert_uint_ge(m, m0 + 10000);
+	imap_response_adopt(r, malloc(1000), 1000);
+	ck_assert_uint_ge(imap_response_mem(r), m + 1000);
+	imap_response_free(r);
+
+	/* parsed: more values, more memory; a kept literal twice (value and
+	 * raw); a sunk one not at all */
+	prev = 0;
+	for (i = 100; i <= 100000; i *= 10) {
+		size_t k;
+		buf_reset(&in);
+		buf_adds(&in, "* SEARCH");
+		for (k = 1; k <= i; k++)
+			buf_addf(&in, " %zu", k);
+		buf_adds(&in, "\r\n");
+		r = parse_one(in.buf);
+		m = imap_response_mem(r);
+		ck_assert_uint_ge(m, in.len + i * sizeof(struct imap_value));
+		ck_assert_uint_gt(m, prev);
+		prev = m;
+		imap_response_free(r);
+	}
+	buf_reset(&in);
+	buf_adds(&in, "* 1 FETCH (BODY[] {100000}\r\n");
+	while (in.len < 29 + 100000)
+		buf_addch(&in, 'z');
+	buf_adds(&in, ")\r\n");
+	r = parse_one(in.buf);
+	ck_assert_uint_ge(imap_response_mem(r), 2 * 100000);
+	ck_assert_uint_lt(imap_response_mem(r), 2 * 100000 + 100000);
+	imap_response_free(r);
+	{
+		struct imap_parser *p = imap_parser_new(NULL);
+		struct imap_err err = IMAP_ERR_INIT;
+		struct buf out = BUF_INIT;
+
+		ts.out = &out;
+		buf_init(&ts.data, 0);
+		ts_install(p, &ts);
+		imap_parser_feed(p, in.buf, in.len);
+		ck_assert_int_eq(imap_parser_next(p, &r, &err), 1);
+		ck_assert(r->data.items[0].items[1].sunk);
+		ck_assert_uint_lt(imap_response_mem(r), 10000);
+		imap_response_free(r);
+		imap_parser_free(p);
+		buf_release(&ts.data);
+		buf_release(&out);
+	}
+	buf_release(&in);
 }
 END_TEST
 
@@ -1083,7 +1404,7 @@ START_TEST(test_sink)
 	}
 	/* a sunk literal is bigger than what may be kept */
 	{
-		struct imap_parser_limits lim = { 0, 0, 0, 4 };
+		struct imap_parser_limits lim = { 0, 0, 0, 4, 0 };
 		ts.refuse = false;
 		ts.threshold = 5;
 		o.lim = &lim;
@@ -1183,7 +1504,7 @@ static void cap_address_space(struct rlimit *old)
 
 START_TEST(test_huge_literal_announced)
 {
-	struct imap_parser_limits lim = { 0, 0, 0, UINT64_MAX };
+	struct imap_parser_limits lim = { 0, 0, 0, UINT64_MAX, 0 };
 	struct imap_parser *p = imap_parser_new(&lim);
 	struct imap_response *r;
 	struct imap_err err = IMAP_ERR_INIT;
@@ -1744,7 +2065,7 @@ START_TEST(test_response_helpers)
 	}
 	big = imap_response_alloc(r, 1 << 20);
 	ck_assert_int_eq(((char *)big)[(1 << 20) - 1], 0);
-	imap_response_adopt(r, malloc(100));
+	imap_response_adopt(r, malloc(100), 100);
 	ck_assert_str_eq(s, "a");
 	imap_response_free(r);
 	imap_response_free(NULL);
@@ -1776,6 +2097,14 @@ Suite *parser_suite(void)
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_default_limits);
 	tcase_add_test(tc, test_reset_after_error);
+	tcase_add_test(tc, test_literal_number64);
+	tcase_add_test(tc, test_mem_limit);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("memory");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_mem_default);
+	tcase_add_test(tc, test_response_mem);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sink");
