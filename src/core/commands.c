@@ -1,6 +1,7 @@
 #include "core/commands.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,7 +55,7 @@ const struct cmd_spec cmd_table[] = {
 	  "MAILBOX", "show the quota roots of MAILBOX and their quotas" },
 	{ "id", "ID", 0, CMD_MANY, { CA_ASTRING }, CS_ID, NA | AU | SE, "ID", false, "ID",
 	  "[FIELD VALUE]...", "exchange client and server identification (RFC 2971)" },
-	{ "idle", "IDLE", 0, 1, { CA_NUMBER }, CS_IDLE, AU | SE, "IDLE", true, NULL,
+	{ "idle", "IDLE", 0, 1, { CA_SECONDS }, CS_IDLE, AU | SE, "IDLE", true, NULL,
 	  "[SECONDS]", "wait for server updates (RFC 2177) for SECONDS, or until Enter on a terminal" },
 	{ "list", "LIST", 0, 2, { CA_MAILBOX, CA_PATTERN }, CS_LIST, AU | SE, NULL, false, "LIST",
 	  "[REFERENCE [PATTERN]]", "list mailboxes (defaults: \"\" and *)" },
@@ -74,7 +75,7 @@ const struct cmd_spec cmd_table[] = {
 	  "", "show the personal, other users' and shared namespaces" },
 	{ "noop", "NOOP", 0, 0, { CA_NONE }, CS_PLAIN, ANY, NULL, false, NULL,
 	  "", "do nothing; lets the server send updates" },
-	{ "partial", "PARTIAL", 4, 4, { CA_NUMBER, CA_RAW, CA_NUMBER, CA_NUMBER }, CS_PLAIN, SE, NULL, false, "FETCH",
+	{ "partial", "PARTIAL", 4, 4, { CA_NZNUMBER, CA_RAW, CA_NUMBER, CA_NZNUMBER }, CS_PLAIN, SE, NULL, false, "FETCH",
 	  "NUM PART START LENGTH", "fetch part of a message (obsolete IMAP2bis)" },
 	{ "proxyauth", "PROXYAUTH", 1, 1, { CA_ASTRING }, CS_PLAIN, AU, NULL, false, NULL,
 	  "USER", "act as USER (administrators)" },
@@ -83,7 +84,7 @@ const struct cmd_spec cmd_table[] = {
 	{ "rename", "RENAME", 2, 2, { CA_MAILBOX, CA_MAILBOX }, CS_PLAIN, AU | SE, NULL, false, NULL,
 	  "OLD NEW", "rename a mailbox" },
 	{ "search", "SEARCH", 1, CMD_MANY, { CA_CRITERIA }, CS_SEARCH, SE, NULL, false, "SEARCH",
-	  "[CHARSET] CRITERIA...", "search the selected mailbox, e.g. search UNSEEN FROM \"Ann\"" },
+	  "[RETURN (OPTIONS)] [CHARSET] CRITERIA...", "search the selected mailbox, e.g. search UNSEEN FROM \"Ann\"" },
 	{ "select", "SELECT", 0, 2, { CA_MAILBOX }, CS_SELECT, AU | SE, NULL, false, "EXISTS",
 	  "[MAILBOX [readonly]]", "select a mailbox (default INBOX); readonly sends EXAMINE" },
 	{ "setacl", "SETACL", 3, 3, { CA_MAILBOX, CA_ASTRING, CA_ASTRING }, CS_PLAIN, AU | SE, "ACL", false, NULL,
@@ -93,7 +94,7 @@ const struct cmd_spec cmd_table[] = {
 	{ "setquota", "SETQUOTA", 2, 2, { CA_ASTRING, CA_RAW }, CS_PLAIN, AU | SE, "QUOTA", false, "QUOTA",
 	  "ROOT LIMITS", "set limits, e.g. setquota \"\" (STORAGE 512)" },
 	{ "sort", "SORT", 1, CMD_MANY, { CA_RAW }, CS_SORT, SE, "SORT", false, "SORT",
-	  "CRITERIA [CHARSET] SEARCH...", "sorted search, e.g. sort (REVERSE DATE) UTF-8 ALL (RFC 5256)" },
+	  "[RETURN (OPTIONS)] CRITERIA [CHARSET] SEARCH...", "sorted search, e.g. sort (REVERSE DATE) UTF-8 ALL (RFC 5256)" },
 	{ "starttls", "STARTTLS", 0, 0, { CA_NONE }, CS_PLAIN, NA, "STARTTLS", false, NULL,
 	  "", "start TLS on this connection (RFC 9051 6.2.1); capabilities are asked again" },
 	{ "status", "STATUS", 2, 2, { CA_MAILBOX, CA_RAW }, CS_PLAIN, AU | SE, NULL, false, "STATUS",
@@ -206,13 +207,13 @@ void cmd_call_init(struct cmd_call *c)
 {
 	memset(c, 0, sizeof(*c));
 	buf_init(&c->store, 0);
+	c->idle_ms = -1;
 }
 
 void cmd_call_release(struct cmd_call *c)
 {
 	buf_release(&c->store);
-	memset(c, 0, sizeof(*c));
-	buf_init(&c->store, 0);
+	cmd_call_init(c);
 }
 
 /* ---- building ------------------------------------------------------- */
@@ -303,14 +304,38 @@ static int add_raw(struct builder *b, const struct cmd_word *w)
 	return add_arg(b, IMAP_ARG_RAW, 0, w->raw, w->raw_len);
 }
 
+/*
+ * RFC 9051 CHAR8 excludes NUL from every string, literals included: a
+ * message with NUL can only go as a literal8 (RFC 3516 BINARY; Dovecot
+ * takes a NUL in a plain {n} but gives it back as 0x80 in BODY[]).  Sets
+ * *flags for the message argument, or refuses when the server does not
+ * offer BINARY (with no session: no capability check).
+ */
+static int message_flags(struct builder *b, long long nul_at, unsigned *flags)
+{
+	*flags = 0;
+	if (nul_at < 0)
+		return 0;
+	if (b->s && !session_has_cap(b->s, "BINARY"))
+		return err_set(b->err, IMAP_ERR_ERROR,
+			       "%s: the message has a NUL byte at offset %lld; IMAP allows NUL only "
+			       "in a BINARY literal (RFC 3516) and this server does not offer BINARY",
+			       b->cmdname, nul_at);
+	*flags = IMAP_ARG_BINARY;
+	return 0;
+}
+
 static int add_message(struct builder *b, const struct cmd_word *w)
 {
 	struct buf m = BUF_INIT;
+	const char *nul;
+	unsigned flags;
 	size_t i;
 	int rc;
 
 	if (w->source) {
-		if (add_arg(b, IMAP_ARG_LITERAL, 0, NULL, 0))
+		if (message_flags(b, w->nul_at, &flags) ||
+		    add_arg(b, IMAP_ARG_LITERAL, flags, NULL, 0))
 			return -1;
 		b->c->args[b->n - 1].source = w->source;
 		return 0;
@@ -332,9 +357,88 @@ static int add_message(struct builder *b, const struct cmd_word *w)
 			buf_addch(&m, ch);
 		}
 	}
-	rc = add_stored(b, IMAP_ARG_LITERAL, 0, m.buf, m.len);
+	/* the offset as sent, after the conversion (as msgfile counts it) */
+	nul = m.len ? memchr(m.buf, '\0', m.len) : NULL;
+	if (message_flags(b, nul ? (long long)(nul - m.buf) : -1, &flags)) {
+		buf_release(&m);
+		return -1;
+	}
+	rc = add_stored(b, IMAP_ARG_LITERAL, flags, m.buf, m.len);
 	buf_release(&m);
 	return rc;
+}
+
+/*
+ * A number as the grammar gives it (RFC 9051 sec. 9): number is 0 to
+ * 4294967295 ("unsigned 32-bit integer"), nz-number 1 to 4294967295.
+ * Decimal digits only (leading zeros are fine); no sign, no spaces.
+ */
+static int parse_number(const char *s, size_t len, bool nonzero, uint32_t *v_r)
+{
+	uint64_t v = 0;
+	size_t i;
+	if (!len)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+		if (v > UINT32_MAX)
+			return -1;
+	}
+	if (nonzero && !v)
+		return -1;
+	*v_r = (uint32_t)v;
+	return 0;
+}
+
+static int add_number(struct builder *b, const struct cmd_word *w, bool nonzero)
+{
+	char digits[16];
+	uint32_t v;
+	int n;
+	if (parse_number(w->s, w->len, nonzero, &v) < 0)
+		return err_set(b->err, IMAP_ERR_ERROR, "%s: \"%.*s\" is not a number from %d to 4294967295",
+			       b->cmdname, (int)(w->len > 60 ? 60 : w->len), w->s, nonzero ? 1 : 0);
+	n = snprintf(digits, sizeof(digits), "%" PRIu32, v);
+	return add_stored(b, IMAP_ARG_RAW, 0, digits, (size_t)n);
+}
+
+/*
+ * IDLE seconds as typed: decimal digits with an optional fraction ("30",
+ * "2.5", ".5"), above 0 and at most 86400.  No sign, exponent, hex, inf
+ * or nan, all of which strtod takes (and NaN passes every comparison).
+ * Gives milliseconds, a fraction of one rounded up, so 0.0001 is 1, not 0.
+ */
+static int parse_idle_seconds(const char *s, size_t len, int *ms_r)
+{
+	unsigned long whole = 0, ms = 0;
+	bool digits = false, below_ms = false;
+	size_t i = 0, k;
+
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+		digits = true;
+		if (whole <= 86400) /* past that it stays past: no overflow */
+			whole = whole * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (i < len && s[i] == '.') {
+		for (i++, k = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++, k++) {
+			digits = true;
+			if (k < 3)
+				ms = ms * 10 + (unsigned long)(s[i] - '0');
+			else if (s[i] != '0')
+				below_ms = true;
+		}
+		for (; k < 3; k++)
+			ms *= 10;
+	}
+	if (i != len || !digits || whole > 86400 || (whole == 86400 && (ms || below_ms)))
+		return -1;
+	ms += whole * 1000 + (below_ms ? 1 : 0);
+	if (!ms)
+		return -1;
+	*ms_r = (int)ms;
+	return 0;
 }
 
 static int add_word(struct builder *b, enum cmd_arg kind, const struct cmd_word *w)
@@ -383,16 +487,10 @@ static int add_word(struct builder *b, enum cmd_arg kind, const struct cmd_word 
 	}
 	case CA_MESSAGE:
 		return add_message(b, w);
-	case CA_NUMBER: {
-		size_t i;
-		for (i = 0; i < w->len; i++)
-			if (!isdigit((unsigned char)w->s[i]))
-				break;
-		if (!w->len || i < w->len || w->len > 10)
-			return err_set(b->err, IMAP_ERR_ERROR, "%s: \"%.*s\" is not a number",
-				       b->cmdname, (int)(w->len > 60 ? 60 : w->len), w->s);
-		return add_arg(b, IMAP_ARG_RAW, 0, w->s, w->len);
-	}
+	case CA_NUMBER:
+	case CA_NZNUMBER:
+		return add_number(b, w, kind == CA_NZNUMBER);
+	case CA_SECONDS:
 	case CA_NONE:
 		break;
 	}
@@ -442,22 +540,79 @@ static int add_criteria(struct builder *b, const struct cmd_word *w, size_t n, b
 	return 0;
 }
 
-/* sort/thread: [CHARSET] SEARCH...; the charset is required by RFC 5256
- * and defaults to UTF-8 when left out (or given as None). */
-static int add_charset_and_criteria(struct builder *b, const struct cmd_word *w, size_t n)
+/* What may come before the search keys of search and sort, typed in any
+ * order: RETURN (OPTIONS) (RFC 4731 ESEARCH, RFC 5267 ESORT) and a charset
+ * (or None: no charset for search, UTF-8 for sort). */
+struct search_prefix {
+	const struct cmd_word *ret;     /* the (OPTIONS) word */
+	const struct cmd_word *charset;
+	bool none;
+};
+
+/* Takes "RETURN (OPTIONS)" off the front of w: 1 if taken, 0 if w does
+ * not start with RETURN, -1 with err. */
+static int take_return(struct builder *b, const struct cmd_word **w, size_t *n,
+		       struct search_prefix *p)
 {
-	if (n && word_is_none(&w[0])) {
-		w++;
-		n--;
-		add_arg(b, IMAP_ARG_RAW, 0, "UTF-8", 5);
-	} else if (n && word_is_charset(&w[0])) {
-		if (add_arg(b, IMAP_ARG_ASTRING, 0, w[0].s, w[0].len))
+	const struct cmd_word *opts;
+	if (!*n || !word_is(&(*w)[0], "RETURN"))
+		return 0;
+	if (p->ret)
+		return err_set(b->err, IMAP_ERR_ERROR, "%s: RETURN is given twice", b->cmdname);
+	opts = *n >= 2 ? &(*w)[1] : NULL;
+	if (!opts || opts->quoted || opts->raw_len < 2 || opts->raw[0] != '(' ||
+	    opts->raw[opts->raw_len - 1] != ')')
+		return err_set(b->err, IMAP_ERR_ERROR,
+			       "%s: RETURN needs a list of options in parentheses, e.g. RETURN (MIN MAX COUNT)",
+			       b->cmdname);
+	p->ret = opts;
+	*w += 2;
+	*n -= 2;
+	return 1;
+}
+
+/* Takes RETURN (OPTIONS) and a charset off the front of w, in either
+ * order.  A charset is taken only when at least min_after words follow. */
+static int take_prefix(struct builder *b, const struct cmd_word **w, size_t *n,
+		       size_t min_after, struct search_prefix *p)
+{
+	for (;;) {
+		int rc = take_return(b, w, n, p);
+		if (rc < 0)
 			return -1;
-		w++;
-		n--;
-	} else if (add_arg(b, IMAP_ARG_RAW, 0, "UTF-8", 5)) {
-		return -1;
+		if (rc)
+			continue;
+		if (p->charset || p->none || *n < 1 + min_after)
+			return 0;
+		if (word_is_none(&(*w)[0]))
+			p->none = true;
+		else if (word_is_charset(&(*w)[0]))
+			p->charset = &(*w)[0];
+		else
+			return 0;
+		(*w)++;
+		(*n)--;
 	}
+}
+
+static int add_return(struct builder *b, const struct search_prefix *p)
+{
+	if (!p->ret)
+		return 0;
+	if (add_arg(b, IMAP_ARG_RAW, 0, "RETURN", 6))
+		return -1;
+	return add_arg(b, IMAP_ARG_RAW, 0, p->ret->raw, p->ret->raw_len);
+}
+
+/* sort/thread: the charset is required by RFC 5256 and defaults to UTF-8
+ * when left out (or given as None); then the keys, ALL by default. */
+static int add_charset_and_criteria(struct builder *b, const struct search_prefix *p,
+				    const struct cmd_word *w, size_t n)
+{
+	int rc = p->charset ? add_arg(b, IMAP_ARG_ASTRING, 0, p->charset->s, p->charset->len)
+			    : add_arg(b, IMAP_ARG_RAW, 0, "UTF-8", 5);
+	if (rc)
+		return -1;
 	return add_criteria(b, w, n, true);
 }
 
@@ -537,38 +692,62 @@ static int build_args(struct builder *b, const struct cmd_spec *spec,
 		}
 		return add_mailbox(b, n ? &w[0] : &inbox);
 	}
-	case CS_SEARCH:
-		if (n >= 2 && word_is_none(&w[0])) {
-			w++;
-			n--;
-		} else if (n >= 2 && word_is_charset(&w[0])) {
-			if (add_arg(b, IMAP_ARG_RAW, 0, "CHARSET", 7) ||
-			    add_arg(b, IMAP_ARG_ASTRING, 0, w[0].s, w[0].len))
-				return -1;
-			w++;
-			n--;
-		}
+	case CS_SEARCH: {
+		/* SEARCH [RETURN (...)] [CHARSET x] keys (RFC 4731 sec. 3.1) */
+		struct search_prefix p = { NULL, NULL, false };
+		if (take_prefix(b, &w, &n, 1, &p) || add_return(b, &p))
+			return -1;
+		if (p.charset && (add_arg(b, IMAP_ARG_RAW, 0, "CHARSET", 7) ||
+				  add_arg(b, IMAP_ARG_ASTRING, 0, p.charset->s, p.charset->len)))
+			return -1;
 		return add_criteria(b, w, n, false);
-	case CS_SORT:
-		if (w[0].raw_len && w[0].raw[0] == '(') {
-			if (add_arg(b, IMAP_ARG_RAW, 0, w[0].raw, w[0].raw_len))
+	}
+	case CS_SORT: {
+		/* SORT [RETURN (...)] (criteria) charset keys (RFC 5267 sec. 3.2) */
+		struct search_prefix p = { NULL, NULL, false };
+		const struct cmd_word *crit;
+		if (take_return(b, &w, &n, &p) < 0)
+			return -1;
+		if (!n)
+			return err_set(b->err, IMAP_ERR_ERROR,
+				       "%s: sort criteria missing (e.g. (REVERSE DATE))", b->cmdname);
+		crit = &w[0];
+		w++;
+		n--;
+		if (take_prefix(b, &w, &n, 0, &p) || add_return(b, &p))
+			return -1;
+		if (crit->raw_len && crit->raw[0] == '(') {
+			if (add_arg(b, IMAP_ARG_RAW, 0, crit->raw, crit->raw_len))
 				return -1;
 		} else {
 			struct buf f = BUF_INIT;
 			int rc;
 			buf_addch(&f, '(');
-			buf_add(&f, w[0].s, w[0].len);
+			buf_add(&f, crit->s, crit->len);
 			buf_addch(&f, ')');
 			rc = add_stored(b, IMAP_ARG_RAW, 0, f.buf, f.len);
 			buf_release(&f);
 			if (rc)
 				return -1;
 		}
-		return add_charset_and_criteria(b, w + 1, n - 1);
-	case CS_THREAD:
+		return add_charset_and_criteria(b, &p, w, n);
+	}
+	case CS_THREAD: {
+		struct search_prefix p = { NULL, NULL, false };
 		if (add_arg(b, IMAP_ARG_ASTRING, 0, w[0].s, w[0].len))
 			return -1;
-		return add_charset_and_criteria(b, w + 1, n - 1);
+		w++;
+		n--;
+		if (n && word_is_none(&w[0])) {
+			w++;
+			n--;
+		} else if (n && word_is_charset(&w[0])) {
+			p.charset = &w[0];
+			w++;
+			n--;
+		}
+		return add_charset_and_criteria(b, &p, w, n);
+	}
 	case CS_APPEND:
 		if (add_mailbox(b, &w[0]))
 			return -1;
@@ -628,14 +807,11 @@ static int build_args(struct builder *b, const struct cmd_spec *spec,
 		return rc;
 	}
 	case CS_IDLE:
-		if (n == 1) {
-			const char *p = w[0].s;
-			char *end;
-			double secs = strtod(p, &end);
-			if (!w[0].len || *end || secs <= 0 || secs > 86400)
-				return err_set(b->err, IMAP_ERR_ERROR,
-					       "idle: SECONDS must be a number from 0 to 86400 (e.g. idle 30)");
-		}
+		if (n == 1 && parse_idle_seconds(w[0].s, w[0].len, &b->c->idle_ms) < 0)
+			return err_set(b->err, IMAP_ERR_ERROR,
+				       "idle: SECONDS must be a decimal number above 0 and at most 86400 "
+				       "(e.g. idle 30 or idle 2.5), not \"%.*s\"",
+				       (int)(w[0].len > 40 ? 40 : w[0].len), w[0].s);
 		return 0;
 	case CS_LIST: {
 		static const struct cmd_word star = { .s = "*", .len = 1, .raw = "*", .raw_len = 1 };

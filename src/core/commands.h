@@ -28,7 +28,9 @@ enum cmd_arg {
 	CA_FLAGS,    /* a flag list; (\Seen) or \Seen (parentheses added) */
 	CA_DATE,     /* INTERNALDATE, ISO 8601 or epoch seconds */
 	CA_MESSAGE,  /* the message: @FILE (bytes exact) or a quoted string */
-	CA_NUMBER,   /* a number (IDLE: seconds, fractions allowed) */
+	CA_NUMBER,   /* number: 0 to 4294967295 (RFC 9051 sec. 9), sent in decimal */
+	CA_NZNUMBER, /* nz-number: 1 to 4294967295 */
+	CA_SECONDS,  /* IDLE: seconds, 0 < s <= 86400, a fraction allowed (not sent) */
 	CA_CRITERIA, /* the rest: search keys; quoted words sent as strings */
 };
 
@@ -36,8 +38,10 @@ enum cmd_arg {
 enum cmd_shape {
 	CS_PLAIN = 0, /* args[i] takes kinds[i]; the last kind repeats if max_args allows */
 	CS_SELECT,    /* MAILBOX [readonly] -> SELECT or EXAMINE */
-	CS_SEARCH,    /* [CHARSET] CRITERIA... */
-	CS_SORT,      /* (CRITERIA) [CHARSET] SEARCH-CRITERIA... */
+	CS_SEARCH,    /* [RETURN (OPTS)] [CHARSET] CRITERIA...: RETURN and
+	               * CHARSET typed in either order; sent RETURN first (RFC 4731) */
+	CS_SORT,      /* [RETURN (OPTS)] (CRITERIA) [CHARSET] SEARCH-CRITERIA...:
+	               * RETURN typed before or after either; sent first (RFC 5267) */
 	CS_THREAD,    /* ALGORITHM [CHARSET] SEARCH-CRITERIA... */
 	CS_APPEND,    /* MAILBOX [FLAGS] [DATE] MESSAGE */
 	CS_UID,       /* SUBCOMMAND ARGS... */
@@ -80,6 +84,11 @@ struct cmd_word {
 	bool from_file;  /* s holds the bytes of an @FILE */
 	/* @FILE streamed (s is NULL): only for the message of append */
 	const struct imap_literal_source *source;
+	/* with source: offset of the first NUL byte in the bytes the source
+	 * produces, -1 if none (msgfile_nul_offset).  0 is an offset, so a
+	 * zeroed word says "NUL at 0": whoever sets source sets this too.
+	 * Not read for other words: cmd_build scans those itself. */
+	long long nul_at;
 };
 
 /* A built command: the session_cmd plus the memory behind it. */
@@ -90,6 +99,7 @@ struct cmd_call {
 	char verb[64];
 	struct buf store;          /* owns converted argument bytes */
 	size_t offsets[64];        /* offsets into store for args that live there (SIZE_MAX: not) */
+	int idle_ms;               /* idle: SECONDS as milliseconds (1 to 86400000); -1: not given */
 };
 
 void cmd_call_init(struct cmd_call *c);
@@ -101,6 +111,10 @@ void cmd_call_release(struct cmd_call *c);
  * argument's form.  s may be NULL to skip the state and capability checks
  * (unit tests); utf8_ok sends mailbox names as UTF-8 (UTF8=ACCEPT
  * enabled) instead of modified UTF-7.  0 or -1 with err.
+ *
+ * An append message with a NUL byte (RFC 9051 CHAR8 excludes it) goes as
+ * a literal8 ~{n} when the server offers BINARY (RFC 3516), or with s
+ * NULL; else it is refused with ERROR before anything is sent.
  */
 int cmd_build(const struct cmd_spec *spec, const struct cmd_word *words, size_t nwords,
 	      const struct session *s, struct cmd_call *out, struct imap_err *err);

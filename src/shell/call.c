@@ -708,6 +708,7 @@ static int tokens_to_words(struct shell_line *l, size_t first, size_t nwords, bo
 			if (!files[i])
 				return -1;
 			words[i].source = msgfile_source(files[i]);
+			words[i].nul_at = msgfile_nul_offset(files[i]);
 			words[i].s = "";
 			words[i].len = 0;
 		}
@@ -760,7 +761,7 @@ static int run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_
 	if (spec && !strcmp(spec->name, "idle")) {
 		idle.sh = sh;
 		/* RFC 2177: re-issue at least every 29 minutes */
-		idle.ms = nwords ? (int)(strtod(words[0].s, NULL) * 1000) : sh->interactive ? -1 : 29 * 60 * 1000;
+		idle.ms = call.idle_ms >= 0 ? call.idle_ms : sh->interactive ? -1 : 29 * 60 * 1000;
 		call.cmd.cont = idle_cont;
 		call.cmd.cont_ctx = &idle;
 	}

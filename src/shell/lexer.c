@@ -48,9 +48,9 @@ static void tokens_clear(struct shell_line *l)
 	for (i = 0; i < l->alloc_; i++) {
 		/* a token may be a password: wipe before freeing */
 		if (l->tok[i].value)
-			memset(l->tok[i].value, 0, l->tok[i].value_len);
+			explicit_bzero(l->tok[i].value, l->tok[i].value_len);
 		if (l->tok[i].raw)
-			memset(l->tok[i].raw, 0, l->tok[i].raw_len);
+			explicit_bzero(l->tok[i].raw, l->tok[i].raw_len);
 		free(l->tok[i].value);
 		free(l->tok[i].raw);
 		l->tok[i].value = NULL;
@@ -251,10 +251,15 @@ int shell_lex(const char *line, size_t len, struct shell_line *out, struct imap_
 	if (len && line[len - 1] == '\r')
 		len--;
 
+	/* a comment is a whole line: '#' later on is data (#news.comp) */
+	while (i < len && is_blank(line[i]))
+		i++;
+	if (i < len && line[i] == '#')
+		len = i;
 	for (;;) {
 		while (i < len && is_blank(line[i]))
 			i++;
-		if (i >= len || line[i] == '#')
+		if (i >= len)
 			break;
 		if (lex_token(line, len, &i, out, &value, &st, err) < 0) {
 			tokens_clear(out);

@@ -3,9 +3,10 @@
  *
  * Rules:
  *  - tokens are separated by spaces/tabs; a trailing CR (CRLF scripts) is
- *    dropped; a line that is blank or whose first token starts with '#'
- *    yields zero tokens; '#' starting a later token (outside quotes) begins
- *    a comment to the end of the line;
+ *    dropped; a line that is blank or whose first non-blank byte is '#'
+ *    (a comment) yields zero tokens.  '#' anywhere else is an ordinary
+ *    byte, so RFC 2342 namespaces work as typed: subscribe #news.comp,
+ *    list "" #shared/%;
  *  - "..." is a quoted token: value is the content with \" and \\
  *    unescaped (other backslashes kept as typed), raw is as typed with
  *    the quotes; a token may mix quoted and unquoted parts (a"b c"d);

@@ -12,6 +12,7 @@
  * one is broken:
  *  - on error: no tokens, kind ERROR, a message naming a column;
  *  - on success: each token's raw bytes appear in the line, in order;
+ *    only the first token may not start with '#' (that line is a comment);
  *    value and raw are NUL-terminated; a group's value is its raw; a plain
  *    token's value is its raw; @PATH has raw starting with '@';
  *  - lexing the raw tokens joined by blanks gives the same tokens again;
@@ -52,7 +53,9 @@ static void check_tokens(const char *line, size_t len, const struct shell_line *
 		at = memmem(line + pos, len - pos, t->raw, t->raw_len);
 		CHECK(at != NULL);
 		pos = (size_t)(at - line) + t->raw_len;
-		CHECK(t->raw[0] != '#' && t->raw[0] != ' ' && t->raw[0] != '\t');
+		CHECK(t->raw[0] != ' ' && t->raw[0] != '\t');
+		/* only a whole line is a comment: '#' may start a later token */
+		CHECK(i > 0 || t->raw[0] != '#');
 		if (t->group) {
 			CHECK(!t->at_file);
 			CHECK(t->value_len == t->raw_len);

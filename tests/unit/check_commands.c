@@ -6,7 +6,11 @@
 #include <strings.h>
 
 #include "core/commands.h"
+#include "net/transport.h"
 #include "proto/encode.h"
+#include "util/xalloc.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 START_TEST(table_sorted_unique_helped)
 {
@@ -204,6 +208,458 @@ START_TEST(build_login_append_misc)
 }
 END_TEST
 
+/* The built arguments as text, one per space: KIND:bytes, with kinds
+ * R(aw), A(string), S(tring), L(iteral), and ~ before L for BINARY. */
+static char *args_of(const struct cmd_call *c)
+{
+	static const char kinds[] = "RASL";
+	struct buf b = BUF_INIT;
+	size_t i;
+	buf_adds(&b, c->cmd.verb);
+	for (i = 0; i < c->cmd.nargs; i++) {
+		const struct imap_arg *a = &c->args[i];
+		buf_addf(&b, " %s%c:", (a->flags & IMAP_ARG_BINARY) ? "~" : "", kinds[a->kind]);
+		if (a->source)
+			buf_addf(&b, "<%llu streamed>", (unsigned long long)a->source->size);
+		else
+			buf_add(&b, a->data, a->len);
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* Splits line into words as wire_of does and builds; returns args_of or
+ * NULL with the error in errbuf. */
+static char *built_args(const char *name, const char *line, char *errbuf)
+{
+	struct cmd_word w[16];
+	char *copy = strdup(line), *p = copy;
+	size_t n = 0, i;
+	struct cmd_call call;
+	struct imap_err err = IMAP_ERR_INIT;
+	char *out = NULL;
+
+	while (*p) {
+		char *start, *q;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		memset(&w[n], 0, sizeof(w[n]));
+		start = p;
+		if (*p == '"' && (q = strchr(p + 1, '"'))) {
+			w[n].raw = p;
+			w[n].raw_len = (size_t)(q - p) + 1;
+			w[n].s = p + 1;
+			w[n].len = (size_t)(q - p) - 1;
+			w[n].quoted = true;
+			p = q + 1;
+		} else if (*p == '(' && (q = strchr(p, ')'))) {
+			w[n].raw = w[n].s = p;
+			w[n].raw_len = w[n].len = (size_t)(q - p) + 1;
+			p = q + 1;
+		} else {
+			while (*p && *p != ' ')
+				p++;
+			w[n].raw = w[n].s = start;
+			w[n].raw_len = w[n].len = (size_t)(p - start);
+		}
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		w[i].s = strndup(w[i].s, w[i].len);
+	cmd_call_init(&call);
+	if (cmd_build(cmd_lookup(name), w, n, NULL, &call, &err) == 0)
+		out = args_of(&call);
+	else
+		strcpy(errbuf, err.msg);
+	for (i = 0; i < n; i++)
+		free((char *)w[i].s);
+	cmd_call_release(&call);
+	free(copy);
+	return out;
+}
+
+/* RFC 4731 / RFC 5267: RETURN (...) comes first, then CHARSET, then the
+ * keys, whichever order they were typed in.  Golden built arguments. */
+START_TEST(build_search_sort_return)
+{
+	static const struct {
+		const char *name, *line, *args;
+	} ok[] = {
+		{ "search", "UTF-8 RETURN (MIN MAX) UNSEEN",
+		  "SEARCH R:RETURN R:(MIN MAX) R:CHARSET A:UTF-8 R:UNSEEN" },
+		{ "search", "RETURN (MIN MAX) UTF-8 UNSEEN",
+		  "SEARCH R:RETURN R:(MIN MAX) R:CHARSET A:UTF-8 R:UNSEEN" },
+		{ "search", "RETURN (COUNT) UNSEEN FROM \"Ann Lee\"",
+		  "SEARCH R:RETURN R:(COUNT) R:UNSEEN R:FROM S:Ann Lee" },
+		{ "search", "RETURN () ALL", "SEARCH R:RETURN R:() R:ALL" },
+		{ "search", "None RETURN (ALL) UNSEEN", "SEARCH R:RETURN R:(ALL) R:UNSEEN" },
+		{ "search", "return (SAVE) ISO-8859-1 SUBJECT RETURN",
+		  "SEARCH R:RETURN R:(SAVE) R:CHARSET A:ISO-8859-1 R:SUBJECT R:RETURN" },
+		{ "search", "UTF-8 UNSEEN", "SEARCH R:CHARSET A:UTF-8 R:UNSEEN" },
+		{ "search", "UNSEEN", "SEARCH R:UNSEEN" },
+		{ "sort", "RETURN (MIN) (REVERSE DATE) UTF-8 ALL",
+		  "SORT R:RETURN R:(MIN) R:(REVERSE DATE) A:UTF-8 R:ALL" },
+		{ "sort", "(REVERSE DATE) RETURN (MIN) UTF-8 ALL",
+		  "SORT R:RETURN R:(MIN) R:(REVERSE DATE) A:UTF-8 R:ALL" },
+		{ "sort", "(REVERSE DATE) UTF-8 RETURN (MIN COUNT) UNSEEN",
+		  "SORT R:RETURN R:(MIN COUNT) R:(REVERSE DATE) A:UTF-8 R:UNSEEN" },
+		{ "sort", "DATE RETURN (COUNT)", "SORT R:RETURN R:(COUNT) R:(DATE) R:UTF-8 R:ALL" },
+		{ "sort", "DATE None RETURN (COUNT) UNSEEN",
+		  "SORT R:RETURN R:(COUNT) R:(DATE) R:UTF-8 R:UNSEEN" },
+		{ "sort", "SUBJECT", "SORT R:(SUBJECT) R:UTF-8 R:ALL" },
+		{ "thread", "REFERENCES None UNSEEN", "THREAD A:REFERENCES R:UTF-8 R:UNSEEN" },
+		{ "uid", "search UTF-8 RETURN (MIN MAX) UNSEEN",
+		  "UID SEARCH R:RETURN R:(MIN MAX) R:CHARSET A:UTF-8 R:UNSEEN" },
+		{ "uid", "sort (ARRIVAL) US-ASCII RETURN (MAX) ALL",
+		  "UID SORT R:RETURN R:(MAX) R:(ARRIVAL) A:US-ASCII R:ALL" },
+	};
+	static const struct {
+		const char *name, *line, *msg;
+	} bad[] = {
+		{ "search", "RETURN MIN UNSEEN", "search: RETURN needs a list of options in parentheses" },
+		{ "search", "UNSEEN RETURN", NULL }, /* RETURN after the keys: a key's argument */
+		{ "search", "RETURN (MIN)", "search: search criteria missing" },
+		{ "search", "UTF-8 RETURN (MIN)", "search: search criteria missing" },
+		{ "search", "RETURN (MIN) RETURN (MAX) ALL", "search: RETURN is given twice" },
+		{ "search", "RETURN \"(MIN)\" ALL", "RETURN needs a list of options" },
+		{ "sort", "RETURN (MIN)", "sort: sort criteria missing" },
+		{ "sort", "RETURN (MIN) (DATE) RETURN (MAX) ALL", "sort: RETURN is given twice" },
+		{ "uid", "search RETURN", "search: RETURN needs a list of options" },
+	};
+	size_t i;
+	for (i = 0; i < N(ok); i++) {
+		char e[600] = "";
+		char *got = built_args(ok[i].name, ok[i].line, e);
+		ck_assert_msg(got != NULL, "%s %s: %s", ok[i].name, ok[i].line, e);
+		ck_assert_msg(strcmp(got, ok[i].args) == 0, "%s %s:\n got  %s\n want %s", ok[i].name,
+			      ok[i].line, got, ok[i].args);
+		free(got);
+	}
+	for (i = 0; i < N(bad); i++) {
+		char e[600] = "";
+		char *got = built_args(bad[i].name, bad[i].line, e);
+		if (!bad[i].msg) {
+			ck_assert_ptr_nonnull(got);
+			free(got);
+			continue;
+		}
+		ck_assert_msg(got == NULL, "%s %s should fail, built %s", bad[i].name, bad[i].line, got);
+		ck_assert_msg(strstr(e, bad[i].msg) != NULL, "%s %s: \"%s\" lacks \"%s\"", bad[i].name,
+			      bad[i].line, e, bad[i].msg);
+	}
+	WIRE_IS("search", "UTF-8 RETURN (MIN MAX) UNSEEN",
+		"A1 SEARCH RETURN (MIN MAX) CHARSET UTF-8 UNSEEN\r\n");
+	WIRE_IS("uid", "sort (DATE) UTF-8 RETURN (COUNT) ALL",
+		"A1 UID SORT RETURN (COUNT) (DATE) UTF-8 ALL\r\n");
+}
+END_TEST
+
+/* Numbers the user types: RFC 9051 number is 0..4294967295, nz-number
+ * 1..4294967295; sent in plain decimal. */
+START_TEST(build_numbers_bounded)
+{
+	static const struct {
+		const char *line, *wire; /* wire NULL: refused */
+	} cases[] = {
+		{ "4294967296 BODY[] 0 100", NULL },
+		{ "9999999999 BODY[] 0 100", NULL },
+		{ "1 BODY[] 0 100", "A1 PARTIAL 1 BODY[] 0 100\r\n" },
+		{ "4294967295 BODY[] 4294967295 4294967295",
+		  "A1 PARTIAL 4294967295 BODY[] 4294967295 4294967295\r\n" },
+		{ "0001 BODY[] 000 0100", "A1 PARTIAL 1 BODY[] 0 100\r\n" },
+		{ "000000000000000007 BODY[] 0 1", "A1 PARTIAL 7 BODY[] 0 1\r\n" },
+		{ "1 BODY[] 4294967296 100", NULL },
+		{ "1 BODY[] 0 99999999999", NULL },
+		{ "0 BODY[] 0 100", NULL },
+		{ "1 BODY[] 0 0", NULL },
+		{ "-1 BODY[] 0 100", NULL },
+		{ "+1 BODY[] 0 100", NULL },
+		{ "1e3 BODY[] 0 100", NULL },
+		{ "0x10 BODY[] 0 100", NULL },
+		{ "1 BODY[] nan 100", NULL },
+	};
+	size_t i;
+	for (i = 0; i < N(cases); i++) {
+		char e[600] = "";
+		char *got = wire_of("partial", cases[i].line, e);
+		if (cases[i].wire) {
+			ck_assert_msg(got != NULL, "partial %s: %s", cases[i].line, e);
+			ck_assert_str_eq(got, cases[i].wire);
+		} else {
+			ck_assert_msg(got == NULL, "partial %s should fail, sent %s", cases[i].line, got);
+			ck_assert_msg(strstr(e, "is not a number from ") != NULL, "partial %s: %s",
+				      cases[i].line, e);
+		}
+		free(got);
+	}
+	WIRE_FAILS("partial", "0 BODY[] 0 100", "partial: \"0\" is not a number from 1 to 4294967295");
+	WIRE_FAILS("partial", "1 BODY[] 4294967296 1",
+		   "partial: \"4294967296\" is not a number from 0 to 4294967295");
+}
+END_TEST
+
+/* Builds one word (NUL-safe) and returns the call's idle_ms, or -2 with
+ * the error in e. */
+static int idle_ms_of(const char *secs, size_t len, char *e)
+{
+	struct cmd_word w;
+	struct cmd_call call;
+	struct imap_err err = IMAP_ERR_INIT;
+	int ms = -2;
+	memset(&w, 0, sizeof(w));
+	w.s = w.raw = secs;
+	w.len = w.raw_len = len;
+	cmd_call_init(&call);
+	if (cmd_build(cmd_lookup("idle"), &w, secs ? 1 : 0, NULL, &call, &err) == 0)
+		ms = call.idle_ms;
+	else
+		strcpy(e, err.msg);
+	cmd_call_release(&call);
+	return ms;
+}
+
+/* idle SECONDS: digits with an optional fraction, 0 < s <= 86400; the
+ * call carries milliseconds, so call.c never parses it again. */
+START_TEST(build_idle_seconds_strict)
+{
+	static const struct {
+		const char *secs;
+		int ms; /* -2: refused */
+	} cases[] = {
+		{ "nan", -2 },
+		{ "30", 30000 },
+		{ "2.5", 2500 },
+		{ ".5", 500 },
+		{ "5.", 5000 },
+		{ "0.001", 1 },
+		{ "0.0001", 1 },       /* above 0: rounded up, never 0 ms */
+		{ "1.2345", 1235 },
+		{ "0030", 30000 },
+		{ "86400", 86400000 },
+		{ "86400.000", 86400000 },
+		{ "86400.0001", -2 },
+		{ "86401", -2 },
+		{ "99999999999999999999999", -2 },
+		{ "0", -2 },
+		{ "0.000", -2 },
+		{ "NaN", -2 },
+		{ "inf", -2 },
+		{ "infinity", -2 },
+		{ "-1", -2 },
+		{ "+1", -2 },
+		{ "1e3", -2 },
+		{ "1E-3", -2 },
+		{ "0x10", -2 },
+		{ "", -2 },
+		{ ".", -2 },
+		{ "1.2.3", -2 },
+		{ " 1", -2 },
+		{ "1 ", -2 },
+		{ "1,5", -2 },
+	};
+	size_t i;
+	char e[600];
+	for (i = 0; i < N(cases); i++) {
+		int ms;
+		e[0] = '\0';
+		ms = idle_ms_of(cases[i].secs, strlen(cases[i].secs), e);
+		ck_assert_msg(ms == cases[i].ms, "idle \"%s\": %d, want %d (%s)", cases[i].secs, ms,
+			      cases[i].ms, e);
+		if (ms == -2)
+			ck_assert_msg(strstr(e, "idle: SECONDS must be a decimal number above 0 and at most 86400") != NULL,
+				      "%s", e);
+	}
+	/* a NUL inside is not the end of the number */
+	ck_assert_int_eq(idle_ms_of("1\0002", 3, e), -2);
+	/* not given: -1 (the shell picks the default) */
+	ck_assert_int_eq(idle_ms_of(NULL, 0, e), -1);
+	WIRE_FAILS("idle", "nan", "idle: SECONDS must be");
+}
+END_TEST
+
+/* ---- append with NUL bytes (RFC 3516) ------------------------------------ */
+
+/* A transport that serves a greeting and swallows what is written: enough
+ * for session_greet to learn the capabilities cmd_build checks. */
+struct greeter {
+	struct net_conn base;
+	const char *greeting;
+	size_t pos;
+};
+
+static ssize_t greeter_read(struct net_conn *c, void *buf, size_t len, struct imap_err *err)
+{
+	struct greeter *g = (struct greeter *)c;
+	size_t n = strlen(g->greeting) - g->pos;
+	(void)err;
+	if (n > len)
+		n = len;
+	memcpy(buf, g->greeting + g->pos, n);
+	g->pos += n;
+	return (ssize_t)n;
+}
+
+static int greeter_write(struct net_conn *c, const void *buf, size_t len, struct imap_err *err)
+{
+	(void)c, (void)buf, (void)len;
+	return err_set(err, IMAP_ERR_ABORT, "greeter: nothing may be sent");
+}
+
+static void greeter_describe(struct net_conn *c, struct buf *out) { (void)c; buf_adds(out, "greeter"); }
+static int greeter_pollfd(struct net_conn *c) { (void)c; return -1; }
+static size_t greeter_pending(struct net_conn *c) { (void)c; return 0; }
+static void greeter_close(struct net_conn *c, struct buf *report) { (void)report; free(c); }
+
+static const struct net_ops greeter_ops = {
+	.name = "greeter",
+	.read = greeter_read,
+	.write = greeter_write,
+	.describe = greeter_describe,
+	.pollfd = greeter_pollfd,
+	.pending = greeter_pending,
+	.close = greeter_close,
+};
+
+/* A session in state AUTH with these capabilities (space separated). */
+static struct session *session_with_caps(const char *caps)
+{
+	struct greeter *g = xcalloc(1, sizeof(*g));
+	struct session_hooks h;
+	struct imap_err err = IMAP_ERR_INIT;
+	struct session *s;
+	static char greeting[256];
+	snprintf(greeting, sizeof(greeting), "* PREAUTH [CAPABILITY IMAP4rev1 %s] hi\r\n", caps);
+	g->base.ops = &greeter_ops;
+	g->greeting = greeting;
+	memset(&h, 0, sizeof(h));
+	s = session_new(&g->base, &h);
+	ck_assert_int_eq(session_greet(s, &err), 0);
+	ck_assert_int_eq(session_state(s), IMAP_STATE_AUTH);
+	return s;
+}
+
+static ssize_t never_read(void *ctx, char *buf, size_t len, struct imap_err *err)
+{
+	(void)ctx, (void)buf, (void)len;
+	return err_set(err, IMAP_ERR_ERROR, "not read while building");
+}
+
+/*
+ * A NUL in the message: literal8 when the server offers BINARY (or with
+ * no session: no capability checks), else refused before anything is
+ * sent.  The offset counts the bytes as sent (LF made CRLF).  Messages
+ * come as a quoted word (scanned by cmd_build) or a streamed @FILE
+ * (nul_at given by the word).
+ */
+START_TEST(build_append_nul)
+{
+	static const struct imap_literal_source src5 = { 5, never_read, NULL };
+	static const struct {
+		const char *msg;      /* quoted message, or NULL: streamed */
+		size_t len;
+		long long nul_at;     /* streamed: the word's nul_at */
+		const char *caps;     /* NULL: no session */
+		const char *args;     /* built, or NULL: refused */
+		long long err_at;     /* refused: the offset the error names */
+	} cases[] = {
+		{ "a\0b", 3, 0, NULL, "APPEND A:INBOX ~L:a\0b", 0 },
+		{ "a\0b", 3, 0, "BINARY", "APPEND A:INBOX ~L:a\0b", 0 },
+		{ "a\0b", 3, 0, "LITERAL+", NULL, 1 },
+		{ "\n\n\0", 3, 0, "IDLE", NULL, 4 },
+		{ "\0", 1, 0, "", NULL, 0 },
+		{ "plain\n", 6, 0, "LITERAL+", "APPEND A:INBOX L:plain\r\n", 0 },
+		{ "plain\n", 6, 0, "BINARY", "APPEND A:INBOX L:plain\r\n", 0 },
+		{ NULL, 0, 3, NULL, "APPEND A:INBOX ~L:<5 streamed>", 0 },
+		{ NULL, 0, 3, "BINARY LITERAL+", "APPEND A:INBOX ~L:<5 streamed>", 0 },
+		{ NULL, 0, 3, "LITERAL+", NULL, 3 },
+		{ NULL, 0, 0, "LITERAL+", NULL, 0 },
+		{ NULL, 0, -1, "LITERAL+", "APPEND A:INBOX L:<5 streamed>", 0 },
+		{ NULL, 0, -1, "BINARY", "APPEND A:INBOX L:<5 streamed>", 0 },
+	};
+	size_t i;
+	for (i = 0; i < N(cases); i++) {
+		struct cmd_word w[2];
+		struct cmd_call call;
+		struct imap_err err = IMAP_ERR_INIT;
+		struct session *s = cases[i].caps ? session_with_caps(cases[i].caps) : NULL;
+		int rc;
+
+		memset(w, 0, sizeof(w));
+		w[0].s = w[0].raw = "INBOX";
+		w[0].len = w[0].raw_len = 5;
+		if (cases[i].msg) {
+			w[1].s = cases[i].msg;
+			w[1].len = cases[i].len;
+			w[1].raw = "\"...\"";
+			w[1].raw_len = 5;
+			w[1].quoted = true;
+			w[1].nul_at = -1; /* not read for a quoted word */
+		} else {
+			w[1].s = "";
+			w[1].raw = "@msg";
+			w[1].raw_len = 4;
+			w[1].source = &src5;
+			w[1].nul_at = cases[i].nul_at;
+		}
+		cmd_call_init(&call);
+		rc = cmd_build(cmd_lookup("append"), w, 2, s, &call, &err);
+		if (cases[i].args) {
+			char *got;
+			size_t want_len = strlen("APPEND A:INBOX ~L:") + 3;
+			ck_assert_msg(rc == 0, "case %zu: %s", i, err.msg);
+			got = args_of(&call);
+			/* compare with the NULs: the length comes from the case */
+			if (cases[i].msg && memchr(cases[i].msg, '\0', cases[i].len))
+				ck_assert_msg(memcmp(got, cases[i].args, want_len) == 0, "case %zu", i);
+			else
+				ck_assert_msg(strcmp(got, cases[i].args) == 0, "case %zu: got %s, want %s", i,
+					      got, cases[i].args);
+			free(got);
+		} else {
+			char want[300];
+			ck_assert_msg(rc == -1, "case %zu: built", i);
+			ck_assert_int_eq(err.kind, IMAP_ERR_ERROR);
+			snprintf(want, sizeof(want),
+				 "append: the message has a NUL byte at offset %lld; IMAP allows NUL only "
+				 "in a BINARY literal (RFC 3516) and this server does not offer BINARY",
+				 cases[i].err_at);
+			ck_assert_str_eq(err.msg, want);
+		}
+		cmd_call_release(&call);
+		if (s)
+			session_free(s, NULL);
+	}
+}
+END_TEST
+
+/* The literal8 on the wire (RFC 3516 ~{n}, with LITERAL+ ~{n+}). */
+START_TEST(wire_append_literal8)
+{
+	struct cmd_word w[2];
+	struct cmd_call call;
+	struct imap_err err = IMAP_ERR_INIT;
+	struct imap_wire wire;
+	memset(w, 0, sizeof(w));
+	w[0].s = w[0].raw = "INBOX";
+	w[0].len = w[0].raw_len = 5;
+	w[1].s = "x\0y\n";
+	w[1].len = 4;
+	w[1].raw = "\"x\\0y\"";
+	w[1].raw_len = 7;
+	w[1].quoted = true;
+	cmd_call_init(&call);
+	imap_wire_init(&wire);
+	ck_assert_int_eq(cmd_build(cmd_lookup("append"), w, 2, NULL, &call, &err), 0);
+	ck_assert_int_eq(imap_encode(&wire, "A1", call.cmd.verb, call.cmd.args, call.cmd.nargs,
+				     IMAP_LITERAL_PLUS, &err), 0);
+	ck_assert_uint_eq(wire.bytes.len, strlen("A1 APPEND INBOX ~{5+}\r\n") + 5 + 2);
+	ck_assert_mem_eq(wire.bytes.buf, "A1 APPEND INBOX ~{5+}\r\nx\0y\r\n\r\n", wire.bytes.len);
+	imap_wire_release(&wire);
+	cmd_call_release(&call);
+}
+END_TEST
+
 static unsigned flags_of(const char *name, const char *line)
 {
 	struct cmd_word w[8];
@@ -309,6 +765,11 @@ static Suite *commands_suite(void)
 	tcase_add_test(tc, build_uid_and_list);
 	tcase_add_test(tc, build_login_append_misc);
 	tcase_add_test(tc, pipelining_rules);
+	tcase_add_test(tc, build_search_sort_return);
+	tcase_add_test(tc, build_numbers_bounded);
+	tcase_add_test(tc, build_idle_seconds_strict);
+	tcase_add_test(tc, build_append_nul);
+	tcase_add_test(tc, wire_append_literal8);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -98,22 +98,44 @@ START_TEST(test_crlf)
 }
 END_TEST
 
+/* A comment is a line whose first non-blank byte is '#'; '#' anywhere
+ * else is data (RFC 2342 namespaces: #news., #shared/). */
 START_TEST(test_comments)
 {
+	static const struct {
+		const char *line;
+		size_t n;
+		const char *raw[4];
+		const char *value[4]; /* NULL: same as raw */
+	} cases[] = {
+		{ "# a comment (with unbalanced paren", 0, { NULL }, { NULL } },
+		{ "   #indented", 0, { NULL }, { NULL } },
+		{ "\t# after a tab \"unclosed", 0, { NULL }, { NULL } },
+		{ "#", 0, { NULL }, { NULL } },
+		{ "#\r\n", 0, { NULL }, { NULL } },
+		{ "#select INBOX", 0, { NULL }, { NULL } },
+		{ "subscribe #news.comp.mail.mime", 2, { "subscribe", "#news.comp.mail.mime" }, { NULL } },
+		{ "list \"\" #news.*", 3, { "list", "\"\"", "#news.*" }, { NULL, "" } },
+		{ "list #shared/ %", 3, { "list", "#shared/", "%" }, { NULL } },
+		{ "select INBOX # not a comment", 6, { "select", "INBOX", "#", "not" }, { NULL } },
+		{ "noop\t#tab", 2, { "noop", "#tab" }, { NULL } },
+		{ "a#b c", 2, { "a#b", "c" }, { NULL } },
+		{ "login u \"#quoted\"", 3, { "login", "u", "\"#quoted\"" }, { NULL, NULL, "#quoted" } },
+		{ "'#quoted first' x", 2, { "'#quoted first'", "x" }, { "#quoted first" } },
+		{ "search (SUBJECT #x)", 2, { "search", "(SUBJECT #x)" }, { NULL } },
+		{ "status #news.a (MESSAGES)", 3, { "status", "#news.a", "(MESSAGES)" }, { NULL } },
+	};
 	struct shell_line l = SHELL_LINE_INIT;
+	size_t i, j;
 
-	lex_ok(&l, "# a comment (with unbalanced paren", 0);
-	lex_ok(&l, "   #indented", 0);
-	lex_ok(&l, "#", 0);
-	lex_ok(&l, "select INBOX # pick the inbox \"unclosed", 2);
-	tok_is(&l, 1, "INBOX", "INBOX");
-	lex_ok(&l, "a#b c", 2);
-	tok_is(&l, 0, "a#b", "a#b");
-	lex_ok(&l, "login u \"#not a comment\"", 3);
-	tok_is(&l, 2, "#not a comment", "\"#not a comment\"");
-	lex_ok(&l, "search (SUBJECT #x)", 2);
-	tok_is(&l, 1, "(SUBJECT #x)", "(SUBJECT #x)");
-	lex_ok(&l, "noop\t#tab then comment", 1);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		lex_ok(&l, cases[i].line, cases[i].n);
+		for (j = 0; j < cases[i].n && j < 4 && cases[i].raw[j]; j++)
+			tok_is(&l, j, cases[i].value[j] ? cases[i].value[j] : cases[i].raw[j],
+			       cases[i].raw[j]);
+	}
+	/* a quote after a mid-line '#' is a quote again: it must close */
+	lex_fail("select INBOX # pick the inbox \"unclosed", "unclosed quote starting at column 31");
 	shell_line_release(&l);
 }
 END_TEST

@@ -1,0 +1,77 @@
+#!/bin/bash
+# tests/integration/args.sh -- what the user types reaches Dovecot as
+# meant: '#' inside a line is data (RFC 2342 namespaces such as #news.),
+# search and sort with RETURN (RFC 4731 ESEARCH, RFC 5267 ESORT) put
+# RETURN before CHARSET, idle takes only plain decimal seconds (idle nan
+# once hung), and numbers are bounded as the grammar bounds them.
+set -eu
+
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source-path=SCRIPTDIR/../.. source=tests/lib/testlib.sh
+. "$SRCDIR/tests/lib/testlib.sh"
+skip_unless_dovecot
+need_imapsh
+# shellcheck source-path=SCRIPTDIR/../.. source=tests/lib/dovecot.sh
+. "$SRCDIR/tests/lib/dovecot.sh"
+test_tmpdir
+
+# shellcheck disable=SC2317 # called by test_done
+show_logs() {
+	dovecot_log "$T_TMP/dc"
+}
+on_failure show_logs
+dovecot_setup "$T_TMP/dc" || hard_error "dovecot_setup failed"
+stream=$(dovecot_stream_cmd "$T_TMP/dc")
+
+# --- '#' starts a comment only as the first non-blank of a line
+cat >"$T_TMP/hash.imapsh" <<'EOF'
+# a comment
+  # an indented comment
+list "" #news.*
+subscribe #news.comp.mail.mime
+EOF
+run_imapsh -d 4 --stream "$stream" -f "$T_TMP/hash.imapsh"
+expect_match "list: the #news.* pattern is sent" "$out$err" 'C: [^ ]+ LIST "" "?#news\.\*"?$'
+expect_count "list: no mailbox matches #news.*" 0 "$out" '^\* LIST'
+expect_contains "subscribe: the #news. name is sent" "$out$err" 'SUBSCRIBE #news.comp.mail.mime'
+expect_not_contains "subscribe: no usage error" "$err" "usage:"
+expect_not_contains "comments are not sent" "$out$err" "a comment"
+
+# --- search and sort with RETURN: RETURN first, then CHARSET (Dovecot
+# answers BAD to CHARSET before RETURN)
+run_imapsh -d 4 --stream "$stream" -c "select INBOX" \
+	-c "search UTF-8 RETURN (MIN MAX) UNSEEN" \
+	-c "search RETURN (COUNT) US-ASCII ALL" \
+	-c "sort (DATE) UTF-8 RETURN (COUNT) ALL" \
+	-c "uid search UTF-8 RETURN (MIN) ALL" \
+	-c "uid sort RETURN (MAX) (ARRIVAL) UTF-8 ALL"
+expect_exit "search and sort with RETURN" 0
+expect_contains "search: RETURN before CHARSET on the wire" "$out$err" 'SEARCH RETURN (MIN MAX) CHARSET UTF-8 UNSEEN'
+expect_match "search: ESEARCH MIN MAX" "$out" '^\* ESEARCH \(TAG "[^"]+"\) MIN [0-9]+ MAX [0-9]+$'
+expect_match "search: ESEARCH COUNT" "$out" '^\* ESEARCH \(TAG "[^"]+"\) COUNT 12$'
+expect_contains "sort: RETURN before the criteria" "$out$err" 'SORT RETURN (COUNT) (DATE) UTF-8 ALL'
+expect_count "sort and search: two COUNT 12 answers" 2 "$out" '^\* ESEARCH \(TAG "[^"]+"\) COUNT 12$'
+expect_match "uid search: ESEARCH UID MIN" "$out" '^\* ESEARCH \(TAG "[^"]+"\) UID MIN 1$'
+expect_match "uid sort: ESEARCH UID MAX" "$out" '^\* ESEARCH \(TAG "[^"]+"\) UID MAX 12$'
+expect_count "no BAD" 0 "$out$err" 'BAD'
+
+# --- idle SECONDS: strict decimal; nan, inf, hex and exponents refused
+# at once (idle nan once waited forever)
+for secs in nan inf -1 0 0x10 1e3 86401; do
+	RUN_TIMEOUT=10 run_imapsh --stream "$stream" -c "idle $secs"
+	expect_exit "idle $secs refused" 1
+	expect_contains "idle $secs: the error says why" "$err" \
+		"idle: SECONDS must be a decimal number above 0 and at most 86400"
+done
+run_imapsh -d 4 --stream "$stream" -c "idle 0.3"
+expect_exit "idle 0.3" 0
+expect_line_prefix "idle 0.3: idled and ended" "$out" "OK Idle completed"
+
+# --- numbers: RFC 9051 number is at most 4294967295 (32 bits)
+run_imapsh -d 4 --stream "$stream" -c "select INBOX" -c "partial 1 BODY[] 0 99999999999"
+expect_exit "partial with a 35-bit length" 1
+expect_contains "partial: refused locally" "$err" \
+	'partial: "99999999999" is not a number from 1 to 4294967295'
+expect_not_contains "partial: nothing sent" "$out$err" "PARTIAL 1"
+
+test_done
