@@ -16,10 +16,10 @@ char *shell_ask(const char *prompt, bool echo)
 {
 	FILE *tty = fopen("/dev/tty", "r+");
 	struct termios old, quiet;
+	struct imap_err err = IMAP_ERR_INIT;
 	bool restore = false;
 	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	int rc;
 
 	if (!tty)
 		return NULL;
@@ -32,19 +32,19 @@ char *shell_ask(const char *prompt, bool echo)
 	}
 	fputs(prompt, tty);
 	fflush(tty);
-	n = getline(&line, &cap, tty);
+	/* read(2), not stdio: no FILE buffer keeps a copy of the answer, and
+	 * no getline() growth leaves its beginning in freed memory */
+	rc = netrc_read_line(fileno(tty), NETRC_LINE_MAX, &line, &err);
+	if (rc < 0)
+		tcflush(fileno(tty), TCIFLUSH); /* the rest of a long answer is no command */
 	if (restore) {
 		tcsetattr(fileno(tty), TCSANOW, &old); /* keep what was typed ahead */
 		fputc('\n', tty);
 	}
+	if (rc < 0)
+		fprintf(tty, "imapsh: no answer taken: %s\n", err.msg);
 	fclose(tty);
-	if (n < 0) {
-		free(line);
-		return NULL;
-	}
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		line[--n] = '\0';
-	return line;
+	return rc > 0 ? line : NULL;
 }
 
 /* An unknown SASL mechanism, by hand: each challenge shown decoded, the
@@ -55,6 +55,7 @@ static int sasl_by_hand(void *ctx, const struct imap_response *r, struct buf *re
 	struct shell *sh = ctx;
 	struct buf dec = BUF_INIT, shown = BUF_INIT;
 	char *line;
+	size_t len;
 
 	if (base64_decode(r->text, r->text_len, &dec) < 0) {
 		buf_add(&dec, r->text, r->text_len);
@@ -75,9 +76,13 @@ static int sasl_by_hand(void *ctx, const struct imap_response *r, struct buf *re
 		free(line);
 		return 1;
 	}
-	base64_encode(line, strlen(line), reply);
+	len = strlen(line);
+	/* room first, wiping what moves: base64_encode() growing reply with
+	 * realloc() would leave part of the encoded answer in freed memory */
+	buf_grow_secret(reply, (len + 2) / 3 * 4);
+	base64_encode(line, len, reply);
 	*secret = true;
-	memset(line, 0, strlen(line));
+	explicit_bzero(line, len); /* memset() before free() is optimised away */
 	free(line);
 	return 0;
 }
@@ -85,7 +90,7 @@ static int sasl_by_hand(void *ctx, const struct imap_response *r, struct buf *re
 static void wipe_free(char *s)
 {
 	if (s) {
-		memset(s, 0, strlen(s));
+		explicit_bzero(s, strlen(s)); /* memset() here would be optimised away */
 		free(s);
 	}
 }
@@ -98,24 +103,11 @@ char *shell_password(struct shell *sh, const char *user, struct imap_err *err)
 	char *pw;
 
 	if (sh->auth.password_file) {
-		FILE *fp = fopen(sh->auth.password_file, "r");
-		char *line = NULL;
-		size_t cap = 0;
-		ssize_t n;
-		if (!fp) {
-			err_set_errno(err, IMAP_ERR_ERROR, errno, "cannot read %s", sh->auth.password_file);
+		/* its first line, from a private regular file or a pipe, read
+		 * without stdio or getline(), whose buffers would keep copies */
+		if (netrc_read_password_file(sh->auth.password_file, &pw, err) < 0)
 			return NULL;
-		}
-		n = getline(&line, &cap, fp);
-		fclose(fp);
-		if (n < 0) {
-			free(line);
-			err_set(err, IMAP_ERR_ERROR, "%s is empty", sh->auth.password_file);
-			return NULL;
-		}
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		return line;
+		return pw;
 	}
 	if (env)
 		return xstrdup(env);

@@ -36,14 +36,19 @@ char *buf_detach(struct buf *b, size_t *len_r)
 	return p;
 }
 
-void buf_grow(struct buf *b, size_t extra)
+/* The allocation extra more bytes need (len + extra + NUL). */
+static size_t need_for(const struct buf *b, size_t extra)
 {
-	size_t need;
 	if (extra > SIZE_MAX - b->len - 1) {
 		fprintf(stderr, "imapsh: buffer size overflow\n");
 		abort();
 	}
-	need = b->len + extra + 1;
+	return b->len + extra + 1;
+}
+
+void buf_grow(struct buf *b, size_t extra)
+{
+	size_t need = need_for(b, extra);
 	if (need <= b->alloc)
 		return;
 	if (!b->alloc)
@@ -145,4 +150,37 @@ void buf_add_escaped(struct buf *b, const void *data, size_t len)
 				buf_addf(b, "\\x%02x", c);
 		}
 	}
+}
+
+void buf_grow_secret(struct buf *b, size_t extra)
+{
+	char *p = NULL;
+	size_t alloc = 0, need = need_for(b, extra);
+
+	if (need <= b->alloc)
+		return;
+	xgrow((void **)&p, &alloc, need, 1);
+	memcpy(p, b->buf, b->len + 1);
+	if (b->alloc) {
+		explicit_bzero(b->buf, b->alloc);
+		free(b->buf);
+	}
+	b->buf = p;
+	b->alloc = alloc;
+}
+
+void buf_add_secret(struct buf *b, const void *data, size_t len)
+{
+	if (!len)
+		return;
+	buf_grow_secret(b, len);
+	memcpy(b->buf + b->len, data, len);
+	buf_setlen(b, b->len + len);
+}
+
+void buf_release_secret(struct buf *b)
+{
+	if (b->alloc)
+		explicit_bzero(b->buf, b->alloc);
+	buf_release(b);
 }

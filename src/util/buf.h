@@ -49,4 +49,18 @@ void buf_consume(struct buf *b, size_t n);
  */
 void buf_add_escaped(struct buf *b, const void *data, size_t len);
 
+/*
+ * For buffers that hold a secret (a password, a token, a file that holds
+ * one).  buf_grow_secret() and buf_add_secret() work as buf_grow() and
+ * buf_add(), but growth never uses realloc(): the contents move to a new
+ * block and the old one is wiped whole (explicit_bzero) before it is
+ * freed, so no copy is left in freed memory.  buf_release_secret() wipes
+ * every allocated byte, past len too (a longer earlier content may linger
+ * there), then releases.  Use the three together: one plain buf_add() on
+ * the buffer may leave a copy behind.
+ */
+void buf_grow_secret(struct buf *b, size_t extra);
+void buf_add_secret(struct buf *b, const void *data, size_t len);
+void buf_release_secret(struct buf *b);
+
 #endif

@@ -47,6 +47,7 @@ AUTH_FAILED='^imapsh: .*(AUTHENTICATIONFAILED|Authentication failed)'
 # --- each mechanism: IMAPSH_PASSWORD, --password-file, wrong password
 printf 'wonderland\nsecond line is not part of it\n' >"$T_TMP/alice.pw"
 printf 'not-the-password\n' >"$T_TMP/wrong.pw"
+chmod 600 "$T_TMP/alice.pw" "$T_TMP/wrong.pw" # a password file others can read is refused
 for mech in PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1 SCRAM-SHA-256; do
 	IMAPSH_PASSWORD=wonderland stls -u alice -a "$mech" -c "examine INBOX"
 	expect_exit "-a $mech with IMAPSH_PASSWORD" 0
@@ -179,6 +180,7 @@ if [ -n "${PYTHON3:-}" ]; then
 		expect_line "-a $mech: alice's INBOX" "$out" "* 12 EXISTS"
 		expect_not_contains "-a $mech: the token is not shown" "$out$err" "$token"
 		printf '%s\n' "$token" >"$T_TMP/token"
+		chmod 600 "$T_TMP/token"
 		run_imapsh --starttls -p "$DOVECOT_PORT" --cafile "$ca" -u alice -a "$mech" \
 			--password-file "$T_TMP/token" -c noop localhost
 		expect_exit "-a $mech with the token in --password-file" 0

@@ -1,8 +1,13 @@
 /*
  * check_buf.c - unit tests for src/util/buf.c and src/util/err.c.
  */
+#ifdef HAVE_CONFIG_H
+#include <config.h> /* _GNU_SOURCE: memmem, posix_openpt */
+#endif
+
 #include <check.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +309,91 @@ START_TEST(test_escaped_all_bytes)
 }
 END_TEST
 
+/* ---- buffers for secrets ---- */
+
+START_TEST(test_secret_same_as_plain)
+{
+	/* buf_add_secret() builds what buf_add() builds, chunk for chunk */
+	static const size_t chunks[] = { 0, 1, 6, 7, 8, 9, 15, 16, 17, 100, 1000, 5000 };
+	struct buf plain = BUF_INIT, secret = BUF_INIT;
+	char data[5000];
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (char)(i % 251); /* NULs too */
+	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		buf_add(&plain, data, chunks[i]);
+		buf_add_secret(&secret, data, chunks[i]);
+		check_invariants(&secret);
+		ck_assert_uint_eq(secret.len, plain.len);
+		ck_assert_mem_eq(secret.buf, plain.buf, plain.len + 1);
+	}
+	buf_release(&plain);
+	buf_release_secret(&secret);
+	check_invariants(&secret);
+	ck_assert_ptr_eq(secret.buf, buf_empty);
+	ck_assert_uint_eq(secret.alloc, 0);
+	buf_release_secret(&secret); /* an empty one too */
+	check_invariants(&secret);
+}
+END_TEST
+
+START_TEST(test_grow_secret)
+{
+	static const size_t extras[] = { 0, 1, 7, 8, 100, 4096 };
+	struct buf b = BUF_INIT;
+
+	for (size_t i = 0; i < sizeof(extras) / sizeof(extras[0]); i++) {
+		char *before;
+		size_t len = b.len;
+		buf_grow_secret(&b, extras[i]);
+		check_invariants(&b);
+		ck_assert_uint_ge(b.alloc, len + extras[i] + 1);
+		ck_assert_uint_eq(b.len, len);
+		/* the room is there: filling it does not move the buffer */
+		before = b.buf;
+		memset(b.buf + b.len, 'z', extras[i]);
+		buf_setlen(&b, b.len + extras[i]);
+		ck_assert_ptr_eq(b.buf, before);
+		for (size_t j = 0; j < b.len; j++)
+			ck_assert_int_eq(b.buf[j], 'z');
+	}
+	buf_grow_secret(&b, 0); /* enough room already: nothing moves */
+	buf_reset(&b);
+	buf_adds(&b, "abc");
+	buf_grow_secret(&b, b.alloc); /* moves, the contents with it */
+	ck_assert_str_eq(b.buf, "abc");
+	buf_release_secret(&b);
+	check_invariants(&b);
+}
+END_TEST
+
+#include "heapscan.h"
+
+START_TEST(test_secret_leaves_no_copy)
+{
+	/* grown a byte at a time (every growth moves it), then a shorter
+	 * content over it (the tail lingers past len), then released; checks
+	 * after the scan, which must come before anything else allocates */
+	static const char secret[] = "0123456789abcdef0123456789abcdef-pad-buf-secret-TAIL-"
+		"and-then-some-more-bytes-to-grow-through-several-blocks-0123456789abcdef"
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	struct buf b = BUF_INIT;
+	bool right, held;
+
+	for (size_t i = 0; i < sizeof(secret) - 1; i++)
+		buf_add_secret(&b, secret + i, 1);
+	right = !strcmp(b.buf, secret);
+	buf_grow_secret(&b, 5000);
+	right = right && !strcmp(b.buf, secret);
+	buf_reset(&b);
+	buf_add_secret(&b, "short", 5);
+	buf_release_secret(&b);
+	held = heap_holds("buf-secret-TAIL");
+	ck_assert(right);
+	ck_assert_msg(!held, "a copy of the secret is left in freed memory");
+}
+END_TEST
+
 /* ---- err.c ---- */
 
 START_TEST(test_err_set)
@@ -433,6 +523,12 @@ Suite *buf_suite(void)
 	tcase_add_test(tc, test_detach);
 	tcase_add_test(tc, test_escaped);
 	tcase_add_test(tc, test_escaped_all_bytes);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("secret");
+	tcase_add_test(tc, test_secret_same_as_plain);
+	tcase_add_test(tc, test_grow_secret);
+	tcase_add_test(tc, test_secret_leaves_no_copy);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("err");

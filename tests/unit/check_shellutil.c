@@ -64,7 +64,7 @@ START_TEST(readable_by_others_is_refused)
 	ck_assert_int_eq(netrc_lookup(path, "imap.example.org", NULL, &login, &pass, &warn), -1);
 	ck_assert_ptr_null(login);
 	ck_assert_ptr_null(pass);
-	ck_assert_ptr_nonnull(strstr(warn.msg, "others may read it"));
+	ck_assert_ptr_nonnull(strstr(warn.msg, "group or others have access to it"));
 	ck_assert_ptr_nonnull(strstr(warn.msg, "chmod 600"));
 	unlink(path);
 	ck_assert_int_eq(netrc_lookup("/nonexistent/.netrc", "x", NULL, &login, &pass, &warn), 0);
