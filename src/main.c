@@ -42,13 +42,19 @@ static void usage(FILE *fp)
 		"      --cafile FILE       also trust the CA certificates in FILE (PEM)\n"
 		"      --certfile FILE     present this client certificate (PEM)\n"
 		"      --keyfile FILE      its private key (default: in --certfile)\n"
-		"      --tls-priority STR  GnuTLS priority string (default: TLS 1.2 or newer)\n"
+		"      --tls-priority STR  GnuTLS priority string (default: the system's crypto\n"
+		"                          policy, TLS 1.2 or newer)\n"
+		"      --tls-name NAME     the name the certificate must carry (default: HOST,\n"
+		"                          or localhost with --stream)\n"
+		"      --pinnedpubkey PIN  the server's public key must also match PIN:\n"
+		"                          sha256//BASE64[;sha256//...] or a PEM/DER key file\n"
 		"      --insecure          do not verify the server's certificate (warns)\n"
 		"Login:\n"
 		"  -u, --user USER         log in as USER after connecting\n"
 		"  -a, --auth MECH         with AUTHENTICATE MECH (default: the strongest both\n"
 		"                          sides support, else LOGIN)\n"
-		"      --password-file F   the password is the first line of F; otherwise\n"
+		"      --password-file F   the password is the first line of F (not readable by\n"
+		"                          others); otherwise\n"
 		"                          IMAPSH_PASSWORD, ~/.netrc, or asked on the terminal\n"
 		"      --allow-plaintext   allow a password over clear text to a remote host\n"
 		"Input and output:\n"
@@ -67,12 +73,28 @@ static void usage(FILE *fp)
 		"64 usage error.  Type \"help\" in the shell for the commands.\n");
 }
 
+/*
+ * A secret from the environment, taken out of it: a --stream server (and
+ * anything else imapsh starts) must not inherit it, and /proc/PID/environ
+ * must not show it.  NULL when unset.  The caller wipes and frees.
+ */
+static char *take_env_secret(const char *name)
+{
+	char *v = getenv(name), *copy;
+	if (!v)
+		return NULL;
+	copy = xstrdup(v);
+	explicit_bzero(v, strlen(v)); /* the bytes the kernel put on our stack */
+	unsetenv(name);
+	return copy;
+}
+
 int main(int argc, char **argv)
 {
 	enum {
 		OPT_STREAM = 256, OPT_TIMEOUT, OPT_STOP, OPT_SSL, OPT_STARTTLS, OPT_CAFILE,
 		OPT_CERTFILE, OPT_KEYFILE, OPT_PRIORITY, OPT_INSECURE, OPT_PLAINTEXT, OPT_PWFILE,
-		OPT_NO_PIPELINE,
+		OPT_NO_PIPELINE, OPT_TLS_NAME, OPT_PINNED,
 	};
 	static const struct option opts[] = {
 		{ "port", required_argument, NULL, 'p' },
@@ -91,6 +113,8 @@ int main(int argc, char **argv)
 		{ "certfile", required_argument, NULL, OPT_CERTFILE },
 		{ "keyfile", required_argument, NULL, OPT_KEYFILE },
 		{ "tls-priority", required_argument, NULL, OPT_PRIORITY },
+		{ "tls-name", required_argument, NULL, OPT_TLS_NAME },
+		{ "pinnedpubkey", required_argument, NULL, OPT_PINNED },
 		{ "insecure", no_argument, NULL, OPT_INSECURE },
 		{ "allow-plaintext", no_argument, NULL, OPT_PLAINTEXT },
 		{ "auth", required_argument, NULL, 'a' },
@@ -149,7 +173,7 @@ int main(int argc, char **argv)
 			sh.auth.password_file = optarg;
 			break;
 		case OPT_PLAINTEXT:
-			sh.auth.allow_plaintext = true;
+			sh.target.allow_plaintext = true;
 			break;
 		case OPT_SSL:
 			sh.target.ssl = true;
@@ -158,19 +182,25 @@ int main(int argc, char **argv)
 			sh.target.starttls = true;
 			break;
 		case OPT_CAFILE:
-			sh.target.tls.cafile = optarg;
+			sh.target.cafile = optarg;
 			break;
 		case OPT_CERTFILE:
-			sh.target.tls.certfile = optarg;
+			sh.target.certfile = optarg;
 			break;
 		case OPT_KEYFILE:
-			sh.target.tls.keyfile = optarg;
+			sh.target.keyfile = optarg;
 			break;
 		case OPT_PRIORITY:
-			sh.target.tls.priority = optarg;
+			sh.target.priority = optarg;
+			break;
+		case OPT_TLS_NAME:
+			sh.target.tls_name = optarg;
+			break;
+		case OPT_PINNED:
+			sh.target.pinned_pubkey = optarg;
 			break;
 		case OPT_INSECURE:
-			sh.target.tls.insecure = true;
+			sh.target.insecure = true;
 			break;
 		case 'f':
 			file = optarg;
@@ -246,7 +276,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "imapsh: -a/--auth goes with -u/--user\n");
 		return SHELL_USAGE;
 	}
-	if (sh.target.tls.keyfile && !sh.target.tls.certfile) {
+	if (sh.target.keyfile && !sh.target.certfile) {
 		fprintf(stderr, "imapsh: --keyfile goes with --certfile\n");
 		return SHELL_USAGE;
 	}
@@ -255,6 +285,8 @@ int main(int argc, char **argv)
 		return SHELL_USAGE;
 	}
 
+	sh.auth.env_password = take_env_secret("IMAPSH_PASSWORD");
+	sh.auth.env_token = take_env_secret("IMAPSH_TOKEN");
 	sh.interactive = !file && !ncommands && isatty(STDIN_FILENO);
 	if (sh.interactive) /* Ctrl-C cancels what waits on the server, not imapsh */
 		interrupt_install();

@@ -1,59 +1,22 @@
-#include "core/session.h"
+/*
+ * session.c - one IMAP session: greeting, state, capabilities, and one
+ * command's round trip with its continuations (session.h).  Reading is in
+ * read.c, pipelining in pipeline.c, the kept responses in kept.c, the
+ * security policy in policy.c.
+ */
+#include "core/session_int.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <limits.h>
 #include <inttypes.h>
-#include <poll.h>
-#include <time.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "core/policy.h"
 #include "net/tls.h"
-#include "proto/check.h"
-#include "util/clock.h"
-#include "util/tag.h"
 #include "util/xalloc.h"
-
-/* Untagged responses kept per name, and names kept, at most (imaplib keeps
- * all; a long session, or a server inventing names, must not grow us). */
-#define KEEP_PER_NAME 100
-#define KEEP_NAMES 64
-#define READ_CHUNK 65536
-
-struct kept {
-	char *name;
-	struct imap_response **items;
-	size_t count, alloc;
-};
-
-struct session {
-	struct net_conn *conn;
-	struct imap_parser *parser;
-	struct session_hooks hooks;
-	struct tagger tagger;
-	char next_tag[32];
-	enum imap_state state;
-	char *mailbox;
-	bool readonly;
-	bool became_readonly; /* [READ-ONLY] arrived during another command */
-	bool alive;
-	bool bye_seen;
-	char bye_text[256];
-	char **caps;
-	size_t ncaps, caps_alloc;
-	enum imap_literal_mode literal_mode; /* from the capabilities */
-	struct kept *kept;
-	size_t nkept, kept_alloc;
-	const char *data_name; /* of the running command */
-	/* pipelining: the commands in flight (their data names count too) */
-	const struct session_cmd *pipe_cmds;
-	const size_t *pipe_idx;
-	size_t pipe_n;
-};
 
 const char *imap_state_name(enum imap_state st)
 {
@@ -68,29 +31,27 @@ const char *imap_state_name(enum imap_state st)
 
 /* Would a trace at level be shown?  Checked before any formatting: at
  * -d 0 a command must not pay for traces nobody sees. */
-static bool tracing(const struct session *s, int level)
+bool sess_tracing(const struct session *s, int level)
 {
 	return s->hooks.trace && (!s->hooks.trace_level || *s->hooks.trace_level >= level);
 }
 
-static void trace(struct session *s, int level, enum trace_kind kind, const char *text, size_t len)
+void sess_trace(struct session *s, int level, enum trace_kind kind, const char *text, size_t len)
 {
-	if (tracing(s, level))
+	if (sess_tracing(s, level))
 		s->hooks.trace(s->hooks.ctx, level, kind, text, len);
 }
 
-static void tracef(struct session *s, int level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void tracef(struct session *s, int level, const char *fmt, ...)
+void sess_tracef(struct session *s, int level, const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
 	va_list ap;
-	if (!tracing(s, level))
+	if (!sess_tracing(s, level))
 		return;
 	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	trace(s, level, TRACE_EVENT, b.buf, b.len);
+	sess_trace(s, level, TRACE_EVENT, b.buf, b.len);
 	buf_release(&b);
 }
 
@@ -107,6 +68,7 @@ struct session *session_new(struct net_conn *conn, const struct session_hooks *h
 	tagger_next(&s->tagger, s->next_tag, sizeof(s->next_tag));
 	s->state = IMAP_STATE_NONAUTH;
 	s->alive = true;
+	s->kept = kept_new(KEPT_MAX_BYTES);
 	return s;
 }
 
@@ -119,20 +81,6 @@ static void clear_caps(struct session *s)
 	s->literal_mode = IMAP_LITERAL_SYNC;
 }
 
-static void clear_kept(struct session *s)
-{
-	size_t i, j;
-	for (i = 0; i < s->nkept; i++) {
-		for (j = 0; j < s->kept[i].count; j++)
-			imap_response_free(s->kept[i].items[j]);
-		free(s->kept[i].items);
-		free(s->kept[i].name);
-	}
-	free(s->kept);
-	s->kept = NULL;
-	s->nkept = s->kept_alloc = 0;
-}
-
 void session_free(struct session *s, struct buf *report)
 {
 	if (!s)
@@ -141,12 +89,19 @@ void session_free(struct session *s, struct buf *report)
 	imap_parser_free(s->parser);
 	clear_caps(s);
 	free(s->caps);
-	clear_kept(s);
+	kept_free(s->kept);
 	free(s->mailbox);
 	free(s);
 }
 
 enum imap_state session_state(const struct session *s) { return s->state; }
+void session_set_allow_plaintext(struct session *s, bool allow) { s->allow_plaintext = allow; }
+
+void session_limit_timeout(struct session *s, int ms)
+{
+	if (s->conn && (s->conn->timeout_ms <= 0 || s->conn->timeout_ms > ms))
+		s->conn->timeout_ms = ms;
+}
 void session_abandon(struct session *s) { s->alive = false; }
 const char *session_mailbox(const struct session *s) { return s->mailbox; }
 bool session_readonly(const struct session *s) { return s->readonly; }
@@ -226,238 +181,23 @@ static void set_caps(struct session *s, const struct imap_value *list)
 		buf_adds(&b, c);
 	}
 	s->literal_mode = literal_mode_of(s);
-	tracef(s, 1, "capabilities: %s", b.buf);
+	sess_tracef(s, 1, "capabilities: %s", b.buf);
 	buf_release(&b);
 }
 
 /* ---- keeping untagged responses by name (imaplib's untagged_responses) */
 
-static struct kept *kept_slot(struct session *s, const char *name, bool create)
-{
-	size_t i;
-	for (i = 0; i < s->nkept; i++)
-		if (strcasecmp(s->kept[i].name, name) == 0)
-			return &s->kept[i];
-	if (!create)
-		return NULL;
-	xgrow((void **)&s->kept, &s->kept_alloc, s->nkept + 1, sizeof(*s->kept));
-	memset(&s->kept[s->nkept], 0, sizeof(s->kept[0]));
-	s->kept[s->nkept].name = xstrdup(name);
-	return &s->kept[s->nkept++];
-}
-
 static void keep(struct session *s, const char *name, struct imap_response *r)
 {
-	struct kept *k = kept_slot(s, name, s->nkept < KEEP_NAMES);
-	if (!k) {
-		tracef(s, 3, "not keeping \"%.40s\": %d response names kept already", name, KEEP_NAMES);
-		imap_response_free(r);
-		return;
-	}
-	if (k->count == KEEP_PER_NAME) {
-		imap_response_free(k->items[0]);
-		memmove(k->items, k->items + 1, (k->count - 1) * sizeof(*k->items));
-		k->count--;
-	}
-	xgrow((void **)&k->items, &k->alloc, k->count + 1, sizeof(*k->items));
-	k->items[k->count++] = r;
+	size_t mem = imap_response_mem(r);
+	if (!kept_add(s->kept, name, r, mem))
+		sess_tracef(s, 3, "not keeping a \"%.40s\" response (%zu bytes): over the limits "
+			    "of the kept responses", name, mem);
 }
 
 size_t session_take_untagged(struct session *s, const char *name, struct imap_response ***list_r)
 {
-	struct kept *k = kept_slot(s, name, false);
-	size_t n;
-	*list_r = NULL;
-	if (!k || !k->count)
-		return 0;
-	*list_r = k->items;
-	n = k->count;
-	k->items = NULL;
-	k->count = k->alloc = 0;
-	return n;
-}
-
-/* ---- reading ------------------------------------------------------------ */
-
-static int fail(struct session *s, struct imap_err *err)
-{
-	s->alive = false;
-	if (err->kind == IMAP_ERR_NONE)
-		err->kind = IMAP_ERR_ABORT;
-	return -1;
-}
-
-static bool name_is(const char *a, const char *b);
-
-/* The server closed the connection: say why as well as we know (a child
- * transport leaves its exit status in err). */
-static int eof(struct session *s, struct imap_err *err)
-{
-	char why[200] = "";
-	if (err->kind != IMAP_ERR_NONE && err->msg[0])
-		snprintf(why, sizeof(why), " (%.190s)", err->msg);
-	if (s->bye_seen)
-		err_set(err, IMAP_ERR_ABORT, "server said BYE: %s", s->bye_text);
-	else if (imap_parser_pending(s->parser))
-		err_set(err, IMAP_ERR_ABORT,
-			"connection lost: the server closed the connection in the middle of a response%s", why);
-	else
-		err_set(err, IMAP_ERR_ABORT, "connection lost: the server closed the connection%s", why);
-	return fail(s, err);
-}
-
-/* One read from the server straight into the parser's input (no copy):
- * >0 bytes read, 0 end of stream, -1 error (err set).  Reads READ_CHUNK
- * although the room may be larger: no more than asked for, so that a
- * read into a kept literal's buffer never overshoots the literal. */
-static ssize_t read_into_parser(struct session *s, struct imap_err *err)
-{
-	size_t room;
-	void *space = imap_parser_feed_space(s->parser, READ_CHUNK, &room);
-	ssize_t n = net_read(s->conn, space, READ_CHUNK, err);
-
-	imap_parser_feed_commit(s->parser, n > 0 ? (size_t)n : 0);
-	return n;
-}
-
-/* Progress that restarts the response deadline (see read_response). */
-#define PROGRESS_BYTES 16384
-
-static int read_response(struct session *s, struct imap_response **r, struct imap_err *err)
-{
-	/* The transport's timeout bounds each read; a server dripping one byte
-	 * a second would never trip it.  So a response must also complete, or
-	 * make real progress, within the same time. */
-	int limit = s->conn->timeout_ms;
-	long long start = limit > 0 ? clock_now_ms() : 0;
-	size_t progress = 0;
-
-	for (;;) {
-		int rc = imap_parser_next(s->parser, r, err);
-		ssize_t n;
-		if (rc == 1) {
-			trace(s, 4, TRACE_RECEIVED, (*r)->raw, (*r)->raw_len);
-			/* numbers out of the grammar's range: we disagree */
-			if (imap_response_check(*r, err) < 0) {
-				imap_response_free(*r);
-				*r = NULL;
-				return fail(s, err);
-			}
-			return 0;
-		}
-		if (rc < 0) {
-			err_prefix(err, "protocol error");
-			return fail(s, err);
-		}
-		if (limit > 0 && clock_now_ms() - start > limit) {
-			err_set(err, IMAP_ERR_ABORT,
-				"timed out after %g s: the server sent only %zu byte(s) of a response in that time",
-				limit / 1000.0, progress);
-			return fail(s, err);
-		}
-		n = read_into_parser(s, err);
-		if (n < 0)
-			return fail(s, err);
-		if (n == 0)
-			return eof(s, err);
-		tracef(s, 5, "read %zd bytes", n);
-		progress += (size_t)n;
-		if (limit > 0 && progress >= PROGRESS_BYTES) {
-			start = clock_now_ms();
-			progress = 0;
-		}
-	}
-}
-
-int session_read_response(struct session *s, struct imap_response **r, struct imap_err *err)
-{
-	if (!s->alive)
-		return err_set(err, IMAP_ERR_ABORT, "not connected");
-	return read_response(s, r, err);
-}
-
-long session_read_bytes(struct session *s, void *buf, size_t n, struct imap_err *err)
-{
-	ssize_t got;
-	if (!s->alive)
-		return err_set(err, IMAP_ERR_ABORT, "not connected");
-	got = net_read(s->conn, buf, n, err);
-	if (got < 0)
-		return fail(s, err);
-	return (long)got;
-}
-
-static void deliver_untagged(struct session *s, struct imap_response *r);
-
-
-int session_idle_wait(struct session *s, int timeout_ms, int extra_fd, struct imap_err *err)
-{
-	long long deadline = timeout_ms >= 0 ? clock_now_ms() + timeout_ms : -1;
-	if (!s->alive)
-		return err_set(err, IMAP_ERR_ABORT, "not connected");
-	for (;;) {
-		struct imap_response *r;
-		struct pollfd pfd[3];
-		int rc, wait;
-		ssize_t n;
-
-		while ((rc = imap_parser_next(s->parser, &r, err)) == 1) {
-			trace(s, 4, TRACE_RECEIVED, r->raw, r->raw_len);
-			if (r->kind != IMAP_RESP_UNTAGGED) {
-				err_set(err, IMAP_ERR_ABORT,
-					"protocol error: the server sent \"%s\" while idling",
-					r->kind == IMAP_RESP_TAGGED ? "a tagged response" : "+");
-				imap_response_free(r);
-				return fail(s, err);
-			}
-			deliver_untagged(s, r);
-		}
-		if (rc < 0) {
-			err_prefix(err, "protocol error");
-			return fail(s, err);
-		}
-		wait = -1;
-		if (deadline >= 0) {
-			long long left = deadline - clock_now_ms();
-			if (left <= 0)
-				return 0;
-			wait = left > 1000000 ? 1000000 : (int)left;
-		}
-		pfd[0].fd = s->conn->ops->pollfd(s->conn);
-		pfd[0].events = POLLIN;
-		pfd[0].revents = 0;
-		pfd[1].fd = extra_fd; /* poll() skips a negative fd */
-		pfd[1].events = POLLIN;
-		pfd[1].revents = 0;
-		pfd[2].fd = net_interrupt_fd(); /* Ctrl-C's wake-up, or -1 */
-		pfd[2].events = POLLIN;
-		pfd[2].revents = 0;
-		if (net_interrupted())
-			return 2;
-		if (!s->conn->ops->pending || !s->conn->ops->pending(s->conn)) {
-			rc = poll(pfd, 3, wait);
-			if (rc < 0) {
-				if (errno == EINTR && net_interrupted())
-					return 2;
-				if (errno == EINTR)
-					continue;
-				return err_set_errno(err, IMAP_ERR_ABORT, errno, "poll");
-			}
-			if (rc == 0)
-				continue;
-			if (pfd[2].revents)
-				return 2;
-			if (pfd[1].revents & (POLLIN | POLLHUP))
-				return 1;
-			if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-		}
-		n = read_into_parser(s, err);
-		if (n < 0)
-			return fail(s, err);
-		if (n == 0)
-			return eof(s, err);
-	}
+	return kept_take(s->kept, name, list_r);
 }
 
 static bool name_is(const char *a, const char *b)
@@ -491,7 +231,7 @@ static void learn(struct session *s, const struct imap_response *r)
 }
 
 /* Is name the data of a command in progress (then it is not kept)? */
-static bool is_data_name(const struct session *s, const char *name)
+bool sess_is_data_name(const struct session *s, const char *name)
 {
 	size_t i;
 	if (name_is(name, s->data_name))
@@ -503,12 +243,24 @@ static bool is_data_name(const struct session *s, const char *name)
 }
 
 /* Shows an untagged response and keeps or frees it. */
-static void deliver_untagged(struct session *s, struct imap_response *r)
+void sess_deliver_untagged(struct session *s, struct imap_response *r)
 {
 	learn(s, r);
+	if (sess_pre_tls_discards(s, r)) {
+		/* clear text before a required TLS: not shown, not kept */
+		const char *p = r->raw, *end = r->raw + r->raw_len;
+		s->pre_tls_bytes += r->raw_len;
+		s->pre_tls_responses++;
+		while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+			s->pre_tls_lines++;
+			p++;
+		}
+		imap_response_free(r);
+		return;
+	}
 	if (s->hooks.untagged)
 		s->hooks.untagged(s->hooks.ctx, r);
-	if (is_data_name(s, r->name) && !r->code_name) {
+	if (sess_is_data_name(s, r->name) && !r->code_name) {
 		imap_response_free(r);
 		return;
 	}
@@ -520,19 +272,27 @@ static void deliver_untagged(struct session *s, struct imap_response *r)
 	keep(s, r->name ? r->name : "", r);
 }
 
+int sess_fail(struct session *s, struct imap_err *err)
+{
+	s->alive = false;
+	if (err->kind == IMAP_ERR_NONE)
+		err->kind = IMAP_ERR_ABORT;
+	return -1;
+}
+
 /* ---- sending ------------------------------------------------------------- */
 
 static int send_bytes(struct session *s, const struct imap_wire *w, size_t off, size_t len,
 		      struct imap_err *err)
 {
-	if (tracing(s, 4)) {
+	if (sess_tracing(s, 4)) {
 		struct buf t = BUF_INIT;
 		imap_wire_redacted(w, off, len, &t);
-		trace(s, 4, TRACE_SENT, t.buf, t.len);
+		sess_trace(s, 4, TRACE_SENT, t.buf, t.len);
 		buf_release(&t);
 	}
 	if (net_write(s->conn, w->bytes.buf + off, len, err) < 0)
-		return fail(s, err);
+		return sess_fail(s, err);
 	return 0;
 }
 
@@ -540,17 +300,17 @@ static int send_bytes(struct session *s, const struct imap_wire *w, size_t off, 
 static int send_stream(struct session *s, const struct imap_literal_source *src,
 		       struct imap_err *err)
 {
-	char *chunk = xmalloc(READ_CHUNK);
+	char *chunk = xmalloc(SESS_CHUNK);
 	uint64_t left = src->size;
 	int rc = 0;
 
-	if (tracing(s, 4)) {
+	if (sess_tracing(s, 4)) {
 		char note[80];
 		int n = snprintf(note, sizeof(note), "<%" PRIu64 " bytes of literal data>", src->size);
-		trace(s, 4, TRACE_SENT, note, (size_t)n);
+		sess_trace(s, 4, TRACE_SENT, note, (size_t)n);
 	}
 	while (left) {
-		size_t want = left < READ_CHUNK ? (size_t)left : READ_CHUNK;
+		size_t want = left < SESS_CHUNK ? (size_t)left : SESS_CHUNK;
 		ssize_t n = src->read(src->ctx, chunk, want, err);
 		if (n <= 0 || (size_t)n > want) {
 			/* half a literal is on the wire: the connection is lost */
@@ -559,11 +319,11 @@ static int send_stream(struct session *s, const struct imap_literal_source *src,
 					"the literal data changed size while it was sent "
 					"(%" PRIu64 " bytes announced); the connection cannot go on", src->size);
 			err->kind = IMAP_ERR_ABORT;
-			rc = fail(s, err);
+			rc = sess_fail(s, err);
 			break;
 		}
 		if (net_write(s->conn, chunk, (size_t)n, err) < 0) {
-			rc = fail(s, err);
+			rc = sess_fail(s, err);
 			break;
 		}
 		left -= (uint64_t)n;
@@ -593,11 +353,35 @@ static int send_range(struct session *s, const struct imap_wire *w, size_t off, 
 
 int session_send_raw(struct session *s, const void *data, size_t len, struct imap_err *err)
 {
+	struct buf shown = BUF_INIT;
+	bool auth;
 	if (!s->alive)
 		return err_set(err, IMAP_ERR_ABORT, "not connected");
-	trace(s, 4, TRACE_SENT, data, len);
+	if (policy_check_send(s, data, len, &shown, &auth, err) < 0) {
+		buf_release(&shown);
+		return -1;
+	}
+	/* after an AUTHENTICATE by hand, what is sent answers its challenges */
+	if (s->raw_auth)
+		sess_trace(s, 4, TRACE_SENT, "<redacted>", 10);
+	else
+		sess_trace(s, 4, TRACE_SENT, shown.buf, shown.len);
+	buf_release(&shown);
+	if (auth)
+		s->raw_auth = true;
 	if (net_write(s->conn, data, len, err) < 0)
-		return fail(s, err);
+		return sess_fail(s, err);
+	return 0;
+}
+
+/* DONE for IDLE: no tag, and none of send's checks. */
+int session_send_done(struct session *s, struct imap_err *err)
+{
+	if (!s->alive)
+		return err_set(err, IMAP_ERR_ABORT, "not connected");
+	sess_trace(s, 4, TRACE_SENT, "DONE\r\n", 6);
+	if (net_write(s->conn, "DONE\r\n", 6, err) < 0)
+		return sess_fail(s, err);
 	return 0;
 }
 
@@ -606,17 +390,45 @@ static int send_line(struct session *s, const char *data, size_t len, bool secre
 {
 	struct buf b = BUF_INIT;
 	int rc;
+	buf_grow(&b, len + 2); /* one block: no copy of a secret left behind */
 	buf_add(&b, data, len);
 	buf_add(&b, "\r\n", 2);
-	trace(s, 4, TRACE_SENT, secret ? "<redacted>\r\n" : b.buf, secret ? 12 : b.len);
+	sess_trace(s, 4, TRACE_SENT, secret ? "<redacted>\r\n" : b.buf, secret ? 12 : b.len);
 	rc = net_write(s->conn, b.buf, b.len, err);
+	if (secret)
+		explicit_bzero(b.buf, b.len);
 	buf_release(&b);
-	return rc < 0 ? fail(s, err) : 0;
+	return rc < 0 ? sess_fail(s, err) : 0;
+}
+
+/*
+ * The mailbox a SELECT typed as one raw argument names: its first astring
+ * ("Sent (CONDSTORE)" -> Sent, "\"My \\\"Box\\\"\" (QRESYNC ...)" -> My "Box").
+ * RAW arguments hold no line break, so no literal.
+ */
+static char *first_astring(const char *p, size_t len)
+{
+	struct buf b = BUF_INIT;
+	size_t i = 0;
+	while (i < len && p[i] == ' ')
+		i++;
+	if (i < len && p[i] == '"') {
+		for (i++; i < len && p[i] != '"'; i++) {
+			if (p[i] == '\\' && i + 1 < len)
+				i++;
+			buf_addch(&b, p[i]);
+		}
+	} else {
+		/* an atom ends at a space or a list; ']' may appear (astring) */
+		while (i < len && p[i] != ' ' && p[i] != '(' && p[i] != ')')
+			buf_addch(&b, p[i++]);
+	}
+	return buf_detach(&b, NULL);
 }
 
 /* Updates state from a command's tagged response. */
-static void after_tagged(struct session *s, const struct session_cmd *cmd,
-			 const struct imap_response *t)
+void sess_after_tagged(struct session *s, const struct session_cmd *cmd,
+		       const struct imap_response *t)
 {
 	const char *v = cmd->verb;
 	bool ok = t->status == IMAP_STATUS_OK;
@@ -625,21 +437,23 @@ static void after_tagged(struct session *s, const struct session_cmd *cmd,
 	if (name_is(v, "LOGIN") || name_is(v, "AUTHENTICATE")) {
 		if (ok) {
 			session_set_state(s, IMAP_STATE_AUTH);
-			tracef(s, 1, "state AUTH");
+			sess_tracef(s, 1, "state AUTH");
 		}
 	} else if (name_is(v, "SELECT") || name_is(v, "EXAMINE")) {
 		if (ok) {
 			const struct imap_arg *a = cmd->nargs ? &cmd->args[0] : NULL;
 			free(s->mailbox);
-			s->mailbox = a ? xmemdup(a->data, a->len) : xstrdup("INBOX");
+			s->mailbox = !a ? xstrdup("INBOX")
+				   : a->kind == IMAP_ARG_RAW ? first_astring(a->data, a->len)
+				   : xmemdup(a->data, a->len);
 			s->state = IMAP_STATE_SELECTED;
 			s->readonly = name_is(v, "EXAMINE") ||
 				      name_is(t->code_name, "READ-ONLY");
-			tracef(s, 1, "state SELECTED %s%s", s->mailbox, s->readonly ? " (read-only)" : "");
+			sess_tracef(s, 1, "state SELECTED %s%s", s->mailbox, s->readonly ? " (read-only)" : "");
 		} else if (s->state == IMAP_STATE_SELECTED) {
 			/* RFC 9051 6.3.2: a failed SELECT leaves no mailbox selected */
 			session_set_state(s, IMAP_STATE_AUTH);
-			tracef(s, 1, "state AUTH");
+			sess_tracef(s, 1, "state AUTH");
 		}
 	} else if (name_is(v, "CLOSE") || name_is(v, "UNSELECT")) {
 		if (ok)
@@ -652,7 +466,7 @@ static void after_tagged(struct session *s, const struct session_cmd *cmd,
 		/* the server said goodbye: whatever it answers, nothing more may
 		 * be sent (RFC 9051 7.1.5) */
 		s->alive = false;
-		tracef(s, 1, "the server sent BYE: the session is over");
+		sess_tracef(s, 1, "the server sent BYE: the session is over");
 	}
 }
 
@@ -668,13 +482,16 @@ static int unexpected_tag(struct session *s, struct imap_response *r, const char
 		"protocol error: the server answered tag \"%.40s\", but the command waiting has tag %s",
 		r->tag, want);
 	imap_response_free(r);
-	return fail(s, err);
+	return sess_fail(s, err);
 }
 
 int session_command(struct session *s, const struct session_cmd *cmd,
 		    struct imap_response **tagged_r, struct imap_err *err)
 {
 	struct imap_wire w;
+	struct imap_arg marked[SESSION_MAX_ARGS + 1];
+	const struct imap_arg *args;
+	size_t nargs;
 	char tag[32];
 	size_t chunk = 0;
 	int rc = -1;
@@ -682,27 +499,32 @@ int session_command(struct session *s, const struct session_cmd *cmd,
 	*tagged_r = NULL;
 	if (!s->alive)
 		return err_set(err, IMAP_ERR_ABORT, "not connected (the session has ended)");
+	if (policy_prepare_command(s, cmd, marked, sizeof(marked) / sizeof(marked[0]), &args,
+				   &nargs, err) < 0)
+		return -1;
+	/* what the server sent already cannot answer this command */
+	if (sess_drain(s, NULL, NULL, err) < 0)
+		return -1;
 	imap_wire_init(&w);
-	if (imap_encode(&w, s->next_tag, cmd->verb, cmd->args, cmd->nargs,
-			session_literal_mode(s), err) < 0) {
-		imap_wire_release(&w);
+	if (imap_encode(&w, s->next_tag, cmd->verb, args, nargs, session_literal_mode(s), err) < 0) {
+		imap_wire_release(&w); /* wipes its secrets */
 		return -1;
 	}
 	snprintf(tag, sizeof(tag), "%s", s->next_tag);
 	tagger_next(&s->tagger, s->next_tag, sizeof(s->next_tag));
 	s->became_readonly = false;
 	s->data_name = cmd->data_name;
-	tracef(s, 2, "command %s %s", tag, cmd->verb);
+	sess_tracef(s, 2, "command %s %s", tag, cmd->verb);
 
 	if (send_range(s, &w, w.chunks[0].off, w.chunks[0].len, err))
 		goto out;
 	chunk = 1;
 	for (;;) {
 		struct imap_response *r;
-		if (read_response(s, &r, err))
+		if (sess_read_response(s, &r, err))
 			goto out;
 		if (r->kind == IMAP_RESP_UNTAGGED) {
-			deliver_untagged(s, r);
+			sess_deliver_untagged(s, r);
 			continue;
 		}
 		if (r->kind == IMAP_RESP_TAGGED) {
@@ -710,8 +532,8 @@ int session_command(struct session *s, const struct session_cmd *cmd,
 				unexpected_tag(s, r, tag, err);
 				goto out;
 			}
-			after_tagged(s, cmd, r);
-			tracef(s, 2, "result %s %s", tag, imap_status_name(r->status));
+			sess_after_tagged(s, cmd, r);
+			sess_tracef(s, 2, "result %s %s", tag, imap_status_name(r->status));
 			*tagged_r = r;
 			rc = 0;
 			goto out;
@@ -733,7 +555,7 @@ int session_command(struct session *s, const struct session_cmd *cmd,
 			imap_response_free(r);
 			if (c < 0) {
 				buf_release(&reply);
-				fail(s, err);
+				sess_fail(s, err);
 				goto out;
 			}
 			if (c == 1)
@@ -743,7 +565,7 @@ int session_command(struct session *s, const struct session_cmd *cmd,
 			else
 				c = 0;
 			if (secret)
-				memset(reply.buf, 0, reply.len);
+				explicit_bzero(reply.buf, reply.len);
 			buf_release(&reply);
 			if (c)
 				goto out;
@@ -753,12 +575,12 @@ int session_command(struct session *s, const struct session_cmd *cmd,
 		err_set(err, IMAP_ERR_ABORT,
 			"protocol error: the server sent a continuation request (+) that %s did not ask for",
 			cmd->verb);
-		fail(s, err);
+		sess_fail(s, err);
 		goto out;
 	}
 out:
 	s->data_name = NULL;
-	imap_wire_release(&w);
+	imap_wire_release(&w); /* wipes its secrets */
 	if (rc == 0 && s->became_readonly && !name_is(cmd->verb, "SELECT") &&
 	    !name_is(cmd->verb, "EXAMINE")) {
 		/* imaplib's readonly: the mailbox was taken away from us */
@@ -811,7 +633,7 @@ int session_refresh_caps(struct session *s, struct imap_err *err)
 int session_greet(struct session *s, struct imap_err *err)
 {
 	struct imap_response *r;
-	if (read_response(s, &r, err)) {
+	if (sess_read_response(s, &r, err)) {
 		err_prefix(err, "no greeting");
 		return -1;
 	}
@@ -828,10 +650,11 @@ int session_greet(struct session *s, struct imap_err *err)
 			s->hooks.untagged(s->hooks.ctx, r);
 		buf_release(&b);
 		imap_response_free(r);
-		return fail(s, err);
+		return sess_fail(s, err);
 	}
 	s->state = r->status == IMAP_STATUS_PREAUTH ? IMAP_STATE_AUTH : IMAP_STATE_NONAUTH;
-	tracef(s, 1, "greeting %s, state %s", imap_status_name(r->status), imap_state_name(s->state));
+	s->greeted = true;
+	sess_tracef(s, 1, "greeting %s, state %s", imap_status_name(r->status), imap_state_name(s->state));
 	learn(s, r);
 	if (s->hooks.untagged)
 		s->hooks.untagged(s->hooks.ctx, r);
@@ -851,30 +674,64 @@ bool session_is_tls(struct session *s)
 	return s->conn && net_is_tls(s->conn);
 }
 
+/* Says once how much clear text was dropped before TLS (see pre_tls). */
+static void report_pre_tls(struct session *s)
+{
+	char msg[300];
+	if (!s->pre_tls_responses)
+		return;
+	snprintf(msg, sizeof(msg),
+		 "warning: discarded %zu response(s), %zu byte(s) in %zu line(s), that came in clear "
+		 "text before TLS: anyone on the path could have written them (-d 4 shows them)",
+		 s->pre_tls_responses, s->pre_tls_bytes, s->pre_tls_lines);
+	if (s->hooks.warn)
+		s->hooks.warn(s->hooks.ctx, msg);
+	s->pre_tls_responses = s->pre_tls_bytes = s->pre_tls_lines = 0;
+}
+
+void session_set_pre_tls(struct session *s, bool on)
+{
+	s->pre_tls = on;
+}
+
 int session_starttls(struct session *s, const struct net_tls_opts *o, struct imap_err *err)
 {
 	struct session_cmd c = { "STARTTLS", NULL, 0, NULL, NULL, NULL };
 	struct imap_response *t = NULL;
+	struct net_tls_opts opts = *o;
 	struct net_conn *tls;
+	bool was_pre_tls = s->pre_tls;
+	int timeout;
 
-	if (session_command(s, &c, &t, err) < 0)
+	/* what comes until TLS is up could be anyone's */
+	s->pre_tls = true;
+	if (session_command(s, &c, &t, err) < 0) {
+		report_pre_tls(s);
 		return -1;
+	}
 	if (t->status != IMAP_STATUS_OK) {
 		err_set(err, IMAP_ERR_ERROR, "STARTTLS failed: %s %.*s", imap_status_name(t->status),
 			(int)(t->text_len > 200 ? 200 : t->text_len), t->text);
 		imap_response_free(t);
+		report_pre_tls(s);
+		s->pre_tls = was_pre_tls;
 		return -1;
 	}
 	imap_response_free(t);
+	report_pre_tls(s);
 	if (imap_parser_pending(s->parser) ||
 	    (s->conn->ops->pending && s->conn->ops->pending(s->conn))) {
 		err_set(err, IMAP_ERR_ABORT,
 			"response injection: the server sent %zu byte(s) after its STARTTLS OK, before TLS "
 			"started; they could only come from an attacker, so the session ends",
 			imap_parser_pending(s->parser));
-		return fail(s, err);
+		return sess_fail(s, err);
 	}
-	tls = net_tls_wrap(s->conn, o, err);
+	/* the connection's timeout holds over TLS too */
+	timeout = s->conn->timeout_ms;
+	if (opts.timeout_ms <= 0)
+		opts.timeout_ms = timeout;
+	tls = net_tls_wrap(s->conn, &opts, err);
 	s->conn = NULL;
 	if (!tls) {
 		s->alive = false;
@@ -882,139 +739,12 @@ int session_starttls(struct session *s, const struct net_tls_opts *o, struct ima
 		return -1;
 	}
 	s->conn = tls;
+	s->pre_tls = false;
 	/* nothing said in clear text is trusted (RFC 9051 6.2.1) */
 	imap_parser_reset(s->parser);
 	clear_caps(s);
-	clear_kept(s);
+	kept_clear(s->kept);
 	s->bye_seen = false;
-	tracef(s, 1, "TLS started; asking for capabilities again");
+	sess_tracef(s, 1, "TLS started; asking for capabilities again");
 	return session_refresh_caps(s, err);
-}
-
-bool session_can_pipeline(struct session *s, const struct session_cmd *cmd)
-{
-	struct imap_wire w;
-	struct imap_err err = IMAP_ERR_INIT;
-	bool ok;
-	if (cmd->cont)
-		return false;
-	imap_wire_init(&w);
-	ok = imap_encode(&w, "A", cmd->verb, cmd->args, cmd->nargs, session_literal_mode(s), &err) == 0 &&
-	     w.nchunks == 1 && !w.nstreams;
-	imap_wire_release(&w);
-	return ok;
-}
-
-#define PIPE_MAX_INFLIGHT 256
-#define PIPE_MAX_BYTES 32768
-
-struct inflight {
-	unsigned long num; /* its tag's counter (tagger_number): the key */
-	size_t idx;
-};
-
-int session_pipeline(struct session *s, const struct session_cmd *cmds, size_t n,
-		     session_done_fn done, void *ctx, struct imap_err *err)
-{
-	struct inflight fl[PIPE_MAX_INFLIGHT];
-	size_t idx[PIPE_MAX_INFLIGHT];
-	size_t nfl = 0, next = 0, answered = 0, i;
-	struct imap_wire w;
-	struct buf out = BUF_INIT;
-	int rc = -1;
-
-	if (!s->alive)
-		return err_set(err, IMAP_ERR_ABORT, "not connected (the session has ended)");
-	for (i = 0; i < n; i++)
-		if (cmds[i].cont)
-			return err_set(err, IMAP_ERR_ERROR, "%s cannot be pipelined", cmds[i].verb);
-	imap_wire_init(&w);
-	s->pipe_cmds = cmds;
-	s->pipe_idx = idx;
-	s->became_readonly = false;
-	while (answered < n) {
-		struct imap_response *r;
-
-		/* top up the window, all in one write, once half of it is answered
-		 * (not one small write per answer) */
-		buf_reset(&out);
-		while (next < n && nfl < PIPE_MAX_INFLIGHT && out.len < PIPE_MAX_BYTES &&
-		       (nfl <= PIPE_MAX_INFLIGHT / 2 || out.len)) {
-			const struct session_cmd *c = &cmds[next];
-			if (imap_encode(&w, s->next_tag, c->verb, c->args, c->nargs,
-					session_literal_mode(s), err) < 0)
-				goto out;
-			if (w.nchunks != 1 || w.nstreams) {
-				err_set(err, IMAP_ERR_ERROR,
-					"%s has a synchronizing literal and cannot be pipelined", c->verb);
-				goto out;
-			}
-			if (tracing(s, 4)) {
-				struct buf t = BUF_INIT;
-				imap_wire_redacted(&w, 0, w.bytes.len, &t);
-				trace(s, 4, TRACE_SENT, t.buf, t.len);
-				buf_release(&t);
-			}
-			tracef(s, 2, "command %s %s (pipelined)", s->next_tag, c->verb);
-			buf_add(&out, w.bytes.buf, w.bytes.len);
-			fl[nfl].num = s->tagger.next - 1; /* next_tag was made with it */
-			fl[nfl].idx = next;
-			idx[nfl] = next;
-			nfl++;
-			s->pipe_n = nfl;
-			tagger_next(&s->tagger, s->next_tag, sizeof(s->next_tag));
-			next++;
-		}
-		if (out.len && net_write(s->conn, out.buf, out.len, err) < 0) {
-			fail(s, err);
-			goto out;
-		}
-		if (read_response(s, &r, err))
-			goto out;
-		if (r->kind == IMAP_RESP_UNTAGGED) {
-			deliver_untagged(s, r);
-			continue;
-		}
-		if (r->kind == IMAP_RESP_CONTINUATION) {
-			imap_response_free(r);
-			err_set(err, IMAP_ERR_ABORT,
-				"protocol error: the server sent a continuation request (+) that no "
-				"pipelined command asked for");
-			fail(s, err);
-			goto out;
-		}
-		{
-			long long num = tagger_number(&s->tagger, r->tag);
-			for (i = 0; i < nfl; i++)
-				if (num >= 0 && fl[i].num == (unsigned long long)num)
-					break;
-		}
-		if (i == nfl) {
-			err_set(err, IMAP_ERR_ABORT,
-				"protocol error: the server answered tag \"%.40s\", which no command in "
-				"flight has", r->tag);
-			imap_response_free(r);
-			fail(s, err);
-			goto out;
-		}
-		{
-			size_t k = fl[i].idx;
-			fl[i] = fl[nfl - 1];
-			idx[i] = idx[nfl - 1];
-			nfl--;
-			s->pipe_n = nfl;
-			after_tagged(s, &cmds[k], r);
-			tracef(s, 2, "result %s %s", r->tag, imap_status_name(r->status));
-			answered++;
-			done(ctx, k, r);
-		}
-	}
-	rc = 0;
-out:
-	s->pipe_cmds = NULL;
-	s->pipe_idx = NULL;
-	s->pipe_n = 0;
-	imap_wire_release(&w);
-	buf_release(&out);
-	return rc;
 }

@@ -15,7 +15,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "net/transport.h"
 #include "proto/encode.h"
 #include "proto/parser.h"
 #include "proto/response.h"
@@ -36,6 +35,8 @@ const char *imap_state_name(enum imap_state st);
 enum trace_kind {
 	TRACE_SENT,     /* bytes we sent (redacted), one call per line or chunk */
 	TRACE_RECEIVED, /* one whole response as received */
+	TRACE_RECEIVED_CLEAR, /* the same, in clear text before a required TLS:
+	                       * not shown otherwise, and maybe forged */
 	TRACE_EVENT,    /* a note from the session: "capabilities: ...", "state AUTH" */
 };
 
@@ -50,6 +51,9 @@ struct session_hooks {
 	const int *trace_level;
 	/* Streams big literals (may be NULL: kept in memory up to the limit). */
 	const struct imap_literal_sink *sink;
+	/* A warning for the user, one line (may be NULL), e.g. clear text
+	 * discarded before TLS. */
+	void (*warn)(void *ctx, const char *msg);
 	void *ctx;
 };
 
@@ -64,6 +68,9 @@ struct session_hooks {
 typedef int (*session_cont_fn)(void *ctx, const struct imap_response *r,
 			       struct buf *reply, bool *secret, struct imap_err *err);
 
+/* Arguments of one command at most. */
+#define SESSION_MAX_ARGS 64
+
 struct session_cmd {
 	const char *verb;             /* "SELECT", "UID FETCH", ... */
 	const struct imap_arg *args;
@@ -76,6 +83,8 @@ struct session_cmd {
 };
 
 struct session;
+struct net_conn;
+struct net_tls_opts;
 
 /* Takes ownership of conn.  hooks is copied. */
 struct session *session_new(struct net_conn *conn, const struct session_hooks *hooks);
@@ -115,7 +124,6 @@ int session_command(struct session *s, const struct session_cmd *cmd,
  * kind ERROR and the server's text (the session stays in clear text).
  * Other failures: ABORT (the session is dead).
  */
-struct net_tls_opts;
 int session_starttls(struct session *s, const struct net_tls_opts *o, struct imap_err *err);
 /* True once the connection is TLS (implicit or after STARTTLS). */
 bool session_is_tls(struct session *s);
@@ -138,8 +146,12 @@ bool session_can_pipeline(struct session *s, const struct session_cmd *cmd);
 int session_pipeline(struct session *s, const struct session_cmd *cmds, size_t n,
 		     session_done_fn done, void *ctx, struct imap_err *err);
 
-/* Sends line + CRLF, no tag (IDLE's DONE, the shell's "send"). */
+/* The shell's "send": bytes as given, no tag.  The security policy
+ * applies (policy.h): a LOGIN or AUTHENTICATE in them is refused over an
+ * unprotected link and redacted in traces. */
 int session_send_raw(struct session *s, const void *data, size_t len, struct imap_err *err);
+/* IDLE's DONE line. */
+int session_send_done(struct session *s, struct imap_err *err);
 /* Reads one response (any kind) with the session's timeout; 0 = got one,
  * -1 = error.  For the shell's "readline"/"read" and for IDLE. */
 int session_read_response(struct session *s, struct imap_response **r, struct imap_err *err);
@@ -192,5 +204,15 @@ enum imap_literal_mode session_literal_mode(const struct session *s);
 
 /* Forget state learned so far (after STARTTLS later); used by open. */
 void session_set_state(struct session *s, enum imap_state st);
+
+/* Waits on the server at most ms from now on (LOGOUT at exit). */
+void session_limit_timeout(struct session *s, int ms);
+
+/* Policy (policy.h): a password may cross an unprotected link. */
+void session_set_allow_plaintext(struct session *s, bool allow);
+/* Clear text that must be followed by TLS (--starttls): until TLS is up,
+ * untagged data other than the greeting and the running command's own is
+ * dropped, counted, and reported once through hooks->warn. */
+void session_set_pre_tls(struct session *s, bool on);
 
 #endif

@@ -1,7 +1,9 @@
 /*
- * call.h - the shell object and the execution of one typed line: meta
- * commands (help, debug, raw, send, read, open, ...) and IMAP commands
- * from the command table, with output through the renderers.
+ * call.h - the shell object and the execution of one typed line: IMAP
+ * commands from the command table (call.c), meta commands from their own
+ * table (meta.c), literals to files or the output (sink.c), pipelined
+ * script lines (batch.c); output through the renderers.  The shell reaches
+ * the server only through src/core (connect.h, session.h).
  */
 #ifndef IMAPSH_SHELL_CALL_H
 #define IMAPSH_SHELL_CALL_H
@@ -11,9 +13,9 @@
 #include <stdio.h>
 
 #include "core/commands.h"
+#include "core/connect.h"
 #include "core/session.h"
 #include "shell/lexer.h"
-#include "net/tls.h"
 #include "shell/render.h"
 #include "shell/trace.h"
 
@@ -25,29 +27,23 @@ enum shell_status {
 	SHELL_USAGE = 64,  /* bad command-line usage */
 };
 
-struct shell_target {
-	const char *host;        /* TCP host, or NULL */
-	const char *port;        /* NULL: 143, or 993 with --ssl */
-	const char *stream_cmd;  /* --stream COMMAND, or NULL */
-	int timeout_ms;
-	bool ssl;                /* --ssl: implicit TLS */
-	bool starttls;           /* --starttls: TLS required before anything else */
-	struct net_tls_opts tls; /* --cafile, --certfile, ..., --insecure */
-};
-
 /* How the shell logs in (-u, -a, password sources). */
 struct shell_auth {
 	const char *user;          /* -u */
 	const char *mech;          /* -a, or NULL: choose */
 	const char *password_file; /* --password-file */
-	bool allow_plaintext;      /* --allow-plaintext */
+	/* IMAPSH_PASSWORD and IMAPSH_TOKEN, taken out of the environment at
+	 * start (a --stream server must not inherit them); wiped at exit */
+	char *env_password;
+	char *env_token;
 };
 
 struct redirect;
+struct spool;
 
 struct shell {
 	struct session *session;     /* NULL when not connected */
-	struct shell_target target;
+	struct conn_opts target;     /* what to connect to, and how */
 	struct shell_auth auth;
 	char *target_store[3];       /* copies made by "open" */
 	struct trace_ctx trace;
@@ -61,9 +57,12 @@ struct shell {
 	const char *source;          /* script name for messages, or NULL */
 	unsigned long lineno;        /* of the line being run (0: none) */
 	struct redirect *redir;      /* of the running command */
-	uint64_t stream_threshold;   /* literals this big go straight to the output */
+	uint64_t stream_threshold;   /* literals this big are not kept in memory */
+	struct spool *spool;         /* such literals, until their response is shown */
+	bool raw_warned;             /* -o raw on a terminal: said once */
+	bool pre_tls;                /* --starttls, connecting: nothing is shown */
 	struct buf scratch;          /* rendering, reused from response to response */
-	struct imap_literal_sink sink; /* literals to files or the output (the parser keeps a pointer) */
+	struct imap_literal_sink sink; /* literals to files or the spool (the parser keeps a pointer) */
 };
 
 void shell_init(struct shell *sh);
@@ -108,7 +107,44 @@ void shell_print(struct shell *sh, const struct buf *b);
 /* Prints "imapsh: [line N: ]message" on stderr. */
 void shell_error(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Names of the meta commands (NULL-terminated), for help and completion. */
-extern const char *const shell_meta_names[];
+/* Renders r as the output format says (with its streamed literals) and
+ * writes it out; command and line name the command a tagged result ends. */
+void shell_show(struct shell *sh, const struct imap_response *r, const char *command,
+		unsigned long line);
+
+/* The core's view of the tokens l->tok[first..first+nwords); with
+ * allow_files, @FILE opens the file as a streamed message (files[] must be
+ * closed with msgfile_close by the caller).  0 or -1 with err. */
+struct msgfile;
+int shell_words(struct shell_line *l, size_t first, size_t nwords, bool allow_files,
+		struct cmd_word *words, struct msgfile **files, struct imap_err *err);
+
+/* The recent command (imaplib's recent()): the RECENT count kept from
+ * earlier responses, or a NOOP to ask for it; call is its built NOOP. */
+int shell_recent(struct shell *sh, struct cmd_call *call);
+
+/* A command that needs a live session: 0, or -1 after saying so. */
+int shell_need_session(struct shell *sh);
+/* Runs an IMAP command (spec: from the table, words l->tok[first..]), or
+ * with spec NULL a raw line: raw_verb and one argument sent as typed. */
+int shell_run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_line *l,
+		   size_t first, size_t nwords, const char *raw_verb);
+
+/* ---- meta commands (meta.c) ---- */
+struct meta_args {
+	struct shell_line *l; /* the line's tokens, the command's name first */
+	const char *line;     /* the line as typed (raw sends it) */
+	size_t len;
+};
+struct meta_spec {
+	const char *name;
+	const char *usage;  /* arguments, for help */
+	const char *help;   /* one line */
+	int (*run)(struct shell *sh, const struct meta_args *a);
+};
+extern const struct meta_spec shell_meta_table[];
+extern const size_t shell_meta_table_size;
+/* By name (any case; "?" is help); NULL if none. */
+const struct meta_spec *shell_meta_lookup(const char *name);
 
 #endif

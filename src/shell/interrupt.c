@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net/transport.h"
+#include "core/connect.h"
 
 static volatile sig_atomic_t pressed;
 /* self-pipe: the handler makes [0] readable, so that every poll() that
@@ -40,7 +40,7 @@ void interrupt_install(void)
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0; /* no SA_RESTART: a blocked call returns EINTR */
 	sigaction(SIGINT, &sa, NULL);
-	net_set_interrupt(&pressed, wake[0]);
+	conn_set_interrupt(&pressed, wake[0]);
 }
 
 int interrupt_fd(void)

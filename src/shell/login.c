@@ -8,6 +8,7 @@
 #include <termios.h>
 
 #include "core/auth.h"
+#include "core/policy.h"
 #include "shell/netrc.h"
 #include "util/base64.h"
 #include "util/xalloc.h"
@@ -49,7 +50,7 @@ char *shell_ask(const char *prompt, bool echo)
 
 /* An unknown SASL mechanism, by hand: each challenge shown decoded, the
  * user's answer sent base64-encoded (and redacted); "*" cancels. */
-static int sasl_by_hand(void *ctx, const struct imap_response *r, struct buf *reply, bool *secret,
+int shell_sasl_by_hand(void *ctx, const struct imap_response *r, struct buf *reply, bool *secret,
 			struct imap_err *err)
 {
 	struct shell *sh = ctx;
@@ -97,7 +98,8 @@ static void wipe_free(char *s)
 
 char *shell_password(struct shell *sh, const char *user, struct imap_err *err)
 {
-	const char *env = getenv("IMAPSH_PASSWORD");
+	/* IMAPSH_PASSWORD: main.c takes it out of the environment at start */
+	const char *env = sh->auth.env_password; /* IMAPSH_PASSWORD, taken at start */
 	const char *home = getenv("HOME");
 	struct buf prompt = BUF_INIT;
 	char *pw;
@@ -136,27 +138,6 @@ char *shell_password(struct shell *sh, const char *user, struct imap_err *err)
 	return pw;
 }
 
-int shell_guard_secret(struct shell *sh, const char *what, struct imap_err *err)
-{
-	struct net_conn *c;
-	if (!sh->session)
-		return 0;
-	c = session_conn(sh->session);
-	if (session_is_tls(sh->session) || (c && net_peer_is_local(c)) || sh->auth.allow_plaintext)
-		return 0;
-	return err_set(err, IMAP_ERR_ERROR,
-		       "refusing to send %s in clear text to %s: use --ssl or --starttls (or "
-		       "--allow-plaintext if you accept that anyone on the path can read it)",
-		       what, sh->target.host ? sh->target.host : "the server");
-}
-
-/* Mechanisms that put the password or token itself on the wire. */
-static bool sends_secret(const char *mech)
-{
-	return !strcasecmp(mech, "PLAIN") || !strcasecmp(mech, "LOGIN") ||
-	       !strcasecmp(mech, "XOAUTH2") || !strcasecmp(mech, "OAUTHBEARER");
-}
-
 static int run_builtin(struct shell *sh, const char *mech, const char *user, const char *given,
 		       struct imap_response **tagged, struct imap_err *err)
 {
@@ -169,13 +150,14 @@ static int run_builtin(struct shell *sh, const char *mech, const char *user, con
 	p.user = user;
 	p.host = sh->target.host;
 	p.port = sh->target.port ? atoi(sh->target.port) : 0;
-	if (sends_secret(mech) && shell_guard_secret(sh, "a password", err) < 0)
+	/* before a password is asked for: may it go out at all? */
+	if (policy_check_mech(sh->session, mech, err) < 0)
 		return -1;
 	if (info->needs & (SASL_NEEDS_PASSWORD | SASL_NEEDS_TOKEN)) {
 		if (given)
 			secret = xstrdup(given);
-		else if ((info->needs & SASL_NEEDS_TOKEN) && getenv("IMAPSH_TOKEN"))
-			secret = xstrdup(getenv("IMAPSH_TOKEN"));
+		else if ((info->needs & SASL_NEEDS_TOKEN) && sh->auth.env_token)
+			secret = xstrdup(sh->auth.env_token);
 		else if (!(secret = shell_password(sh, user ? user : "", err)))
 			return -1;
 		if (info->needs & SASL_NEEDS_TOKEN)
@@ -213,7 +195,7 @@ int shell_authenticate(struct shell *sh, const char *mech, const struct cmd_word
 			       "authenticate %s: this mechanism is not built in; it can be answered by "
 			       "hand on a terminal, not from a script", name);
 	call->cmd.nargs = 1; /* the mechanism alone; the rest is typed at each challenge */
-	call->cmd.cont = sasl_by_hand;
+	call->cmd.cont = shell_sasl_by_hand;
 	call->cmd.cont_ctx = sh;
 	return session_command(sh->session, &call->cmd, tagged, err);
 }
@@ -228,9 +210,9 @@ int shell_login(struct shell *sh)
 
 	if (!mech) {
 		unsigned have = SASL_NEEDS_PASSWORD;
-		if (getenv("IMAPSH_TOKEN"))
+		if (sh->auth.env_token)
 			have |= SASL_NEEDS_TOKEN;
-		if (sh->target.tls.certfile)
+		if (sh->target.certfile)
 			have |= SASL_NEEDS_CLIENT_CERT;
 		mech = auth_choose(sh->session, have);
 	}
@@ -247,7 +229,7 @@ int shell_login(struct shell *sh)
 		struct cmd_word w[2];
 		struct cmd_call call;
 		char *pw;
-		if (shell_guard_secret(sh, "a password", &err) < 0 ||
+		if (policy_check_login(sh->session, &err) < 0 ||
 		    !(pw = shell_password(sh, user, &err))) {
 			shell_report(sh, &err);
 			return -1;

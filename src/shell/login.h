@@ -21,9 +21,11 @@ char *shell_ask(const char *prompt, bool echo);
  * Caller wipes and frees. */
 char *shell_password(struct shell *sh, const char *user, struct imap_err *err);
 
-/* 0 if a secret may be sent now: TLS, a local peer (loopback, the pipe
- * transport) or --allow-plaintext; else -1 with err naming the way out. */
-int shell_guard_secret(struct shell *sh, const char *what, struct imap_err *err);
+/* The by-hand continuation handler of AUTHENTICATE (session_cont_fn;
+ * ctx is the shell): each challenge shown decoded, the answer typed on the
+ * terminal sent base64-encoded and redacted; "*" cancels. */
+int shell_sasl_by_hand(void *ctx, const struct imap_response *r, struct buf *reply, bool *secret,
+		       struct imap_err *err);
 
 /* The authenticate command (words: MECH [USER [PASSWORD]]) and
  * login_cram_md5 (USER PASSWORD): 0 with *tagged or -1 with err. */

@@ -31,6 +31,8 @@
 
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char hexdig[] = "0123456789abcdef";
@@ -107,35 +109,59 @@ static int is_c1(uint32_t cp)
 	return cp >= 0x80 && cp < 0xa0;
 }
 
-int render_is_text(const char *s, size_t len)
+/* render_is_text() over pieces: feed each piece (limit as for
+ * add_shown_upto), then ask text_done(). */
+struct text_check {
+	uint64_t len, odd;
+	bool binary;
+};
+
+static size_t text_feed(struct text_check *t, const char *s, size_t len, size_t limit)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, odd = 0;
+	size_t i = 0;
 
-	while (i < len) {
+	while (i < limit && !t->binary) {
 		unsigned char c = p[i];
 		uint32_t cp;
 		size_t n;
 
-		if (c == 0)
-			return 0;
+		if (c == 0) {
+			t->binary = true;
+			break;
+		}
 		if (c < 0x80) {
 			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') ||
 			    c == 0x7f)
-				odd++;
+				t->odd++;
 			i++;
 			continue;
 		}
 		n = utf8_len(p + i, len - i, &cp);
-		if (!n)
-			return 0;
+		if (!n) {
+			t->binary = true;
+			break;
+		}
 		if (is_c1(cp))
-			odd++;
+			t->odd++;
 		i += n;
 	}
-	/* a stray control (ESC in a colourful signature) per 100 bytes is
-	 * still text; it is escaped when shown */
-	return odd * 100 <= len;
+	t->len += i;
+	return i;
+}
+
+/* a stray control (ESC in a colourful signature) per 100 bytes is still
+ * text; it is escaped when shown */
+static bool text_done(const struct text_check *t)
+{
+	return !t->binary && t->odd * 100 <= t->len;
+}
+
+int render_is_text(const char *s, size_t len)
+{
+	struct text_check t = { 0, 0, false };
+	text_feed(&t, s, len, len);
+	return text_done(&t);
 }
 
 static void add_hex(struct buf *out, unsigned char c)
@@ -151,26 +177,33 @@ enum show_flags {
 	SHOW_CRLF = 1 << 3,      /* CRLF as LF */
 };
 
-/* Appends bytes for a terminal (see the comment at the top). */
-static void add_shown(struct buf *out, const char *s, size_t len, unsigned flags)
+/*
+ * Appends bytes for a terminal (see the comment at the top).  Sequences
+ * that start before limit are shown (they may use bytes up to len); the
+ * return value is where the next piece starts.  limit == len shows all:
+ * a piece of a longer text passes limit = len - 3, so that no UTF-8
+ * sequence or CRLF is cut between two pieces.
+ */
+static size_t add_shown_upto(struct buf *out, const char *s, size_t len, size_t limit,
+			     unsigned flags)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
-	buf_grow(out, len);
-	while (i < len) {
+	buf_grow(out, limit);
+	while (i < limit) {
 		size_t run = i;
 		unsigned char c;
 		uint32_t cp;
 		size_t n;
 
-		while (run < len && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' &&
+		while (run < limit && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' &&
 		       p[run] != '\\')
 			run++;
 		buf_add(out, s + i, run - i);
-		if (run == len)
-			break;
 		i = run;
+		if (run == limit)
+			break;
 		c = p[i];
 		if (c == '"' || c == '\\') {
 			if ((flags & SHOW_QUOTED) || (c == '\\' && (flags & SHOW_BACKSLASH)))
@@ -196,6 +229,12 @@ static void add_shown(struct buf *out, const char *s, size_t len, unsigned flags
 			i++;
 		}
 	}
+	return i;
+}
+
+static void add_shown(struct buf *out, const char *s, size_t len, unsigned flags)
+{
+	add_shown_upto(out, s, len, len, flags);
 }
 
 /* Appends a quoted string in wire syntax: only '"' and '\' escaped. */
@@ -223,11 +262,175 @@ struct imap_out {
 	size_t base;   /* out->len when we started */
 	bool wire;     /* RAW: wire syntax, no escaping */
 	bool tty;
+	const struct render_spool *spool;
+	char flushed_last; /* the last byte handed to spool->flush, or 0 */
 };
 
 static bool at_line_start(const struct imap_out *w)
 {
-	return w->out->len > w->base && w->out->buf[w->out->len - 1] == '\n';
+	if (w->out->len > w->base)
+		return w->out->buf[w->out->len - 1] == '\n';
+	return w->flushed_last == '\n';
+}
+
+/* ---- spooled literals: read back in pieces ------------------------------ */
+
+#define SPOOL_PIECE 65536
+/* hand out rendered text once this much waits */
+#define FLUSH_AT 65536
+
+/* A spooled literal being read.  buf holds have bytes: a piece, plus up
+ * to 3 bytes carried over from the last one (a UTF-8 sequence or CRLF
+ * that a piece boundary would have cut). */
+struct spool_read {
+	const struct render_spool *sp;
+	const struct imap_value *v;
+	uint64_t off, size;
+	char buf[SPOOL_PIECE + 4];
+	size_t have;
+	bool failed;
+};
+
+static void spool_read_init(struct spool_read *r, const struct render_spool *sp,
+			    const struct imap_value *v, uint64_t size)
+{
+	r->sp = sp;
+	r->v = v;
+	r->off = 0;
+	r->size = size;
+	r->have = 0;
+	r->failed = false;
+}
+
+/* Tops buf up; returns true while there is something to process, and
+ * sets *final when this is the literal's last piece. */
+static bool spool_fill(struct spool_read *r, bool *final)
+{
+	while (r->have < SPOOL_PIECE && r->off < r->size && !r->failed) {
+		size_t want = SPOOL_PIECE - r->have;
+		ssize_t n;
+		if (want > r->size - r->off)
+			want = (size_t)(r->size - r->off);
+		n = r->sp->read(r->sp->ctx, r->v, r->off, r->buf + r->have, want);
+		if (n <= 0) {
+			r->failed = true;
+			break;
+		}
+		r->have += (size_t)n;
+		r->off += (uint64_t)n;
+	}
+	*final = r->off >= r->size || r->failed;
+	return r->have > 0;
+}
+
+/* Drops the first n bytes of buf (processed). */
+static void spool_consume(struct spool_read *r, size_t n)
+{
+	memmove(r->buf, r->buf + n, r->have - n);
+	r->have -= n;
+}
+
+/* The limit for a piece (see add_shown_upto). */
+static size_t piece_limit(const struct spool_read *r, bool final)
+{
+	return final ? r->have : r->have > 3 ? r->have - 3 : 0;
+}
+
+static void maybe_flush(struct imap_out *w)
+{
+	if (!w->spool || !w->spool->flush || w->out->len < FLUSH_AT)
+		return;
+	w->flushed_last = w->out->buf[w->out->len - 1];
+	w->spool->flush(w->spool->ctx, w->out);
+	w->base = w->out->len;
+}
+
+/* Whether a spooled literal is text (a first pass over it). */
+static bool spool_is_text(const struct render_spool *sp, const struct imap_value *v,
+			  uint64_t size, bool *failed)
+{
+	struct spool_read *r = malloc(sizeof(*r));
+	struct text_check t = { 0, 0, false };
+	bool final;
+
+	if (!r)
+		return false;
+	spool_read_init(r, sp, v, size);
+	while (!t.binary && spool_fill(r, &final)) {
+		size_t n = text_feed(&t, r->buf, r->have, piece_limit(r, final));
+		spool_consume(r, n);
+		if (final && !r->have)
+			break;
+	}
+	*failed = r->failed;
+	free(r);
+	return text_done(&t);
+}
+
+/* Shows a spooled literal's bytes with add_shown's flags, in pieces. */
+static void spool_shown(struct imap_out *w, const struct imap_value *v, uint64_t size,
+			unsigned flags)
+{
+	struct spool_read *r = malloc(sizeof(*r));
+	bool final;
+
+	if (!r)
+		return;
+	spool_read_init(r, w->spool, v, size);
+	while (spool_fill(r, &final)) {
+		size_t n = add_shown_upto(w->out, r->buf, r->have, piece_limit(r, final), flags);
+		spool_consume(r, n);
+		maybe_flush(w);
+		if (final && !r->have)
+			break;
+	}
+	if (r->failed)
+		buf_addf(w->out, "\n<%" PRIu64 " of %" PRIu64 " bytes could not be read back>",
+			 size - r->off, size);
+	free(r);
+}
+
+/* A spooled literal in PRETTY or RAW; false when v is not spooled. */
+static bool add_spooled(struct imap_out *w, const struct imap_value *v)
+{
+	struct buf *out = w->out;
+	const char *tilde = v->literal8 ? "~" : "";
+	long long size;
+	bool failed = false;
+
+	if (!w->spool || (size = w->spool->size(w->spool->ctx, v)) < 0)
+		return false;
+	if (w->wire) {
+		struct spool_read *r = malloc(sizeof(*r));
+		bool final;
+		buf_addf(out, "%s{%lld}\r\n", tilde, size);
+		if (!r)
+			return true;
+		spool_read_init(r, w->spool, v, (uint64_t)size);
+		while (spool_fill(r, &final)) {
+			buf_add(out, r->buf, r->have);
+			spool_consume(r, r->have);
+			maybe_flush(w);
+		}
+		free(r);
+		return true;
+	}
+	buf_addf(out, "%s{%" PRIu64 "}", tilde, v->literal_size);
+	if (size == 0)
+		return true;
+	if (spool_is_text(w->spool, v, (uint64_t)size, &failed)) {
+		buf_addch(out, '\n');
+		spool_shown(w, v, (uint64_t)size, SHOW_LF | SHOW_CRLF);
+	} else if (w->tty) {
+		buf_addf(out, " <binary data, %lld bytes>", size);
+		return true;
+	} else {
+		buf_addch(out, '\n');
+		spool_shown(w, v, (uint64_t)size, SHOW_LF | SHOW_BACKSLASH);
+	}
+	if (!at_line_start(w))
+		buf_addch(out, '\n');
+	return true;
 }
 
 /* The blank between two items; none after a literal's text (pretty). */
@@ -242,6 +445,8 @@ static void add_literal(struct imap_out *w, const struct imap_value *v)
 	struct buf *out = w->out;
 	const char *tilde = v->literal8 ? "~" : "";
 
+	if ((v->sunk || !v->str) && add_spooled(w, v))
+		return;
 	if (v->sunk || !v->str) {
 		if (w->wire)
 			buf_addf(out, "%s{%" PRIu64 "}", tilde, v->literal_size);
@@ -343,9 +548,10 @@ static void add_resp_text(struct imap_out *w, const struct imap_response *r)
 	}
 }
 
-static void render_imap(struct buf *out, const struct imap_response *r, bool wire, bool tty)
+static void render_imap(struct buf *out, const struct imap_response *r, bool wire, bool tty,
+			const struct render_spool *spool)
 {
-	struct imap_out w = { out, out->len, wire, tty };
+	struct imap_out w = { out, out->len, wire, tty, spool, 0 };
 	const char *name = resp_name(r);
 	size_t i;
 
@@ -386,25 +592,26 @@ static void render_imap(struct buf *out, const struct imap_response *r, bool wir
 		buf_addch(out, '\n');
 }
 
-void render_json_string(struct buf *out, const char *s, size_t len)
+/* The inside of a JSON string for s (limit as for add_shown_upto);
+ * returns where the next piece starts. */
+static size_t json_chars_upto(struct buf *out, const char *s, size_t len, size_t limit)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
-	buf_grow(out, len + 2);
-	buf_addch(out, '"');
-	while (i < len) {
+	buf_grow(out, limit + 2);
+	while (i < limit) {
 		size_t run = i, n;
 		unsigned char c;
 		uint32_t cp;
 
-		while (run < len && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' &&
+		while (run < limit && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' &&
 		       p[run] != '\\')
 			run++;
 		buf_add(out, s + i, run - i);
-		if (run == len)
-			break;
 		i = run;
+		if (run == limit)
+			break;
 		c = p[i];
 		switch (c) {
 		case '"': buf_add(out, "\\\"", 2); i++; continue;
@@ -426,13 +633,48 @@ void render_json_string(struct buf *out, const char *s, size_t len)
 		buf_addf(out, "\\u%04x", (unsigned)c);
 		i++;
 	}
+	return i;
+}
+
+void render_json_string(struct buf *out, const char *s, size_t len)
+{
+	buf_addch(out, '"');
+	json_chars_upto(out, s, len, len);
 	buf_addch(out, '"');
 }
 
-static void json_value(struct buf *out, const struct imap_value *v);
+/* A spooled literal as one JSON string, read and written in pieces;
+ * false when v is not spooled. */
+static bool json_spooled(struct buf *out, const struct imap_value *v, const struct render_spool *sp)
+{
+	struct spool_read *r;
+	long long size;
+	bool final;
+
+	if (!sp || (size = sp->size(sp->ctx, v)) < 0)
+		return false;
+	r = malloc(sizeof(*r));
+	if (!r)
+		return false;
+	spool_read_init(r, sp, v, (uint64_t)size);
+	buf_addch(out, '"');
+	while (spool_fill(r, &final)) {
+		spool_consume(r, json_chars_upto(out, r->buf, r->have, piece_limit(r, final)));
+		if (sp->flush && out->len >= FLUSH_AT)
+			sp->flush(sp->ctx, out);
+		if (final && !r->have)
+			break;
+	}
+	buf_addch(out, '"');
+	free(r);
+	return true;
+}
+
+static void json_value(struct buf *out, const struct imap_value *v, const struct render_spool *sp);
 
 /* Items of a list (also code_args and data, whatever their type field). */
-static void json_array(struct buf *out, const struct imap_value *items, size_t count)
+static void json_array(struct buf *out, const struct imap_value *items, size_t count,
+		       const struct render_spool *sp)
 {
 	size_t i;
 
@@ -440,18 +682,20 @@ static void json_array(struct buf *out, const struct imap_value *items, size_t c
 	for (i = 0; i < count; i++) {
 		if (i)
 			buf_addch(out, ',');
-		json_value(out, &items[i]);
+		json_value(out, &items[i], sp);
 	}
 	buf_addch(out, ']');
 }
 
-static void json_value(struct buf *out, const struct imap_value *v)
+static void json_value(struct buf *out, const struct imap_value *v, const struct render_spool *sp)
 {
 	switch (v->type) {
 	case IMAP_VALUE_NUMBER:
 		buf_addf(out, "%" PRIu64, v->num);
 		break;
 	case IMAP_VALUE_LITERAL:
+		if ((v->sunk || !v->str) && json_spooled(out, v, sp))
+			break;
 		if (v->sunk || !v->str) {
 			buf_addf(out, "{\"sunk\":true,\"size\":%" PRIu64 "}", v->literal_size);
 			break;
@@ -462,7 +706,7 @@ static void json_value(struct buf *out, const struct imap_value *v)
 		render_json_string(out, v->str ? v->str : "", v->str ? v->len : 0);
 		break;
 	case IMAP_VALUE_LIST:
-		json_array(out, v->items, v->count);
+		json_array(out, v->items, v->count, sp);
 		break;
 	case IMAP_VALUE_NIL:
 		buf_adds(out, "null");
@@ -480,14 +724,15 @@ static void json_cstr(struct buf *out, const char *s)
 	render_json_string(out, s ? s : "", s ? strlen(s) : 0);
 }
 
-static void json_resp_text(struct buf *out, const struct imap_response *r)
+static void json_resp_text(struct buf *out, const struct imap_response *r,
+			   const struct render_spool *sp)
 {
 	if (r->code_name) {
 		json_key(out, "code");
 		buf_adds(out, "{\"name\":");
 		json_cstr(out, r->code_name);
 		buf_adds(out, ",\"args\":");
-		json_array(out, r->code_args.items, r->code_args.count);
+		json_array(out, r->code_args.items, r->code_args.count, sp);
 		buf_addch(out, '}');
 	}
 	json_key(out, "text");
@@ -503,7 +748,7 @@ static void render_json(struct buf *out, const struct imap_response *r, const st
 		json_cstr(out, r->tag);
 		json_key(out, "status");
 		json_cstr(out, resp_name(r));
-		json_resp_text(out, r);
+		json_resp_text(out, r, o->spool);
 		if (o->command) {
 			json_key(out, "command");
 			json_cstr(out, o->command);
@@ -513,7 +758,7 @@ static void render_json(struct buf *out, const struct imap_response *r, const st
 		break;
 	case IMAP_RESP_CONTINUATION:
 		buf_adds(out, "{\"type\":\"continuation\"");
-		json_resp_text(out, r);
+		json_resp_text(out, r, o->spool);
 		break;
 	case IMAP_RESP_UNTAGGED:
 		buf_adds(out, "{\"type\":\"untagged\"");
@@ -524,13 +769,15 @@ static void render_json(struct buf *out, const struct imap_response *r, const st
 		if (r->status != IMAP_STATUS_NONE) {
 			json_key(out, "status");
 			json_cstr(out, status_word(r->status));
-			json_resp_text(out, r);
+			json_resp_text(out, r, o->spool);
 		} else {
 			json_key(out, "data");
-			json_array(out, r->data.items, r->data.count);
+			json_array(out, r->data.items, r->data.count, o->spool);
 		}
 		break;
 	}
+	if (o->unprotected)
+		buf_adds(out, ",\"protected\":false");
 	buf_add(out, "}\n", 2);
 }
 
@@ -571,6 +818,100 @@ static bool render_as_sent(struct buf *out, const struct imap_response *r)
 	return true;
 }
 
+/* The literals of a response in wire order (code, then data). */
+static void collect_literals(const struct imap_value *v, const struct imap_value ***list,
+			     size_t *n, size_t *alloc)
+{
+	size_t i;
+	if (v->type == IMAP_VALUE_LITERAL) {
+		if (*n == *alloc) {
+			*alloc = *alloc ? 2 * *alloc : 8;
+			*list = realloc(*list, *alloc * sizeof(**list));
+			if (!*list)
+				abort();
+		}
+		(*list)[(*n)++] = v;
+	} else if (v->type == IMAP_VALUE_LIST) {
+		for (i = 0; i < v->count; i++)
+			collect_literals(&v->items[i], list, n, alloc);
+	}
+}
+
+/* Is raw[0..len) a literal header "{N}" or "~{N}" for size? */
+static bool is_literal_header(const char *raw, size_t len, uint64_t size)
+{
+	char want[32];
+	int n = snprintf(want, sizeof(want), "{%" PRIu64 "}", size);
+	return (size_t)n <= len && !memcmp(raw + len - (size_t)n, want, (size_t)n);
+}
+
+/*
+ * RAW for a response with spooled literals: its raw bytes hold each sunk
+ * literal's header but not its data; the data goes in after the header's
+ * line end, so the output is the response as it crossed the wire.
+ */
+static void render_raw_spooled(struct buf *out, const struct imap_response *r,
+			       const struct render_spool *sp)
+{
+	const struct imap_value **lits = NULL;
+	struct imap_out w = { out, out->len, true, false, sp, 0 };
+	size_t nlits = 0, alloc = 0, k = 0, pos = 0;
+
+	collect_literals(&r->code_args, &lits, &nlits, &alloc);
+	collect_literals(&r->data, &lits, &nlits, &alloc);
+	while (pos < r->raw_len) {
+		const char *nl = memchr(r->raw + pos, '\n', r->raw_len - pos);
+		size_t end = nl ? (size_t)(nl - r->raw) + 1 : r->raw_len;
+		size_t line = end - pos;
+		const struct imap_value *v = k < nlits ? lits[k] : NULL;
+		size_t hdr = line;
+
+		buf_add(out, r->raw + pos, line);
+		pos = end;
+		while (hdr && (r->raw[pos - line + hdr - 1] == '\n' || r->raw[pos - line + hdr - 1] == '\r'))
+			hdr--;
+		if (!v || !is_literal_header(r->raw + pos - line, hdr, v->literal_size))
+			continue;
+		k++;
+		if (v->sunk || !v->str) {
+			/* not in raw: from the spool (or nowhere, if it went to a file) */
+			long long size = sp->size(sp->ctx, v);
+			struct spool_read *rd;
+			bool final;
+			if (size < 0 || !(rd = malloc(sizeof(*rd))))
+				continue;
+			spool_read_init(rd, sp, v, (uint64_t)size);
+			while (spool_fill(rd, &final)) {
+				buf_add(out, rd->buf, rd->have);
+				spool_consume(rd, rd->have);
+				maybe_flush(&w);
+			}
+			free(rd);
+			continue;
+		}
+		/* a literal kept in memory: its data is in raw already */
+		{
+			size_t skip = v->len < r->raw_len - pos ? v->len : r->raw_len - pos;
+			buf_add(out, r->raw + pos, skip);
+			pos += skip;
+			maybe_flush(&w);
+		}
+	}
+	free(lits);
+}
+
+static bool has_spooled(const struct imap_value *v, const struct render_spool *sp)
+{
+	size_t i;
+	if (v->type == IMAP_VALUE_LITERAL)
+		return (v->sunk || !v->str) && sp->size(sp->ctx, v) >= 0;
+	if (v->type == IMAP_VALUE_LIST)
+		for (i = 0; i < v->count; i++)
+			if (has_spooled(&v->items[i], sp))
+				return true;
+	return false;
+}
+
 static const struct render_opts default_opts = { .format = RENDER_PRETTY, .tty = false };
 
 void render_response(struct buf *out, const struct imap_response *r, const struct render_opts *o)
@@ -579,10 +920,13 @@ void render_response(struct buf *out, const struct imap_response *r, const struc
 		o = &default_opts;
 	switch (o->format) {
 	case RENDER_RAW:
-		if (r->raw)
+		if (r->raw && o->spool &&
+		    (has_spooled(&r->data, o->spool) || has_spooled(&r->code_args, o->spool)))
+			render_raw_spooled(out, r, o->spool);
+		else if (r->raw)
 			buf_add(out, r->raw, r->raw_len);
 		else
-			render_imap(out, r, true, false);
+			render_imap(out, r, true, false, NULL);
 		break;
 	case RENDER_JSON:
 		render_json(out, r, o);
@@ -590,19 +934,19 @@ void render_response(struct buf *out, const struct imap_response *r, const struc
 	case RENDER_PRETTY:
 	default:
 		if (!render_as_sent(out, r))
-			render_imap(out, r, false, o->tty);
+			render_imap(out, r, false, o->tty, o->spool);
 		break;
 	}
 }
 
 void render_value(struct buf *out, const struct imap_value *v, const struct render_opts *o)
 {
-	struct imap_out w = { out, out->len, false, false };
+	struct imap_out w = { out, out->len, false, false, NULL, 0 };
 
 	if (!o)
 		o = &default_opts;
 	if (o->format == RENDER_JSON) {
-		json_value(out, v);
+		json_value(out, v, NULL);
 		return;
 	}
 	w.wire = o->format == RENDER_RAW;

@@ -24,6 +24,8 @@
 #define IMAPSH_SHELL_RENDER_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "proto/response.h"
 #include "util/buf.h"
@@ -34,6 +36,24 @@ enum render_format {
 	RENDER_JSON,
 };
 
+/*
+ * Literals too big to keep in memory that the shell spooled (sink.c): the
+ * renderer reads them back in pieces, so that such a literal comes out
+ * exactly as a kept one would, in its place and in every format, and
+ * hands out what it rendered every so often (flush), so that it never
+ * holds a big literal whole.
+ */
+struct render_spool {
+	/* The spooled size of sunk literal v, or -1 when it is not spooled
+	 * (it went to a file: shown as saved). */
+	long long (*size)(void *ctx, const struct imap_value *v);
+	/* Up to len bytes from off: > 0, 0 at the end, -1 on error. */
+	ssize_t (*read)(void *ctx, const struct imap_value *v, uint64_t off, char *buf, size_t len);
+	/* Writes out what out holds, and empties it. */
+	void (*flush)(void *ctx, struct buf *out);
+	void *ctx;
+};
+
 struct render_opts {
 	enum render_format format;
 	bool tty;        /* output is a terminal: summarize binary literals */
@@ -42,6 +62,10 @@ struct render_opts {
 	 * come in command order, untagged data as it arrives) */
 	const char *command; /* its verb ("UID FETCH"), or NULL */
 	unsigned long line;  /* its script line or -c number, or 0 */
+	/* JSON: the response came in clear text before a required TLS (it
+	 * gets "protected":false) */
+	bool unprotected;
+	const struct render_spool *spool; /* may be NULL */
 };
 
 void render_response(struct buf *out, const struct imap_response *r, const struct render_opts *o);

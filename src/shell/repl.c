@@ -12,6 +12,7 @@
 #include <readline/readline.h>
 
 #include "core/commands.h"
+#include "core/policy.h"
 #include "shell/interrupt.h"
 #include "shell/lexer.h"
 #include "util/buf.h"
@@ -57,7 +58,7 @@ void repl_script(struct shell *sh, FILE *in, const char *name)
 			int rc = shell_prepare(sh, line, (size_t)n, p);
 			if (rc == 2) {
 				shell_pending_release(p);
-				memset(line, 0, (size_t)n);
+				explicit_bzero(line, (size_t)n);
 				continue;
 			}
 			if (rc == 1 && cmd_pipe_can_join(p->flags, b->all_flags, b->n)) {
@@ -65,7 +66,7 @@ void repl_script(struct shell *sh, FILE *in, const char *name)
 				b->all_flags &= p->flags;
 				if (++b->n == BATCH_MAX)
 					batch_flush(sh, b);
-				memset(line, 0, (size_t)n);
+				explicit_bzero(line, (size_t)n);
 				continue;
 			}
 			/* it cannot join: what waits goes first, then this line */
@@ -79,13 +80,13 @@ void repl_script(struct shell *sh, FILE *in, const char *name)
 				p->lineno = lineno;
 				b->all_flags = p->flags;
 				b->n = 1;
-				memset(line, 0, (size_t)n);
+				explicit_bzero(line, (size_t)n);
 				continue;
 			}
 		}
 		sh->lineno = lineno;
 		shell_exec(sh, line, (size_t)n);
-		memset(line, 0, (size_t)n); /* it may have held a password */
+		explicit_bzero(line, (size_t)n); /* it may have held a password */
 	}
 	if (b) {
 		if (!sh->quit)
@@ -95,33 +96,68 @@ void repl_script(struct shell *sh, FILE *in, const char *name)
 				shell_pending_release(&b->items[--b->n]);
 		free(b);
 	}
+	if (line)
+		explicit_bzero(line, cap);
 	free(line);
 	sh->lineno = 0;
 }
 
+/* The first word of line: [*w, return value). */
+static const char *first_word(const char *line, const char **w)
+{
+	const char *p = line;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	*w = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	return p;
+}
+
+static bool is_word(const char *w, const char *we, const char *s)
+{
+	size_t n = strlen(s);
+	return (size_t)(we - w) == n && !strncasecmp(w, s, n);
+}
+
+/* line[0..n) without trailing blanks, as a new string. */
+static char *prefix(const char *line, size_t n)
+{
+	while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+		n--;
+	return xmemdup(line, n);
+}
+
 char *repl_history_line(const char *line)
 {
+	static const struct {
+		const char *name;
+		size_t keep; /* leading words that hold no secret */
+	} secret_cmds[] = {
+		{ "login", 2 }, { "login_cram_md5", 2 }, { "authenticate", 3 }, { "proxyauth", 2 },
+	};
 	struct shell_line l = SHELL_LINE_INIT;
 	struct imap_err err = IMAP_ERR_INIT;
 	struct buf b = BUF_INIT;
+	const char *w, *we = first_word(line, &w);
 	size_t keep = 0, i;
 
+	/* lines sent as typed: cut where a LOGIN or AUTHENTICATE begins */
+	if (is_word(w, we, "raw") || is_word(w, we, "xatom") || is_word(w, we, "send")) {
+		size_t cut = policy_public_prefix(we, strlen(we));
+		return prefix(line, (size_t)(we - line) + cut);
+	}
+	for (i = 0; i < sizeof(secret_cmds) / sizeof(secret_cmds[0]); i++)
+		if (is_word(w, we, secret_cmds[i].name))
+			keep = secret_cmds[i].keep;
+	if (!keep)
+		return xstrdup(line);
+	/* fail closed: a line that does not lex keeps its command word only */
 	if (shell_lex(line, strlen(line), &l, &err) < 0 || !l.count) {
 		shell_line_release(&l);
-		return xstrdup(line);
+		return prefix(line, (size_t)(we - line));
 	}
-	/* commands that carry a secret keep only their leading words */
-	if (!strcasecmp(l.tok[0].value, "login") || !strcasecmp(l.tok[0].value, "login_cram_md5"))
-		keep = 2;
-	else if (!strcasecmp(l.tok[0].value, "authenticate"))
-		keep = 3;
-	else if (!strcasecmp(l.tok[0].value, "send") || !strcasecmp(l.tok[0].value, "raw"))
-		keep = l.count; /* typed by hand; may hold anything, kept as typed */
-	if (!keep || keep >= l.count) {
-		shell_line_release(&l);
-		return xstrdup(line);
-	}
-	for (i = 0; i < keep; i++) {
+	for (i = 0; i < keep && i < l.count; i++) {
 		if (i)
 			buf_addch(&b, ' ');
 		buf_add(&b, l.tok[i].raw, l.tok[i].raw_len);
@@ -145,8 +181,8 @@ static char *complete_command(const char *text, int state)
 		if (!strncasecmp(n, text, len))
 			return xstrdup(n);
 	}
-	while (shell_meta_names[meta]) {
-		const char *n = shell_meta_names[meta++];
+	while (meta < shell_meta_table_size) {
+		const char *n = shell_meta_table[meta++].name;
 		if (!strncasecmp(n, text, len))
 			return xstrdup(n);
 	}
@@ -288,7 +324,7 @@ void repl_interactive(struct shell *sh)
 		shell_exec(sh, line, strlen(line));
 		interrupt_take(); /* one that came too late to cancel anything */
 		sh->lineno = 0;
-		memset(line, 0, strlen(line)); /* it may have held a password */
+		explicit_bzero(line, strlen(line)); /* it may have held a password */
 		free(line);
 	}
 	if (hist)

@@ -59,6 +59,9 @@ void trace_hook(void *ctx, int level, enum trace_kind kind, const char *text, si
 	case TRACE_RECEIVED:
 		add_lines(&b, "S: ", text, len, t->level);
 		break;
+	case TRACE_RECEIVED_CLEAR: /* every line marked: it may be forged */
+		add_lines(&b, "S (before TLS, discarded): ", text, len, t->level);
+		break;
 	case TRACE_EVENT:
 		stamp(&b);
 		buf_adds(&b, "-- ");

@@ -4,7 +4,8 @@
  *   1  connection events, greeting, capabilities, state changes
  *   2  each command and its result
  *   3  (reserved: untagged responses matched)
- *   4  every line sent ("C: ") and received ("S: "), secrets as <redacted>
+ *   4  every line sent ("C: ") and received ("S: "), secrets as <redacted>;
+ *      clear text before a required TLS as "S (before TLS, discarded): "
  *   5  also read sizes and long lines in full
  * The core hands over text that is already redacted; this module only
  * formats it: a timestamp, a direction, and escapes for control bytes.

@@ -2,7 +2,7 @@
 """fakeserver.py [OPTIONS] SCENARIO -- a scripted fake IMAP server.
 
 Speaks on stdin/stdout (imapsh --stream "python3 fakeserver.py FILE"), or
-with --tcp PORTFILE listens on 127.0.0.1 (port chosen by the kernel, written
+with --tcp PORTFILE listens on 127.0.0.1 or --host ADDR (port chosen by the kernel, written
 to PORTFILE), serves one connection and exits.
 
 Scenario file: one directive per line, executed in order.
@@ -609,6 +609,8 @@ def main():
         description="scripted fake IMAP server (see the module docstring)")
     ap.add_argument("scenario")
     ap.add_argument("--tcp", metavar="PORTFILE")
+    ap.add_argument("--host", default="127.0.0.1",
+                    help="address to listen on with --tcp (default 127.0.0.1)")
     ap.add_argument("--chunk", type=int, default=0)
     ap.add_argument("--random-chunks", type=int, metavar="SEED")
     ap.add_argument("--chunk-delay", type=float, default=0.001)
@@ -657,7 +659,7 @@ def main():
     if args.tcp:
         lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        lsock.bind(("127.0.0.1", 0))
+        lsock.bind((args.host, 0))
         lsock.listen(1)
         tmp = args.tcp + ".tmp"
         with open(tmp, "w") as fh:

@@ -9,6 +9,11 @@
 #   tcp      over TCP on 127.0.0.1 (fakeserver --tcp), whole writes
 #   tcp-chunk1, tcp-random   over TCP, in pieces as above (only for the
 #            scenarios that name them in "# modes:")
+#   remote   over TCP to 192.0.2.1, an address that is not loopback, in a
+#            network namespace of its own (unshare -n, or -rn when not
+#            root) where both ends run: imapsh sees a remote server and no
+#            packet leaves the namespace (only for scenarios that name it;
+#            skipped where namespaces cannot be made)
 # and checks the scenario's header lines:
 #   # args: WORDS        imapsh arguments (shell words, e.g. -c "select INBOX";
 #                        $HOSTILE_CA is the CA file of the fake server's TLS
@@ -52,7 +57,7 @@ test_tmpdir
 
 FAKE=$SRCDIR/tests/hostile/fakeserver.py
 SEED=${HOSTILE_SEED:-$((RANDOM % 10000 + 1))}
-MODES=${HOSTILE_MODES:-whole chunk1 random tcp tcp-chunk1 tcp-random}
+MODES=${HOSTILE_MODES:-whole chunk1 random tcp tcp-chunk1 tcp-random remote}
 DEFAULT_MODES="whole chunk1 random"
 LIMIT=${HOSTILE_TIMEOUT:-20}
 echo "# imapsh: $IMAPSH"
@@ -118,10 +123,54 @@ if os.WIFSIGNALED(status):
 sys.exit(os.WEXITSTATUS(status))
 EOF
 
+# remote mode: both ends in a network namespace with 192.0.2.1 on lo
+REMOTE=$T_TMP/remote.sh
+cat >"$REMOTE" <<'EOF'
+# remote.sh DIR FAKESERVER-COMMAND... -- IMAPSH-COMMAND...
+set -u
+ip link set lo up && ip addr add 192.0.2.1/32 dev lo || exit 125
+t=$1
+shift
+fake=()
+while [ "$1" != "--" ]; do
+	fake+=("$1")
+	shift
+done
+shift
+"${fake[@]}" --host 192.0.2.1 --tcp "$t/port" 2>"$t/server.err" &
+spid=$!
+for _ in $(seq 1 100); do
+	[ -s "$t/port" ] && break
+	sleep 0.05
+done
+rc=0
+"$@" -p "$(cat "$t/port" 2>/dev/null || echo 1)" 192.0.2.1 <"$t/stdin" >"$t/out" 2>"$t/err" || rc=$?
+for _ in $(seq 1 100); do
+	kill -0 "$spid" 2>/dev/null || break
+	sleep 0.05
+done
+kill "$spid" 2>/dev/null
+wait "$spid" 2>/dev/null
+exit "$rc"
+EOF
+NETNS=()
+if command -v unshare >/dev/null 2>&1 && command -v ip >/dev/null 2>&1; then
+	if [ "$(id -u)" = 0 ]; then
+		NETNS=(unshare -n)
+	else
+		NETNS=(unshare -rn)
+	fi
+	"${NETNS[@]}" sh -c 'ip link set lo up && ip addr add 192.0.2.1/32 dev lo' 2>/dev/null || NETNS=()
+fi
+[ ${#NETNS[@]} -gt 0 ] || echo "# no network namespace (unshare -n): remote scenarios are skipped"
+
 MAX_RSS=${HOSTILE_MAX_RSS:-64}
 if [ -z "${HOSTILE_MAX_RSS:-}" ] && grep -qa -e __asan_init -e __ubsan_handle "$IMAPSH"; then
 	MAX_RSS=$((MAX_RSS * 4))
-	echo "# sanitizer build: RSS limit ${MAX_RSS} MB"
+	# ASan keeps freed memory in a 256 MB quarantine: a flood of big
+	# responses would measure that, not imapsh
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16"
+	echo "# sanitizer build: RSS limit ${MAX_RSS} MB, ASan quarantine 16 MB"
 fi
 
 # header FILE KEY: the values of "# KEY: value" lines, one per line
@@ -179,6 +228,20 @@ run_case() {
 	esac
 
 	case $mode in
+	remote)
+		if [ ${#NETNS[@]} -eq 0 ]; then
+			if [ "${IMAPSH_NO_SKIP:-0}" = 1 ]; then
+				not_ok "$name [$mode]" "no network namespace (unshare -n), but IMAPSH_NO_SKIP=1"
+			else
+				ok "$name [$mode] # SKIP no network namespace (unshare -n)"
+			fi
+			return 0
+		fi
+		env ${envs[@]+"${envs[@]}"} timeout -k 5 "$LIMIT" "${NETNS[@]}" bash "$REMOTE" "$t" \
+			"$PYTHON3" "$FAKE" ${fakeopts[@]+"${fakeopts[@]}"} --result "$t/result" \
+			--log "$t/client.log" "$scn" -- \
+			"$PYTHON3" "$MEASURE" "$t/measure" "$IMAPSH" ${args[@]+"${args[@]}"} || rc=$?
+		;;
 	tcp*)
 		"$PYTHON3" "$FAKE" "${fakeopts[@]}" --tcp "$t/port" --result "$t/result" \
 			--log "$t/client.log" "$scn" 2>"$t/server.err" &

@@ -127,4 +127,18 @@ expect_exit "-c lines" 0
 expect_line "-c: search in Archive" "$out" "* SEARCH 1 2"
 expect_not_contains "-c: stdin not read" "$out" "READ-WRITE"
 
+# --- recent shows the RECENT count, as imaplib's recent() (kept from
+# SELECT's answer, or asked for with NOOP)
+run_imapsh --stream "$stream" -c "recent" -c "select INBOX" -c "recent"
+expect_exit "recent" 0
+expect_line "recent before a SELECT: none to show" "$out" "RECENT: none (the server has not said; IMAP4rev2 servers never do)"
+expect_count "recent after SELECT: the count SELECT gave, shown again" 2 "$out" '^\* 0 RECENT$'
+run_imapsh --stream "$stream" -o json -c "select INBOX" -c "recent"
+expect_count "recent -o json: the RECENT response twice, as JSON" 2 "$out" '^\{"type":"untagged","number":0,"name":"RECENT","data":\[\]\}$'
+
+# --- raw SELECT with parameters: the mailbox is parsed out of the line
+run_imapsh --stream "$stream" -c "raw SELECT Archive (CONDSTORE)" -c show
+expect_exit "raw SELECT (CONDSTORE)" 0
+expect_line "raw SELECT (CONDSTORE): show names the mailbox alone" "$out" "mailbox Archive"
+
 test_done

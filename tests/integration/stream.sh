@@ -79,4 +79,11 @@ run_imapsh --stream "exit 3" -c noop
 expect_exit "stream command that exits" 2
 expect_match "error on stderr" "$err" '^imapsh: '
 
+# --- IMAPSH_PASSWORD and IMAPSH_TOKEN are taken out of the environment:
+# the --stream server does not inherit them
+server="printf '* PREAUTH [CAPABILITY IMAP4rev1] password=%s token=%s\\r\\n' \"\${IMAPSH_PASSWORD-unset}\" \"\${IMAPSH_TOKEN-unset}\"; read -r tag rest; printf '%s OK done\\r\\n' \"\$tag\""
+IMAPSH_PASSWORD=hunter2xyz IMAPSH_TOKEN=tok3nxyz run_imapsh --stream "$server" -c noop
+expect_line "the --stream server sees no IMAPSH_PASSWORD, no IMAPSH_TOKEN" "$out" \
+	"* PREAUTH [CAPABILITY IMAP4rev1] password=unset token=unset"
+
 test_done

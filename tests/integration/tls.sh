@@ -3,8 +3,10 @@
 # 127.0.0.1 with certificates from tests/lib/certs.sh: implicit TLS
 # (--ssl) and STARTTLS (--starttls), an IP address as host name, the `tls`
 # command, each certificate failure (unknown CA, self-signed, wrong name,
-# expired: exit 2 and the reason), --insecure, --tls-priority, and a client
-# certificate with AUTHENTICATE EXTERNAL.
+# expired: exit 2 and the reason), --insecure, --tls-priority, a client
+# certificate with AUTHENTICATE EXTERNAL, --tls-name (also over --stream),
+# --pinnedpubkey.  (Dovecot 2.3 picks no ALPN protocol: check_tls tests
+# that imapsh offers "imap".)
 set -eu
 
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -188,5 +190,53 @@ expect_imatch "EXTERNAL without a certificate: the server's NO" "$err" \
 run_imapsh --ssl -p "$DOVECOT_TLS_PORT" --cafile "$ca" --certfile "$T_TMP/no-such.pem" -c noop localhost
 expect_match "--certfile that does not exist fails (exit $rc)" "$rc" '^(2|64)$'
 expect_match "--certfile that does not exist: the error names it" "$err" '^imapsh: .*no-such\.pem'
+
+# --- --tls-name: the name the certificate must carry, whatever the host
+run_imapsh --ssl -p "$tls_port" --cafile "$ca" --tls-name localhost -c noop 127.0.0.1
+expect_exit "--tls-name localhost to 127.0.0.1" 0
+run_imapsh --ssl -p "$tls_port" --cafile "$ca" --tls-name imap.wrong.example -c noop localhost
+expect_exit "--tls-name that the certificate does not carry" 2
+expect_match "--tls-name: the failure names that name" "$err" "$CERTFAIL imap\.wrong\.example"
+# over --stream (a relay to the TLS port): localhost was the only name before
+cat >"$T_TMP/relay.py" <<'EOF'
+import socket, sys, threading
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+def up():
+    while True:
+        d = sys.stdin.buffer.read1(65536)
+        if not d:
+            break
+        s.sendall(d)
+    s.shutdown(socket.SHUT_WR)
+threading.Thread(target=up, daemon=True).start()
+while True:
+    d = s.recv(65536)
+    if not d:
+        break
+    sys.stdout.buffer.write(d)
+    sys.stdout.buffer.flush()
+EOF
+relay="exec $PYTHON3 $T_TMP/relay.py $tls_port"
+run_imapsh --stream "$relay" --ssl --cafile "$ca" --tls-name imap.wrong.example -c noop
+expect_exit "--stream --ssl --tls-name: the name is checked" 2
+expect_match "--stream --ssl --tls-name: the failure names it" "$err" "$CERTFAIL imap\.wrong\.example"
+run_imapsh --stream "$relay" --ssl --cafile "$ca" --tls-name localhost -c noop
+expect_exit "--stream --ssl --tls-name localhost" 0
+
+# --- --pinnedpubkey: tls shows the value; the right one passes, a wrong
+# one fails (exit 2), also with --insecure
+run_imapsh --ssl -p "$tls_port" --cafile "$ca" -c tls localhost
+pin=$(printf '%s\n' "$out" | sed -n 's/^public key: *//p' | head -n 1)
+expect_match "tls shows the server's public key to pin" "$pin" '^sha256//[A-Za-z0-9+/]{43}=$'
+run_imapsh --ssl -p "$tls_port" --cafile "$ca" --pinnedpubkey "$pin" -c noop localhost
+expect_exit "--pinnedpubkey with the server's key" 0
+run_imapsh --ssl -p "$tls_port" --cafile "$ca" \
+	--pinnedpubkey "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" -c noop localhost
+expect_exit "--pinnedpubkey with another key" 2
+expect_match "--pinnedpubkey: the failure says pinning failed" "$err" "^imapsh: .*pinning failed"
+expect_contains "--pinnedpubkey: the failure names the server's key" "$err" "$pin"
+run_imapsh --ssl --insecure -p "$tls_port" \
+	--pinnedpubkey "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" -c noop localhost
+expect_exit "--pinnedpubkey holds with --insecure too" 2
 
 test_done

@@ -9,7 +9,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/auth.h"
+#include "core/kept.h"
 #include "core/session.h"
+#include "net/tls.h"
+#include "net/transport.h"
 #include "util/xalloc.h"
 
 struct step {
@@ -107,7 +111,14 @@ static int fake_write(struct net_conn *c, const void *data, size_t len, struct i
 
 static void fake_describe(struct net_conn *c, struct buf *out) { (void)c; buf_adds(out, "fake"); }
 static int fake_pollfd(struct net_conn *c) { (void)c; return -1; }
-static size_t fake_pending(struct net_conn *c) { (void)c; return 0; }
+/* what the server wrote that the client did not read yet: "readable now" */
+static size_t fake_pending(struct net_conn *c)
+{
+	struct fake *f = (struct fake *)c;
+	return f->out.len - f->out_pos;
+}
+/* the pipe transport's peer is this machine: passwords may be sent */
+static bool fake_local(struct net_conn *c) { (void)c; return true; }
 
 static struct fake *last_fake; /* kept alive until the test reads it */
 
@@ -126,6 +137,7 @@ static const struct net_ops fake_ops = {
 	.pollfd = fake_pollfd,
 	.pending = fake_pending,
 	.close = fake_close,
+	.is_local = fake_local,
 };
 
 static struct fake *fake_new(const char *greeting, const struct step *steps, size_t n)
@@ -151,6 +163,7 @@ static void fake_free(struct fake *f)
 struct seen {
 	struct buf names;
 	struct buf trace;
+	struct buf warnings;
 };
 
 static void on_untagged(void *ctx, const struct imap_response *r)
@@ -167,11 +180,19 @@ static void on_trace(void *ctx, int level, enum trace_kind kind, const char *tex
 	(void)level;
 }
 
+static void on_warn(void *ctx, const char *msg)
+{
+	struct seen *s = ctx;
+	buf_addf(&s->warnings, "%s\n", msg);
+}
+
 static struct session *start(struct fake *f, struct seen *seen)
 {
-	struct session_hooks h = { .untagged = on_untagged, .trace = on_trace, .ctx = seen };
+	struct session_hooks h = { .untagged = on_untagged, .trace = on_trace, .warn = on_warn,
+				   .ctx = seen };
 	buf_init(&seen->names, 0);
 	buf_init(&seen->trace, 0);
+	buf_init(&seen->warnings, 0);
 	return session_new(&f->base, &h);
 }
 
@@ -180,6 +201,7 @@ static void finish(struct session *s, struct seen *seen, struct fake *f)
 	session_free(s, NULL);
 	buf_release(&seen->names);
 	buf_release(&seen->trace);
+	buf_release(&seen->warnings);
 	fake_free(f);
 }
 
@@ -714,6 +736,195 @@ START_TEST(bye_then_ok_ends_the_session)
 }
 END_TEST
 
+/* A result (or a "+") queued before its command was written does not
+ * answer it: a protocol error, and the command is never sent. */
+START_TEST(result_before_command)
+{
+	static const char *const early[] = { "+ \r\n", "" };
+	size_t i;
+	for (i = 0; i < N(early); i++) {
+		struct step steps[1] = { { "NOOP", "$T OK\r\n" } };
+		struct fake *f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", steps, 1);
+		struct seen seen;
+		struct session *s = start(f, &seen);
+		struct imap_err err = IMAP_ERR_INIT;
+		struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL };
+		struct imap_response *t;
+		buf_addf(&f->out, "%s%s OK fake\r\n", early[i], session_next_tag(s));
+		ck_assert_int_eq(session_greet(s, &err), 0);
+		ck_assert_int_eq(session_command(s, &noop, &t, &err), -1);
+		ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+		ck_assert_msg(strstr(err.msg, "not sent yet") || strstr(err.msg, "before the command"),
+			      "%s", err.msg);
+		ck_assert_uint_eq(f->sent.len, 0);
+		ck_assert(!session_alive(s));
+		finish(s, &seen, f);
+	}
+	{
+		/* pipelined: a result queued for a command not yet in flight */
+		struct step steps[2] = { { "NOOP", NULL }, { "NOOP", "$P OK\r\n$T OK\r\n" } };
+		struct fake *f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", steps, 2);
+		struct seen seen;
+		struct session *s = start(f, &seen);
+		struct imap_err err = IMAP_ERR_INIT;
+		struct session_cmd cmds[2] = { { "NOOP", NULL, 0, NULL, NULL, NULL },
+					       { "NOOP", NULL, 0, NULL, NULL, NULL } };
+		buf_addf(&f->out, "%s OK early\r\n", session_next_tag(s));
+		ck_assert_int_eq(session_greet(s, &err), 0);
+		ck_assert_int_eq(session_pipeline(s, cmds, 2, NULL, NULL, &err), -1);
+		ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+		ck_assert_uint_eq(f->sent.len, 0);
+		finish(s, &seen, f);
+	}
+}
+END_TEST
+
+/* --starttls: clear text before TLS is not shown or kept, only counted
+ * and reported once. */
+START_TEST(pre_tls_data_discarded)
+{
+	static const struct step steps[] = {
+		{ "NOOP", "* OK [ALERT] your account is locked, see evil.example\r\n"
+			  "* 1 FETCH (BODY[] {5}\r\nforge)\r\n$T OK done\r\n" },
+		{ "STARTTLS", "* OK [ALERT] more\r\n$T OK begin TLS\r\n" },
+	};
+	struct fake *f = fake_new("* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\n", steps, N(steps));
+	struct seen seen;
+	struct session *s = start(f, &seen);
+	struct imap_err err = IMAP_ERR_INIT;
+	struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL };
+	struct net_tls_opts o;
+	struct imap_response *t, **list;
+
+	session_set_pre_tls(s, true);
+	ck_assert_int_eq(session_greet(s, &err), 0);
+	ck_assert_str_eq(seen.names.buf, "OK,"); /* the greeting is shown */
+	ck_assert_int_eq(session_command(s, &noop, &t, &err), 0);
+	imap_response_free(t);
+	ck_assert_str_eq(seen.names.buf, "OK,");
+	ck_assert_uint_eq(session_take_untagged(s, "ALERT", &list), 0);
+	ck_assert_uint_eq(session_take_untagged(s, "FETCH", &list), 0);
+	memset(&o, 0, sizeof(o));
+	o.host = "localhost";
+	/* the fake cannot do TLS: the handshake fails after the report */
+	ck_assert_int_eq(session_starttls(s, &o, &err), -1);
+	ck_assert_str_eq(seen.names.buf, "OK,");
+	ck_assert_msg(strstr(seen.warnings.buf, "discarded 3 response(s), ") != NULL &&
+		      strstr(seen.warnings.buf, "in 4 line(s)") != NULL, "%s", seen.warnings.buf);
+	finish(s, &seen, f);
+}
+END_TEST
+
+/* A SELECT typed as one raw argument: the mailbox is its first astring. */
+START_TEST(raw_select_mailbox)
+{
+	static const struct {
+		const char *arg, *mailbox;
+	} cases[] = {
+		{ "Sent (CONDSTORE)", "Sent" },
+		{ "\"My \\\"Box\\\"\" (QRESYNC (1 2))", "My \"Box\"" },
+		{ "INBOX", "INBOX" },
+		{ "Entw&APw-rfe", "Entw&APw-rfe" },
+	};
+	size_t i;
+	for (i = 0; i < N(cases); i++) {
+		struct step steps[1] = { { "SELECT", "* 2 EXISTS\r\n$T OK [READ-WRITE] done\r\n" } };
+		struct fake *f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", steps, 1);
+		struct seen seen;
+		struct session *s = start(f, &seen);
+		struct imap_err err = IMAP_ERR_INIT;
+		struct imap_arg a = { IMAP_ARG_RAW, 0, cases[i].arg, strlen(cases[i].arg), NULL };
+		struct session_cmd sel = { "SELECT", &a, 1, "EXISTS", NULL, NULL };
+		struct imap_response *t;
+		ck_assert_int_eq(session_greet(s, &err), 0);
+		ck_assert_int_eq(session_command(s, &sel, &t, &err), 0);
+		imap_response_free(t);
+		ck_assert_str_eq(session_mailbox(s), cases[i].mailbox);
+		finish(s, &seen, f);
+	}
+}
+END_TEST
+
+/* 20 responses of 1 MB during one NOOP: what is kept stays within the
+ * budget (the oldest are dropped). */
+START_TEST(unsolicited_flood_is_bounded)
+{
+	struct step steps[1] = { { "NOOP", NULL } };
+	struct buf reply = BUF_INIT;
+	struct fake *f;
+	struct seen seen;
+	struct session *s;
+	struct imap_err err = IMAP_ERR_INIT;
+	struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL };
+	struct imap_response *t, **list;
+	size_t i, n, kept = 0;
+
+	for (i = 0; i < 20; i++) {
+		buf_adds(&reply, "* OK ");
+		buf_grow(&reply, 1 << 20);
+		memset(reply.buf + reply.len, 'a', (1 << 20) - 10);
+		buf_setlen(&reply, reply.len + (1 << 20) - 10);
+		buf_adds(&reply, "\r\n");
+	}
+	buf_adds(&reply, "$T OK\r\n");
+	steps[0].reply = reply.buf;
+	f = fake_new("* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n", steps, 1);
+	s = start(f, &seen);
+	ck_assert_int_eq(session_greet(s, &err), 0);
+	ck_assert_int_eq(session_command(s, &noop, &t, &err), 0);
+	imap_response_free(t);
+	n = session_take_untagged(s, "OK", &list);
+	ck_assert_uint_gt(n, 0);
+	ck_assert_uint_lt(n, 20);
+	for (i = 0; i < n; i++) {
+		kept += imap_response_mem(list[i]);
+		imap_response_free(list[i]);
+	}
+	free(list);
+	ck_assert_uint_le(kept, KEPT_MAX_BYTES);
+	finish(s, &seen, f);
+	buf_release(&reply);
+}
+END_TEST
+
+/* An initial response too long for one command line (a big OAuth token)
+ * goes after the server's "+" instead of in the AUTHENTICATE line. */
+START_TEST(long_initial_response_after_continuation)
+{
+	static const struct step steps[] = {
+		{ "AUTHENTICATE OAUTHBEARER", "+ \r\n" },
+		{ "", "$T OK [CAPABILITY IMAP4rev1] welcome\r\n" },
+	};
+	struct fake *f = fake_new("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=OAUTHBEARER] hi\r\n",
+				  steps, N(steps));
+	struct seen seen;
+	struct session *s = start(f, &seen);
+	struct imap_err err = IMAP_ERR_INIT;
+	struct sasl_params p;
+	struct imap_response *t;
+	char *token = xmalloc(6001);
+	const char *nl;
+
+	memset(token, 'T', 6000);
+	token[6000] = '\0';
+	memset(&p, 0, sizeof(p));
+	p.user = "alice";
+	p.token = token;
+	ck_assert_int_eq(session_greet(s, &err), 0);
+	ck_assert_msg(auth_run(s, "OAUTHBEARER", &p, &t, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(t->status, IMAP_STATUS_OK);
+	imap_response_free(t);
+	/* the command line is short; the response came on a line of its own */
+	nl = strchr(f->sent.buf, '\n');
+	ck_assert_ptr_nonnull(nl);
+	ck_assert_uint_lt((size_t)(nl - f->sent.buf), 100);
+	ck_assert_uint_gt(strlen(nl + 1), 8000);
+	ck_assert_ptr_null(strstr(seen.trace.buf, "VFRU")); /* base64 of TTT */
+	free(token);
+	finish(s, &seen, f);
+}
+END_TEST
+
 static Suite *session_suite(void)
 {
 	Suite *s = suite_create("session");
@@ -735,6 +946,11 @@ static Suite *session_suite(void)
 	tcase_add_test(tc, slow_drip_hits_the_deadline);
 	tcase_add_test(tc, bye_then_ok_ends_the_session);
 	tcase_add_test(tc, streamed_literal_short_source_aborts);
+	tcase_add_test(tc, result_before_command);
+	tcase_add_test(tc, pre_tls_data_discarded);
+	tcase_add_test(tc, raw_select_mailbox);
+	tcase_add_test(tc, unsolicited_flood_is_bounded);
+	tcase_add_test(tc, long_initial_response_after_continuation);
 	suite_add_tcase(s, tc);
 	return s;
 }

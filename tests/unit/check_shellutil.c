@@ -81,6 +81,23 @@ START_TEST(history_drops_secrets)
 		{ "authenticate PLAIN alice", "authenticate PLAIN alice" },
 		{ "select INBOX", "select INBOX" },
 		{ "fetch 1:5 (FLAGS)", "fetch 1:5 (FLAGS)" },
+		/* lines that do not lex keep the command word only (fail closed) */
+		{ "login alice pa(ss", "login" },
+		{ "  login alice \"unterminated", "  login" },
+		{ "authenticate PLAIN alice pa)ss", "authenticate" },
+		{ "login_cram_md5 alice pa[ss", "login_cram_md5" },
+		{ "proxyauth bob (x", "proxyauth" },
+		{ "proxyauth bob", "proxyauth bob" },
+		/* raw, xatom and send: cut where LOGIN or AUTHENTICATE begins */
+		{ "raw LOGIN alice pw", "raw LOGIN" },
+		{ "raw login \"al ice\" \"p w\"", "raw login" },
+		{ "xatom LOGIN alice pw", "xatom LOGIN" },
+		{ "raw AUTHENTICATE PLAIN AGFsaWNl", "raw AUTHENTICATE PLAIN" },
+		{ "xatom authenticate xoauth2 dXNlcj1", "xatom authenticate xoauth2" },
+		{ "send \"a1 LOGIN alice pw\\r\\n\"", "send \"a1 LOGIN" },
+		{ "send a1 NOOP\\r\\na2 login x y", "send a1 NOOP\\r\\na2 login" },
+		{ "raw SEARCH SUBJECT hello", "raw SEARCH SUBJECT hello" },
+		{ "send a1 NOOP\\r\\n", "send a1 NOOP\\r\\n" },
 	};
 	size_t i;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

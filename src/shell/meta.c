@@ -1,0 +1,432 @@
+/*
+ * meta.c - the shell's own commands (help, debug, format, show, response,
+ * open, raw, send, read, readline, tls, socket, shutdown, quit), as a table
+ * that dispatch, help and completion all read (call.h: shell_meta_table).
+ */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include "shell/call.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/commands.h"
+#include "util/utf7.h"
+#include "util/xalloc.h"
+
+static int usage(struct shell *sh, const char *name)
+{
+	const struct meta_spec *m = shell_meta_lookup(name);
+	shell_error(sh, "usage: %s%s%s", name, m && m->usage[0] ? " " : "", m ? m->usage : "");
+	return shell_note(sh, SHELL_FAILED);
+}
+
+/* A whole number from lo to hi, or -1 after saying what is wrong. */
+static int number_arg(struct shell *sh, const char *what, const char *s, long lo, long hi,
+		      long *out)
+{
+	char *end;
+	long v;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < lo || v > hi) {
+		shell_error(sh, "%s must be a whole number from %ld to %ld", what, lo, hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int m_quit(struct shell *sh, const struct meta_args *a)
+{
+	(void)a;
+	sh->quit = true;
+	return SHELL_OK;
+}
+
+static void help_states(struct buf *b, unsigned states)
+{
+	unsigned bit;
+	buf_adds(b, "    states:");
+	for (bit = 1; bit <= IMAP_STATE_LOGOUT; bit <<= 1)
+		if (states & bit)
+			buf_addf(b, " %s", imap_state_name(bit));
+}
+
+static int m_help(struct shell *sh, const struct meta_args *a)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+	if (a->l->count > 1) {
+		const struct cmd_spec *spec = cmd_lookup(a->l->tok[1].value);
+		const struct meta_spec *m = shell_meta_lookup(a->l->tok[1].value);
+		if (spec) {
+			cmd_usage(spec, &b);
+			buf_addf(&b, "\n    %s\n", spec->help);
+			help_states(&b, spec->states);
+			if (spec->capability)
+				buf_addf(&b, "; capability %s", spec->capability);
+			buf_addch(&b, '\n');
+		} else if (m) {
+			buf_addf(&b, "%s%s%s\n    %s\n", m->name, m->usage[0] ? " " : "", m->usage, m->help);
+		} else {
+			shell_error(sh, "help: no command \"%s\"", a->l->tok[1].value);
+			return shell_note(sh, SHELL_FAILED);
+		}
+		shell_print(sh, &b);
+		buf_release(&b);
+		return SHELL_OK;
+	}
+	buf_adds(&b, "IMAP commands (imaplib's methods):\n");
+	for (i = 0; i < cmd_table_size; i++) {
+		struct buf u = BUF_INIT;
+		cmd_usage(&cmd_table[i], &u);
+		buf_addf(&b, "  %-44s %s\n", u.buf, cmd_table[i].help);
+		buf_release(&u);
+	}
+	buf_adds(&b, "Shell commands:\n");
+	for (i = 0; i < shell_meta_table_size; i++) {
+		const struct meta_spec *m = &shell_meta_table[i];
+		struct buf u = BUF_INIT;
+		buf_addf(&u, "%s%s%s", m->name, m->usage[0] ? " " : "", m->usage);
+		buf_addf(&b, "  %-44s %s\n", u.buf, m->help);
+		buf_release(&u);
+	}
+	buf_adds(&b, "Any command may end with > FILE, >> FILE or > DIR/ to save literals (message data).\n"
+		     "A line that starts with # (after blanks) is a comment.\n");
+	shell_print(sh, &b);
+	buf_release(&b);
+	return SHELL_OK;
+}
+
+static int m_debug(struct shell *sh, const struct meta_args *a)
+{
+	if (a->l->count > 1) {
+		long v;
+		if (number_arg(sh, "debug: the level", a->l->tok[1].value, 0, 5, &v) < 0)
+			return shell_note(sh, SHELL_FAILED);
+		sh->trace.level = (int)v;
+	} else {
+		fprintf(sh->out, "debug %d\n", sh->trace.level);
+	}
+	return SHELL_OK;
+}
+
+static int m_format(struct shell *sh, const struct meta_args *a)
+{
+	static const char *const names[] = { "pretty", "raw", "json" };
+	if (a->l->count > 1) {
+		int i;
+		for (i = 0; i < 3; i++)
+			if (!strcasecmp(a->l->tok[1].value, names[i]))
+				break;
+		if (i == 3) {
+			shell_error(sh, "format: pretty, raw or json");
+			return shell_note(sh, SHELL_FAILED);
+		}
+		sh->render.format = (enum render_format)i;
+	} else {
+		fprintf(sh->out, "format %s\n", names[sh->render.format]);
+	}
+	return SHELL_OK;
+}
+
+static int m_show(struct shell *sh, const struct meta_args *a)
+{
+	struct buf b = BUF_INIT;
+	(void)a;
+	if (sh->session) {
+		const char *const *caps;
+		size_t n = session_caps(sh->session, &caps), i;
+		buf_addf(&b, "PROTOCOL_VERSION %s\n", session_protocol_version(sh->session));
+		buf_adds(&b, "capabilities");
+		for (i = 0; i < n; i++)
+			buf_addf(&b, " %s", caps[i]);
+		buf_addf(&b, "\nstate %s%s\n", imap_state_name(session_state(sh->session)),
+			 session_alive(sh->session) ? "" : " (connection closed)");
+		if (session_mailbox(sh->session)) {
+			const char *mb = session_mailbox(sh->session);
+			struct buf dec = BUF_INIT;
+			buf_adds(&b, "mailbox ");
+			render_safe(&b, mb, strlen(mb));
+			if (strchr(mb, '&') && utf7_decode(mb, strlen(mb), &dec) == 0) {
+				buf_adds(&b, " (");
+				render_safe(&b, dec.buf, dec.len);
+				buf_addch(&b, ')');
+			}
+			buf_release(&dec);
+			buf_addf(&b, "%s\n", session_readonly(sh->session) ? " (read-only)" : "");
+		}
+		buf_addf(&b, "next tag %s\n", session_next_tag(sh->session));
+	} else {
+		buf_adds(&b, "not connected\n");
+	}
+	buf_addf(&b, "debug %d\n", sh->trace.level);
+	shell_print(sh, &b);
+	buf_release(&b);
+	return SHELL_OK;
+}
+
+static int m_response(struct shell *sh, const struct meta_args *a)
+{
+	struct imap_response **list;
+	size_t n, i;
+	if (a->l->count != 2)
+		return usage(sh, "response");
+	if (!sh->session) {
+		shell_error(sh, "not connected (use open)");
+		return shell_note(sh, SHELL_FAILED);
+	}
+	n = session_take_untagged(sh->session, a->l->tok[1].value, &list);
+	for (i = 0; i < n; i++) {
+		shell_show(sh, list[i], NULL, 0);
+		imap_response_free(list[i]);
+	}
+	free(list);
+	if (!n) {
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "%s: none\n", a->l->tok[1].value);
+		shell_print(sh, &b);
+		buf_release(&b);
+	}
+	return SHELL_OK;
+}
+
+static int m_open(struct shell *sh, const struct meta_args *a)
+{
+	size_t i;
+	if (a->l->count >= 3 && !strcmp(a->l->tok[1].value, "--stream")) {
+		for (i = 0; i < 3; i++) {
+			free(sh->target_store[i]);
+			sh->target_store[i] = NULL;
+		}
+		sh->target_store[0] = xstrdup(a->l->tok[2].value);
+		sh->target.stream_cmd = sh->target_store[0];
+		sh->target.host = NULL;
+		sh->target.port = NULL;
+	} else if (a->l->count >= 2 && a->l->count <= 3) {
+		for (i = 0; i < 3; i++) {
+			free(sh->target_store[i]);
+			sh->target_store[i] = NULL;
+		}
+		sh->target_store[1] = xstrdup(a->l->tok[1].value);
+		sh->target.host = sh->target_store[1];
+		sh->target.stream_cmd = NULL;
+		/* no port: the transport's own (993 with --ssl, else 143) */
+		sh->target.port = NULL;
+		if (a->l->count == 3) {
+			sh->target_store[2] = xstrdup(a->l->tok[2].value);
+			sh->target.port = sh->target_store[2];
+		}
+	} else if (a->l->count != 1) {
+		return usage(sh, "open");
+	}
+	if (!sh->target.host && !sh->target.stream_cmd)
+		return usage(sh, "open");
+	if (shell_connect(sh) < 0)
+		return SHELL_BROKEN;
+	return SHELL_OK;
+}
+
+static int m_send(struct shell *sh, const struct meta_args *a)
+{
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf bytes = BUF_INIT;
+	size_t i;
+	int st = SHELL_OK;
+	if (shell_need_session(sh))
+		return shell_note(sh, SHELL_FAILED);
+	for (i = 1; i < a->l->count; i++) {
+		/* escapes are read once, from the text as typed (quotes only group) */
+		const char *r = a->l->tok[i].raw;
+		size_t rl = a->l->tok[i].raw_len;
+		if (i > 1)
+			buf_addch(&bytes, ' ');
+		if (rl >= 2 && r[0] == '"' && r[rl - 1] == '"') {
+			r++;
+			rl -= 2;
+		}
+		if (shell_unescape(r, rl, &bytes, &err) < 0) {
+			buf_release(&bytes);
+			return shell_report(sh, &err);
+		}
+	}
+	if (session_send_raw(sh->session, bytes.buf, bytes.len, &err) < 0)
+		st = shell_report(sh, &err);
+	explicit_bzero(bytes.buf, bytes.len); /* it may have held a password */
+	buf_release(&bytes);
+	return st;
+}
+
+static int m_read(struct shell *sh, const struct meta_args *a)
+{
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf b = BUF_INIT;
+	char *data;
+	long n, want = 4096;
+	if (shell_need_session(sh))
+		return shell_note(sh, SHELL_FAILED);
+	if (a->l->count > 1 && number_arg(sh, "read: N", a->l->tok[1].value, 1, 16 * 1024 * 1024, &want) < 0)
+		return shell_note(sh, SHELL_FAILED);
+	data = xmalloc((size_t)want);
+	n = session_read_bytes(sh->session, data, (size_t)want, &err);
+	if (n < 0) {
+		free(data);
+		return shell_report(sh, &err);
+	}
+	buf_add_escaped(&b, data, (size_t)n);
+	buf_addf(&b, "\n(%ld bytes%s)\n", n, n == 0 ? ", end of stream" : "");
+	free(data);
+	shell_print(sh, &b);
+	buf_release(&b);
+	return SHELL_OK;
+}
+
+static int m_readline(struct shell *sh, const struct meta_args *a)
+{
+	struct imap_err err = IMAP_ERR_INIT;
+	struct imap_response *r;
+	struct buf b = BUF_INIT;
+	(void)a;
+	if (shell_need_session(sh))
+		return shell_note(sh, SHELL_FAILED);
+	if (session_read_response(sh->session, &r, &err) < 0)
+		return shell_report(sh, &err);
+	buf_add_escaped(&b, r->raw, r->raw_len);
+	buf_addch(&b, '\n');
+	imap_response_free(r);
+	shell_print(sh, &b);
+	buf_release(&b);
+	return SHELL_OK;
+}
+
+static int m_tls(struct shell *sh, const struct meta_args *a)
+{
+	struct buf b = BUF_INIT;
+	(void)a;
+	if (shell_need_session(sh))
+		return shell_note(sh, SHELL_FAILED);
+	if (conn_tls_info(sh->session, &b) < 0) {
+		shell_error(sh, "tls: this connection is not encrypted (use --ssl, --starttls or starttls)");
+		buf_release(&b);
+		return shell_note(sh, SHELL_FAILED);
+	}
+	if (b.len && b.buf[b.len - 1] != '\n')
+		buf_addch(&b, '\n');
+	shell_print(sh, &b);
+	buf_release(&b);
+	return SHELL_OK;
+}
+
+static int m_socket(struct shell *sh, const struct meta_args *a)
+{
+	struct buf b = BUF_INIT;
+	(void)a;
+	if (shell_need_session(sh))
+		return shell_note(sh, SHELL_FAILED);
+	conn_describe(sh->session, &b);
+	buf_addch(&b, '\n');
+	shell_print(sh, &b);
+	buf_release(&b);
+	return SHELL_OK;
+}
+
+static int m_shutdown(struct shell *sh, const struct meta_args *a)
+{
+	struct buf b = BUF_INIT;
+	(void)a;
+	if (!sh->session) {
+		shell_error(sh, "not connected");
+		return shell_note(sh, SHELL_FAILED);
+	}
+	session_free(sh->session, &b);
+	sh->session = NULL;
+	if (b.len) {
+		buf_addch(&b, '\n');
+		shell_print(sh, &b);
+	}
+	buf_release(&b);
+	return SHELL_OK;
+}
+
+static int m_raw(struct shell *sh, const struct meta_args *a)
+{
+	/* everything after "raw " exactly as typed */
+	const char *p = a->line, *end = a->line + a->len;
+	const char *verb_end;
+	char verb[64];
+	struct shell_line rest = SHELL_LINE_INIT;
+	struct shell_token tok;
+	int st;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	p += 3;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	while (end > p && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	if (memchr(p, '\0', (size_t)(end - p)) || memchr(p, '\r', (size_t)(end - p)) ||
+	    memchr(p, '\n', (size_t)(end - p))) {
+		shell_error(sh, "raw: the line holds a line break (CR or LF) or a NUL byte, which is "
+			    "not allowed: one command is one line (use send for bytes of your own)");
+		return shell_note(sh, SHELL_FAILED);
+	}
+	verb_end = p;
+	while (verb_end < end && *verb_end != ' ')
+		verb_end++;
+	if (verb_end == p || (size_t)(verb_end - p) >= sizeof(verb))
+		return usage(sh, "raw");
+	memcpy(verb, p, (size_t)(verb_end - p));
+	verb[verb_end - p] = '\0';
+	p = verb_end;
+	while (p < end && *p == ' ')
+		p++;
+	memset(&tok, 0, sizeof(tok));
+	tok.raw = xmemdup(p, (size_t)(end - p));
+	tok.raw_len = (size_t)(end - p);
+	tok.value = tok.raw;
+	tok.value_len = tok.raw_len;
+	rest.tok = &tok;
+	rest.count = 1;
+	st = shell_run_imap(sh, NULL, &rest, 0, p < end ? 1 : 0, verb);
+	explicit_bzero(tok.raw, tok.raw_len); /* it may have held a password */
+	free(tok.raw);
+	return st;
+}
+
+/* Sorted by name (help lists them in this order). */
+const struct meta_spec shell_meta_table[] = {
+	{ "debug", "[LEVEL]", "show or set the trace level 0-5 (4: every line sent and received)", m_debug },
+	{ "exit", "", "same as quit", m_quit },
+	{ "format", "[pretty|raw|json]", "show or set the output format", m_format },
+	{ "help", "[COMMAND]", "list commands, or show one", m_help },
+	{ "open", "[HOST [PORT]] | open --stream COMMAND", "connect (again); no PORT: 143, or 993 with --ssl", m_open },
+	{ "quit", "", "leave the shell (sends LOGOUT if still connected)", m_quit },
+	{ "raw", "LINE", "send LINE as a tagged command, exactly as typed", m_raw },
+	{ "read", "[N]", "read up to N bytes from the server and show them escaped", m_read },
+	{ "readline", "", "read one response from the server and show it", m_readline },
+	{ "response", "NAME", "show and forget kept untagged responses (imaplib's response())", m_response },
+	{ "send", "STRING", "send bytes (C escapes: \\r \\n \\xHH), no tag, nothing added", m_send },
+	{ "show", "", "show PROTOCOL_VERSION, capabilities, state, mailbox, debug level", m_show },
+	{ "shutdown", "", "close the connection", m_shutdown },
+	{ "socket", "", "describe the connection (transport, peer, local address)", m_socket },
+	{ "tls", "", "show the TLS session: protocol, cipher, certificate, fingerprint", m_tls },
+};
+
+const size_t shell_meta_table_size = sizeof(shell_meta_table) / sizeof(shell_meta_table[0]);
+
+const struct meta_spec *shell_meta_lookup(const char *name)
+{
+	size_t i;
+	if (!strcmp(name, "?"))
+		name = "help";
+	for (i = 0; i < shell_meta_table_size; i++)
+		if (!strcasecmp(name, shell_meta_table[i].name))
+			return &shell_meta_table[i];
+	return NULL;
+}
