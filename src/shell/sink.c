@@ -218,7 +218,7 @@ static void spool_flush(void *ctx, struct buf *out)
 
 const struct render_spool *sink_spool(struct shell *sh)
 {
-	return sh->spool ? &sh->spool->ops : NULL;
+	return sh->spool && sh->spool->n ? &sh->spool->ops : NULL;
 }
 
 /* ---- the parser's sink --------------------------------------------------- */

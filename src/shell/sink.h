@@ -25,7 +25,8 @@ int sink_take_redirect(struct shell *sh, struct shell_line *l);
  * and drops it.  Returns the status to fold in. */
 int sink_end_redirect(struct shell *sh);
 
-/* The renderer's view of the spool (render_opts.spool), or NULL. */
+/* The renderer's view of the spool (render_opts.spool), or NULL when no
+ * literal waits in it (then a response is shown without looking). */
 const struct render_spool *sink_spool(struct shell *sh);
 /* Forgets spooled literals (after their response is shown). */
 void sink_spool_clear(struct shell *sh);
