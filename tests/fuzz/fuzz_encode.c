@@ -17,7 +17,8 @@
  *     data left out) is longer than IMAP_ENC_MAX_LINE without the bytes of
  *     the VERBATIM arguments on it;
  *   - encoding fails exactly when a RAW argument is empty or holds
- *     CR, LF or NUL, or a STRING or ASTRING holds NUL, or a line would be
+ *     CR, LF or NUL, or a STRING or ASTRING holds NUL or is longer than
+ *     IMAP_ENC_MAX_STRING, or a line would be
  *     too long: then the same arguments all flagged VERBATIM encode, and
  *     reading those bytes with the original flags finds the long line.
  *
@@ -117,7 +118,10 @@ static size_t read_literal(struct reader *r, const struct imap_arg *a, bool bina
 		r->exempt += r->pos - (start - 1 - binary);
 	line_end(r);
 	r->pos += 2;
-	want_plus = mode == IMAP_LITERAL_PLUS || (mode == IMAP_LITERAL_MINUS && n <= 4096);
+	/* LITERAL+ skips the wait for any size of message data only; a
+	 * string that became a literal follows LITERAL- rules */
+	want_plus = (mode == IMAP_LITERAL_PLUS && a->kind == IMAP_ARG_LITERAL) ||
+		    (mode != IMAP_LITERAL_SYNC && n <= 4096);
 	CHECK(plus == want_plus);
 	if (!plus) {
 		CHECK(r->nsync < MAX_ARGS);
@@ -170,7 +174,8 @@ static void read_quoted(struct reader *r, const struct imap_arg *a)
 static bool arg_is_bad(const struct imap_arg *a)
 {
 	if (a->kind == IMAP_ARG_STRING || a->kind == IMAP_ARG_ASTRING)
-		return a->len && memchr(a->data, '\0', a->len); /* CHAR8 excludes NUL */
+		return a->len > IMAP_ENC_MAX_STRING || /* longer strings are refused */
+		       (a->len && memchr(a->data, '\0', a->len)); /* CHAR8 excludes NUL */
 	return a->kind == IMAP_ARG_RAW &&
 	       (a->len == 0 || memchr(a->data, '\r', a->len) || memchr(a->data, '\n', a->len) ||
 		memchr(a->data, '\0', a->len));
