@@ -44,7 +44,9 @@
 # ru_maxrss: with --stream it is the larger of imapsh and the fake server
 # it ran (about 20 MB, which streams what it sends), an upper bound.
 # Each result line ends with "(wall seconds, peak RSS)".
-# Env: HOSTILE_MODES, HOSTILE_SEED, HOSTILE_MAX_RSS, KEEP_TMP.
+# The cases run HOSTILE_JOBS at a time (default: the number of CPUs plus
+# one), their results reported in order.
+# Env: HOSTILE_MODES, HOSTILE_SEED, HOSTILE_MAX_RSS, HOSTILE_JOBS, KEEP_TMP.
 set -eu
 
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -345,13 +347,70 @@ if [ $# -gt 0 ]; then
 else
 	scenarios=("$SRCDIR"/tests/hostile/scenarios/*.scn)
 fi
+case_mode=()
+case_scn=()
 for scn in "${scenarios[@]}"; do
 	[ -f "$scn" ] || hard_error "no such scenario: $scn"
 	smodes=$(header "$scn" modes)
 	for mode in $MODES; do
 		case " ${smodes:-$DEFAULT_MODES} " in
-		*" $mode "*) run_case "$scn" "$mode" ;;
+		*" $mode "*)
+			case_mode+=("$mode")
+			case_scn+=("$scn")
+			;;
 		esac
 	done
 done
+
+# The cases run $JOBS at a time (most of a case's time is waiting: for a
+# timeout, a slow server, a process to start); each writes its result to
+# $T_TMP/result.N, and the results are reported in order as they come in.
+# run_bg N MODE SCENARIO
+# (in a subshell of its own: ok and not_ok write the result file)
+run_bg() {
+	RESULT_FILE=$T_TMP/result.$1
+	ok() {
+		printf 'ok\n%s\n' "$1" >"$RESULT_FILE.tmp"
+	}
+	not_ok() {
+		local d
+		printf 'not ok\n%s\n' "$1" >"$RESULT_FILE.tmp"
+		shift
+		for d in "$@"; do
+			printf '%s\n' "$d" | head -n 40 | sed 's/^/#   /'
+		done >>"$RESULT_FILE.tmp"
+	}
+	run_case "$3" "$2" || not_ok "$(basename "$3" .scn) [$2]" "run.sh: the case failed to run"
+	mv "$RESULT_FILE.tmp" "$RESULT_FILE"
+}
+
+# report: print the results that are in, in order, from case $reported on
+reported=0
+report() {
+	local res status name
+	while [ "$reported" -lt "${#case_scn[@]}" ]; do
+		res=$T_TMP/result.$reported
+		[ -f "$res" ] || break
+		{ read -r status; IFS= read -r name; } <"$res"
+		if [ "$status" = ok ]; then
+			ok "$name"
+		else
+			not_ok "$name"
+			tail -n +3 "$res"
+		fi
+		reported=$((reported + 1))
+	done
+}
+
+JOBS=${HOSTILE_JOBS:-$(( $(nproc 2>/dev/null || echo 1) + 1 ))}
+for i in "${!case_scn[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+		wait -n || true
+		report
+	done
+	run_bg "$i" "${case_mode[$i]}" "${case_scn[$i]}" &
+done
+wait
+report
+[ "$reported" = "${#case_scn[@]}" ] || hard_error "$(( ${#case_scn[@]} - reported )) case(s) left no result"
 test_done
