@@ -21,6 +21,7 @@
 #include "shell/interrupt.h"
 #include "shell/repl.h"
 #include "util/buf.h"
+#include "util/charset.h"
 #include "util/xalloc.h"
 
 static void usage(FILE *fp)
@@ -330,5 +331,6 @@ int main(int argc, char **argv)
 	status = sh.status;
 	shell_release(&sh);
 	free(commands);
+	charset_cleanup(); /* iconv descriptors the renderer kept */
 	return status;
 }

@@ -205,6 +205,23 @@ static bool name_is(const char *a, const char *b)
 	return a && b && strcasecmp(a, b) == 0;
 }
 
+/* ENABLED: what the server now does differently for us. */
+static void learn_enabled(struct session *s, const struct imap_value *list)
+{
+	size_t i;
+	for (i = 0; i < list->count; i++) {
+		const struct imap_value *v = &list->items[i];
+		if (v->type == IMAP_VALUE_ATOM &&
+		    (name_is(v->str, "UTF8=ACCEPT") || name_is(v->str, "IMAP4rev2")))
+			s->utf8_names = true;
+	}
+}
+
+bool session_utf8_names(const struct session *s)
+{
+	return s->utf8_names;
+}
+
 /* What an untagged response (or a status response's code) tells us. */
 static void learn(struct session *s, const struct imap_response *r)
 {
@@ -222,6 +239,8 @@ static void learn(struct session *s, const struct imap_response *r)
 	if (r->kind == IMAP_RESP_UNTAGGED) {
 		if (name_is(r->name, "CAPABILITY"))
 			set_caps(s, &r->data);
+		if (name_is(r->name, "ENABLED"))
+			learn_enabled(s, &r->data);
 		if (r->status == IMAP_STATUS_BYE) {
 			s->bye_seen = true;
 			snprintf(s->bye_text, sizeof(s->bye_text), "%.*s",

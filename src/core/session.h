@@ -180,6 +180,9 @@ bool session_readonly(const struct session *s);
 bool session_alive(const struct session *s);
 /* The text of the server's BYE, or NULL if none came. */
 const char *session_bye_text(const struct session *s);
+/* Mailbox names are UTF-8, not modified UTF-7: the server said ENABLED
+ * UTF8=ACCEPT (RFC 6855) or IMAP4rev2 (RFC 9051 sec. 6.3.1). */
+bool session_utf8_names(const struct session *s);
 /* Capabilities, upper-cased. */
 bool session_has_cap(const struct session *s, const char *cap);
 size_t session_caps(const struct session *s, const char *const **caps_r);

@@ -25,6 +25,7 @@ struct session {
 	bool became_readonly; /* [READ-ONLY] arrived during another command */
 	bool alive;
 	bool bye_seen;
+	bool utf8_names;       /* ENABLED UTF8=ACCEPT or IMAP4rev2 came */
 	char bye_text[256];
 	char **caps;
 	size_t ncaps, caps_alloc;

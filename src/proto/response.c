@@ -121,6 +121,11 @@ struct imap_response *imap_response_new(enum imap_resp_kind kind)
 	return r;
 }
 
+bool imap_response_has_arena(const struct imap_response *r)
+{
+	return r->arena_ != NULL;
+}
+
 void *imap_response_alloc(struct imap_response *r, size_t size)
 {
 	void *p = arena_get(r->arena_, size, true);

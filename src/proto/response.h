@@ -121,6 +121,10 @@ void *imap_response_memdup(struct imap_response *r, const void *data, size_t len
  * imap_response_free(), counted by imap_response_mem(). */
 void imap_response_adopt(struct imap_response *r, void *mem, size_t size);
 
+/* Whether r has an arena (it came from the parser or imap_response_new(),
+ * not a struct built by hand): only then can views be built from it. */
+bool imap_response_has_arena(const struct imap_response *r);
+
 /* The wire word of a status ("OK", "NO", "BAD", "PREAUTH", "BYE"); "" for
  * IMAP_STATUS_NONE. */
 const char *imap_status_name(enum imap_status st);

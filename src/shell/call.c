@@ -140,6 +140,8 @@ void shell_show(struct shell *sh, const struct imap_response *r, const char *com
 	o.command = command;
 	o.line = line;
 	o.spool = sink_spool(sh);
+	o.utf8_names = sh->session && session_utf8_names(sh->session);
+	o.show_wire = sh->trace.level >= 1;
 	buf_reset(b);
 	if (o.format == RENDER_RAW && r->raw && !o.spool) {
 		/* as received: no copy */

@@ -112,8 +112,8 @@ static int is_c1(uint32_t cp)
 /* render_is_text() over pieces: feed each piece (limit as for
  * add_shown_upto), then ask text_done(). */
 struct text_check {
-	uint64_t len, odd;
-	bool binary;
+	uint64_t len, odd, bad8; /* bytes; controls; bytes of invalid UTF-8 */
+	bool binary;             /* a NUL */
 };
 
 static size_t text_feed(struct text_check *t, const char *s, size_t len, size_t limit)
@@ -139,8 +139,11 @@ static size_t text_feed(struct text_check *t, const char *s, size_t len, size_t 
 		}
 		n = utf8_len(p + i, len - i, &cp);
 		if (!n) {
-			t->binary = true;
-			break;
+			/* Latin-1 text, or a broken sequence: escaped when
+			 * shown, the rest still text */
+			t->bad8++;
+			i++;
+			continue;
 		}
 		if (is_c1(cp))
 			t->odd++;
@@ -150,16 +153,17 @@ static size_t text_feed(struct text_check *t, const char *s, size_t len, size_t 
 	return i;
 }
 
-/* a stray control (ESC in a colourful signature) per 100 bytes is still
- * text; it is escaped when shown */
+/* Binary is a NUL, or mostly bytes that are neither printable nor UTF-8
+ * (over 30%): a byte of Latin-1 or a stray ESC does not hide a text, it is
+ * escaped when shown. */
 static bool text_done(const struct text_check *t)
 {
-	return !t->binary && t->odd * 100 <= t->len;
+	return !t->binary && (t->odd + t->bad8) * 10 <= t->len * 3;
 }
 
 int render_is_text(const char *s, size_t len)
 {
-	struct text_check t = { 0, 0, false };
+	struct text_check t = { 0, 0, 0, false };
 	text_feed(&t, s, len, len);
 	return text_done(&t);
 }
@@ -176,6 +180,14 @@ enum show_flags {
 	SHOW_LF = 1 << 2,        /* LF as is */
 	SHOW_CRLF = 1 << 3,      /* CRLF as LF */
 };
+
+/* How a text is shown: CRLF as a line break; when it has bytes shown as
+ * \xHH, a backslash of its own as \\ so that the two cannot be told
+ * apart. */
+static unsigned text_flags(const struct text_check *t)
+{
+	return SHOW_LF | SHOW_CRLF | (t->odd || t->bad8 ? SHOW_BACKSLASH : 0);
+}
 
 /*
  * Appends bytes for a terminal (see the comment at the top).  Sequences
@@ -345,12 +357,13 @@ static void maybe_flush(struct imap_out *w)
 	w->base = w->out->len;
 }
 
-/* Whether a spooled literal is text (a first pass over it). */
+/* Whether a spooled literal is text (a first pass over it); *flags_r
+ * gets how to show it if so. */
 static bool spool_is_text(const struct render_spool *sp, const struct imap_value *v,
-			  uint64_t size, bool *failed)
+			  uint64_t size, bool *failed, unsigned *flags_r)
 {
 	struct spool_read *r = malloc(sizeof(*r));
-	struct text_check t = { 0, 0, false };
+	struct text_check t = { 0, 0, 0, false };
 	bool final;
 
 	if (!r)
@@ -364,6 +377,7 @@ static bool spool_is_text(const struct render_spool *sp, const struct imap_value
 	}
 	*failed = r->failed;
 	free(r);
+	*flags_r = text_flags(&t);
 	return text_done(&t);
 }
 
@@ -397,6 +411,7 @@ static bool add_spooled(struct imap_out *w, const struct imap_value *v)
 	const char *tilde = v->literal8 ? "~" : "";
 	long long size;
 	bool failed = false;
+	unsigned flags = 0;
 
 	if (!w->spool || (size = w->spool->size(w->spool->ctx, v)) < 0)
 		return false;
@@ -418,9 +433,9 @@ static bool add_spooled(struct imap_out *w, const struct imap_value *v)
 	buf_addf(out, "%s{%" PRIu64 "}", tilde, v->literal_size);
 	if (size == 0)
 		return true;
-	if (spool_is_text(w->spool, v, (uint64_t)size, &failed)) {
+	if (spool_is_text(w->spool, v, (uint64_t)size, &failed, &flags)) {
 		buf_addch(out, '\n');
-		spool_shown(w, v, (uint64_t)size, SHOW_LF | SHOW_CRLF);
+		spool_shown(w, v, (uint64_t)size, flags);
 	} else if (w->tty) {
 		buf_addf(out, " <binary data, %lld bytes>", size);
 		return true;
@@ -440,10 +455,15 @@ static void add_sep(struct imap_out *w)
 		buf_addch(w->out, ' ');
 }
 
+/* PRETTY: a text literal up to this long, without a line break, is shown
+ * in its line as a quoted string. */
+#define INLINE_LITERAL_MAX 256
+
 static void add_literal(struct imap_out *w, const struct imap_value *v)
 {
 	struct buf *out = w->out;
 	const char *tilde = v->literal8 ? "~" : "";
+	struct text_check t = { 0, 0, 0, false };
 
 	if ((v->sunk || !v->str) && add_spooled(w, v))
 		return;
@@ -460,12 +480,22 @@ static void add_literal(struct imap_out *w, const struct imap_value *v)
 		buf_add(out, v->str, v->len);
 		return;
 	}
+	text_feed(&t, v->str, v->len, v->len);
+	if (text_done(&t) && v->len && v->len <= INLINE_LITERAL_MAX && !memchr(v->str, '\n', v->len) &&
+	    !memchr(v->str, '\r', v->len)) {
+		/* a short text without a line break stays in its line, as
+		 * the quoted string it could have been */
+		buf_addch(out, '"');
+		add_shown(out, v->str, v->len, SHOW_QUOTED);
+		buf_addch(out, '"');
+		return;
+	}
 	buf_addf(out, "%s{%" PRIu64 "}", tilde, v->literal_size);
 	if (v->len == 0)
 		return;
-	if (render_is_text(v->str, v->len)) {
+	if (text_done(&t)) {
 		buf_addch(out, '\n');
-		add_shown(out, v->str, v->len, SHOW_LF | SHOW_CRLF);
+		add_shown(out, v->str, v->len, text_flags(&t));
 	} else if (w->tty) {
 		buf_addf(out, " <binary data, %zu bytes>", v->len);
 		return;
@@ -933,6 +963,11 @@ void render_response(struct buf *out, const struct imap_response *r, const struc
 		break;
 	case RENDER_PRETTY:
 	default:
+		/* A view only adds to the response's arena: what the caller
+		 * sees of r does not change. */
+		if (imap_response_has_arena(r) &&
+		    render_pretty_view(out, (struct imap_response *)r, o))
+			break;
 		if (!render_as_sent(out, r))
 			render_imap(out, r, false, o->tty, o->spool);
 		break;

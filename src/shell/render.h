@@ -4,10 +4,14 @@
  *
  * PRETTY  one response per line as the server sent it, the tag of a tagged
  *         response left out ("OK [READ-WRITE] Select completed"); a
- *         literal is shown as {N} followed by its text on the next lines
- *         when it is printable text, or "{N} <binary, N bytes>" (summary)
- *         when tty is set and the data is not text; control bytes other
- *         than CR LF TAB escaped (\xHH); a sunk literal shows where it went.
+ *         short text literal without a line break (up to 256 bytes) is
+ *         shown in its line as a quoted string; a longer one as {N}
+ *         followed by its text on the next lines, or "{N} <binary, N
+ *         bytes>" (summary) when tty is set and the data is binary (a NUL,
+ *         or over 30% of bytes neither printable nor UTF-8: Latin-1 text is
+ *         text); control bytes other than CR LF TAB and invalid UTF-8
+ *         escaped (\xHH, and then '\' as \\); a sunk literal shows where
+ *         it went.  Responses with a typed view: render_pretty_view().
  * RAW     the response bytes exactly as received, tagged responses with
  *         their tag.
  * JSON    one JSON object per line (JSON Lines): {"type":"untagged",
@@ -66,9 +70,45 @@ struct render_opts {
 	 * gets "protected":false) */
 	bool unprotected;
 	const struct render_spool *spool; /* may be NULL */
+	/* PRETTY: mailbox names are UTF-8 (session_utf8_names()), not
+	 * modified UTF-7 */
+	bool utf8_names;
+	/* PRETTY: also the wire form where what is shown differs (a decoded
+	 * mailbox name), and ESEARCH's tag (-d 1 and up) */
+	bool show_wire;
 };
 
 void render_response(struct buf *out, const struct imap_response *r, const struct render_opts *o);
+/*
+ * PRETTY through a typed view (pretty.c): LIST/LSUB/XLIST rows with the
+ * name decoded and padded to 24 columns, then the delimiter and the
+ * attributes ("* LIST  Entwürfe                  /  \HasNoChildren");
+ * STATUS as "* STATUS  INBOX  30 messages, 8 unseen, UIDNEXT 31";
+ * SEARCH/SORT as a count and compact ranges ("* SEARCH  4 matches: 3 6
+ * 9:10"); ESEARCH with words; THREAD as a tree, two spaces a level; QUOTA
+ * with percentages; QUOTAROOT; NAMESPACE in three labelled parts.
+ * Appends and returns true, or returns false with nothing appended (not
+ * such a response, or its view kept values it did not understand: the
+ * generic line shows them all).  The view is built in r's arena.
+ */
+bool render_pretty_view(struct buf *out, struct imap_response *r, const struct render_opts *o);
+/*
+ * A FETCH that way (pretty_fetch.c): its items on the first line
+ * ("* 1 FETCH  UID 1  \\Seen  2.3 KB  received 2023-01-01 01:51:42
+ * +01:00"), then ENVELOPE as labelled lines with RFC 2047 words decoded
+ * (Date, From, Sender and Reply-To when they differ from From, To, Cc,
+ * Bcc, Subject, Message-ID, In-Reply-To), PREVIEW, and BODYSTRUCTURE as a
+ * table of parts (number, type indented by depth with its charset,
+ * encoding, size, lines, disposition and file name).  A FETCH with body
+ * sections is not shown this way (false): their literals go the generic
+ * way, streamed.
+ */
+bool render_pretty_fetch(struct buf *out, struct imap_response *r, const struct render_opts *o);
+/* Columns a UTF-8 text takes on a terminal, roughly as wcwidth() counts:
+ * East Asian wide characters 2, combining marks 0, the rest 1. */
+size_t render_text_columns(const char *s, size_t len);
+/* Bytes for people: "512 bytes", "2.3 KB", "1.0 GB" (units of 1024). */
+void render_size(struct buf *out, uint64_t n);
 /* One value, in the given format (PRETTY and RAW give IMAP syntax). */
 void render_value(struct buf *out, const struct imap_value *v, const struct render_opts *o);
 /* A JSON string literal (with quotes) for arbitrary bytes. */

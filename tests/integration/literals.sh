@@ -19,9 +19,10 @@ FAKE=$SRCDIR/tests/hostile/fakeserver.py
 THRESHOLD=1048576
 
 # scenario FILE SIZE KIND: a FETCH whose BODY[] literal is SIZE bytes of
-# text (a stray escape sequence per line: still shown as text) or binary
-# (many of them, and a byte that is not UTF-8), and the exact bytes the
-# server sends for it in FILE.wire
+# text (a stray escape sequence per line: still shown as text), escaped
+# text (many of them, and a byte that is not UTF-8: text still, those
+# bytes escaped) or binary (NUL bytes), and the exact bytes the server
+# sends for it in FILE.wire
 scenario() {
 	"$PYTHON3" - "$1" "$2" "$3" <<'EOF'
 import sys
@@ -29,8 +30,10 @@ path, size, kind = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 head = b"Subject: \x1b]0;pwned\x07 hello\r\n\r\n"
 if kind == "text":
     unit = b"caf\xc3\xa9 \xe2\x82\xac " + b"plain words " * 14 + b"\x1b[2J\r\n"
-else:
+elif kind == "escaped":
     unit = b"bin \x1b[2J\x1b]52;c;cGFzc3dvcmQ=\x07 caf\xe9 \xe2\x82\xac more \\ ...\r\n"
+else:
+    unit = b"bin \x00\x01\x1b[2J\x1b]52;c;cGFzc3dvcmQ=\x07 caf\xe9 \xe2\x82\xac more \\ ...\r\n"
 body = head + unit * ((size - len(head)) // len(unit))
 body += b"x" * (size - len(body))
 assert len(body) == size
@@ -66,7 +69,7 @@ run() {
 	expect_eq "-o $fmt, $size-byte $kind literal: nothing on stderr" "" "$(cat "$dir/err")"
 }
 
-for kind in text binary; do
+for kind in text escaped binary; do
 for size in $((THRESHOLD - 1)) $THRESHOLD $((THRESHOLD + 1)); do
 	# pretty: no byte a terminal acts on, the same shape either side
 	run pretty "$size" "$kind"
@@ -86,9 +89,14 @@ if kind == "text":
     # CRLF shown as a line end; the text as it reads
     assert "\\x0d" not in text
     assert "caf\u00e9 \u20ac plain words" in text
+elif kind == "escaped":
+    # still text: CRLF a line end; Latin-1 as \xe9 and so \ doubled
+    assert "\\x0d" not in text
+    assert "caf\\xe9 \u20ac more \\\\ ..." in text
 else:
-    # every byte shown: CR escaped, \ doubled, Latin-1 as \xe9
-    assert "\\x0d" in text and "caf\\xe9" in text and "more \\\\ ..." in text
+    # binary: every byte shown, CR escaped, \ doubled
+    assert "\\x0d" in text and "\\x00" in text and "caf\\xe9" in text
+    assert "more \\\\ ..." in text
 assert text.index("* 1 FETCH") < text.index("FLAGS (\\Seen))") < text.index("OK done")
 EOF
 	then ok "-o pretty, $size-byte $kind literal: escaped, in place"
@@ -142,7 +150,7 @@ done
 
 # just under and just over the threshold look the same, but for the size
 # and the one byte more
-for kind in text binary; do
+for kind in text escaped binary; do
 	under=$(sed "s/{$((THRESHOLD - 1))}/{N}/" "$T_TMP/pretty-$((THRESHOLD - 1))-$kind.txt" | md5sum)
 	over=$(sed "s/{$THRESHOLD}/{N}/; s/^x//" "$T_TMP/pretty-$THRESHOLD-$kind.txt" | md5sum)
 	expect_eq "pretty, $kind: kept and spooled literals look the same" "$under" "$over"

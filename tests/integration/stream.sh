@@ -47,8 +47,8 @@ expect_line "base64 attachment text" "$out" "MjMtMDksMTM1MCw0MQo="
 printf 'select INBOX\nsearch UNSEEN\nuid fetch 8 (FLAGS)\n' >"$T_TMP/stdin"
 RUN_STDIN=$T_TMP/stdin run_imapsh --stream "$stream"
 expect_exit "script on stdin" 0
-expect_line "stdin: search" "$out" "* SEARCH 4 7 8 12"
-expect_line "stdin: uid fetch" "$out" "* 8 FETCH (UID 8 FLAGS (\\Flagged))"
+expect_line "stdin: search" "$out" "* SEARCH  4 matches: 4 7:8 12"
+expect_line "stdin: uid fetch" "$out" "* 8 FETCH  UID 8  \\Flagged"
 expect_no_match "stdin: no prompt or banner before the greeting" \
 	"$(printf '%s\n' "$out" | head -n 1)" '^[^*]'
 
@@ -64,8 +64,8 @@ expect_not_contains "NO result not on stdout as OK" "$out" "Select completed"
 run_imapsh --stream "$stream" -c 'status "Archive.2024" (MESSAGES)' \
 	-c 'examine "INBOX"' -c 'search SUBJECT "Re: Lunch"'
 expect_exit "quoted arguments" 0
-expect_line "quoted status" "$out" "* STATUS Archive.2024 (MESSAGES 1)"
-expect_line "quoted search" "$out" "* SEARCH 6 7"
+expect_line "quoted status" "$out" "* STATUS  Archive.2024  1 message"
+expect_line "quoted search" "$out" "* SEARCH  2 matches: 6:7"
 
 # protocol trace at level 4
 run_imapsh -d 4 --stream "$stream" -c noop

@@ -612,19 +612,23 @@ START_TEST(test_is_text)
 	ck_assert_int_eq(render_is_text("Hello\r\n\tWorld\f\n", 15), 1);
 	ck_assert_int_eq(render_is_text("caf\xc3\xa9 \xf0\x9f\x98\x80", 10), 1);
 	ck_assert_int_eq(render_is_text("a\0b", 3), 0);
-	ck_assert_int_eq(render_is_text("caf\xe9", 4), 0);        /* Latin-1 */
+	/* Latin-1 and stray controls are text, escaped when shown; binary
+	 * is a NUL or over 30% of bytes neither printable nor UTF-8 */
+	ck_assert_int_eq(render_is_text("caf\xe9", 4), 1);        /* Latin-1: 1 in 4 */
+	ck_assert_int_eq(render_is_text("Gr\xfc\xdf" "e aus M\xfc" "nchen", 17), 1);
 	ck_assert_int_eq(render_is_text("\xc0\xaf", 2), 0);       /* overlong */
 	ck_assert_int_eq(render_is_text("\xed\xa0\x80", 3), 0);   /* surrogate */
-	ck_assert_int_eq(render_is_text("ab\xe2\x82", 4), 0);     /* truncated */
-	ck_assert_int_eq(render_is_text("\x1b[0m", 4), 0);        /* 1 control in 4 */
+	ck_assert_int_eq(render_is_text("ab\xe2\x82", 4), 0);     /* truncated: 2 in 4 */
+	ck_assert_int_eq(render_is_text("\x1b[0m", 4), 1);        /* 1 control in 4 */
+	ck_assert_int_eq(render_is_text("\x1b\x1b[0m", 5), 0);    /* 2 in 5 */
 	memset(buf100, 'a', sizeof(buf100));
-	buf100[50] = '\x1b';
+	memset(buf100, '\x1b', 30);
 	ck_assert_int_eq(render_is_text(buf100, sizeof(buf100)), 1);
-	memset(buf99, 'a', sizeof(buf99));
-	buf99[50] = '\x1b';
-	ck_assert_int_eq(render_is_text(buf99, sizeof(buf99)), 0);
-	buf100[51] = '\x7f';
+	buf100[30] = '\xff';
 	ck_assert_int_eq(render_is_text(buf100, sizeof(buf100)), 0);
+	memset(buf99, 'a', sizeof(buf99));
+	buf99[50] = '\0';
+	ck_assert_int_eq(render_is_text(buf99, sizeof(buf99)), 0);
 }
 END_TEST
 

@@ -1,0 +1,432 @@
+/*
+ * pretty_fetch.c - a FETCH response shown through its typed view
+ * (proto/fetch.h) for people: the message's items on the first line, the
+ * ENVELOPE decoded (RFC 2047) as labelled header lines, BODYSTRUCTURE as
+ * an aligned table of parts (render.h: render_pretty_fetch).  A FETCH
+ * with body sections (literal data) is left to the generic renderer,
+ * which streams big literals.
+ */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include "shell/render.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "proto/fetch.h"
+#include "proto/mime.h"
+#include "util/xalloc.h"
+
+/* Envelope labels are padded to this width ("In-Reply-To "). */
+#define LABEL_COLUMNS 12
+/* Parts table: its columns, and how deep the type column indents. */
+enum { COL_PART, COL_TYPE, COL_ENCODING, COL_SIZE, COL_LINES, COL_EXTRA, NCOLS };
+#define MAX_INDENT 8
+
+static void add_text(struct buf *out, struct imap_text t)
+{
+	if (t.s)
+		render_safe(out, t.s, t.len);
+	else
+		buf_adds(out, "NIL");
+}
+
+/* Header text (a subject, a display name): RFC 2047 words decoded, then
+ * made safe.  An unknown charset keeps its word as sent. */
+static void add_header_text(struct buf *out, struct imap_text t)
+{
+	struct buf dec = BUF_INIT;
+
+	if (!t.s)
+		return;
+	mime_decode_header(&dec, t.s, t.len);
+	render_safe(out, dec.buf, dec.len);
+	buf_release(&dec);
+}
+
+static void add_lower(struct buf *out, struct imap_text t)
+{
+	size_t start = out->len, i;
+
+	add_text(out, t);
+	for (i = start; i < out->len; i++)
+		out->buf[i] = (char)tolower((unsigned char)out->buf[i]);
+}
+
+/* "2023-01-01 01:51:42 +01:00" in the server's own offset. */
+static void add_date(struct buf *out, const struct imap_fetch_date *d)
+{
+	time_t local;
+	struct tm tm;
+	int off = d->tzoff < 0 ? -d->tzoff : d->tzoff;
+
+	if (!d->parsed) {
+		add_text(out, d->text);
+		return;
+	}
+	local = d->t + (time_t)d->tzoff * 60;
+	if (!gmtime_r(&local, &tm)) {
+		add_text(out, d->text);
+		return;
+	}
+	buf_addf(out, "%04d-%02d-%02d %02d:%02d:%02d %c%02d:%02d", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 d->tzoff < 0 ? '-' : '+', off / 60, off % 60);
+}
+
+/* ---- the first line ------------------------------------------------------- */
+
+static void first_line(struct buf *out, const struct imap_response *r,
+		       const struct imap_fetch *f, const struct render_opts *o)
+{
+	size_t i;
+
+	buf_addf(out, "* %" PRIu64 " FETCH", f->seq);
+	if (f->has_uid)
+		buf_addf(out, "  UID %" PRIu64, f->uid);
+	if (f->has_flags) {
+		buf_adds(out, "  ");
+		if (!f->nflags)
+			buf_adds(out, "no flags");
+		for (i = 0; i < f->nflags; i++) {
+			if (i)
+				buf_addch(out, ' ');
+			add_text(out, f->flags[i]);
+		}
+	}
+	if (f->has_rfc822_size) {
+		buf_adds(out, "  ");
+		render_size(out, f->rfc822_size);
+	}
+	if (f->internaldate.present) {
+		buf_adds(out, "  received ");
+		add_date(out, &f->internaldate);
+	}
+	if (f->savedate.present) {
+		buf_adds(out, "  saved ");
+		if (f->savedate.text.s)
+			add_date(out, &f->savedate);
+		else
+			buf_adds(out, "NIL");
+	}
+	if (f->has_modseq)
+		buf_addf(out, "  MODSEQ %" PRIu64, f->modseq);
+	if (f->has_emailid) {
+		buf_adds(out, "  EMAILID ");
+		add_text(out, f->emailid);
+	}
+	if (f->has_threadid) {
+		buf_adds(out, "  THREADID ");
+		add_text(out, f->threadid);
+	}
+	if (f->has_gm_msgid)
+		buf_addf(out, "  X-GM-MSGID %" PRIu64, f->gm_msgid);
+	if (f->has_gm_thrid)
+		buf_addf(out, "  X-GM-THRID %" PRIu64, f->gm_thrid);
+	if (f->has_gm_labels) {
+		buf_adds(out, "  X-GM-LABELS");
+		for (i = 0; i < f->ngm_labels; i++) {
+			buf_addch(out, ' ');
+			add_text(out, f->gm_labels[i]);
+		}
+	}
+	for (i = 0; i < f->nbinary_sizes; i++) {
+		buf_adds(out, "  ");
+		add_text(out, f->binary_sizes[i].key);
+		buf_addf(out, " %" PRIu64, f->binary_sizes[i].size);
+	}
+	/* what the view did not understand, as sent */
+	for (i = 0; i < f->nothers; i++) {
+		buf_adds(out, "  ");
+		add_text(out, f->others[i].key);
+		if (f->others[i].value) {
+			buf_addch(out, ' ');
+			render_value(out, f->others[i].value, o);
+		}
+	}
+	if (!f->has_uid && !f->has_flags && !f->has_rfc822_size && !f->internaldate.present &&
+	    !f->nothers && !f->envelope && !f->body && r->data.count)
+		buf_adds(out, "  ()");
+	buf_adds(out, "\n");
+}
+
+/* ---- the envelope ---------------------------------------------------------- */
+
+static void label(struct buf *out, const char *name)
+{
+	buf_addf(out, "  %-*s", LABEL_COLUMNS, name);
+}
+
+static void add_address(struct buf *out, const struct imap_address *a)
+{
+	bool named = a->name.s && a->name.len;
+
+	if (named) {
+		add_header_text(out, a->name);
+		buf_adds(out, " <");
+	}
+	if (a->mailbox.s)
+		render_safe(out, a->mailbox.s, a->mailbox.len);
+	if (a->host.s) {
+		buf_addch(out, '@');
+		render_safe(out, a->host.s, a->host.len);
+	}
+	if (named)
+		buf_addch(out, '>');
+}
+
+static void add_addresses(struct buf *out, const struct imap_address_list *l)
+{
+	size_t i;
+	bool sep = false;
+
+	for (i = 0; i < l->count; i++) {
+		const struct imap_address *a = &l->items[i];
+
+		switch (a->kind) {
+		case IMAP_ADDRESS_GROUP_START:
+			if (sep)
+				buf_adds(out, ", ");
+			add_header_text(out, a->mailbox);
+			buf_addch(out, ':');
+			sep = false;
+			break;
+		case IMAP_ADDRESS_GROUP_END:
+			buf_addch(out, ';');
+			sep = true;
+			break;
+		case IMAP_ADDRESS_MAILBOX:
+			buf_adds(out, sep ? ", " : (a->in_group ? " " : ""));
+			add_address(out, a);
+			sep = true;
+			break;
+		case IMAP_ADDRESS_INVALID:
+		default:
+			if (sep)
+				buf_adds(out, ", ");
+			if (a->v)
+				render_value(out, a->v, NULL);
+			sep = true;
+			break;
+		}
+	}
+}
+
+static bool same_addresses(const struct imap_address_list *a, const struct imap_address_list *b)
+{
+	size_t i;
+
+	if (a->count != b->count)
+		return false;
+	for (i = 0; i < a->count; i++) {
+		const struct imap_address *x = &a->items[i], *y = &b->items[i];
+		if (x->mailbox.len != y->mailbox.len || x->host.len != y->host.len ||
+		    (x->mailbox.len && memcmp(x->mailbox.s, y->mailbox.s, x->mailbox.len)) ||
+		    (x->host.len && memcmp(x->host.s, y->host.s, x->host.len)))
+			return false;
+	}
+	return true;
+}
+
+static void address_line(struct buf *out, const char *name, const struct imap_address_list *l)
+{
+	if (!l->count)
+		return;
+	label(out, name);
+	add_addresses(out, l);
+	buf_addch(out, '\n');
+}
+
+static void envelope_lines(struct buf *out, const struct imap_envelope *e)
+{
+	if (e->date.s) {
+		label(out, "Date");
+		render_safe(out, e->date.s, e->date.len);
+		buf_addch(out, '\n');
+	}
+	address_line(out, "From", &e->from);
+	if (!same_addresses(&e->sender, &e->from))
+		address_line(out, "Sender", &e->sender);
+	if (!same_addresses(&e->reply_to, &e->from))
+		address_line(out, "Reply-To", &e->reply_to);
+	address_line(out, "To", &e->to);
+	address_line(out, "Cc", &e->cc);
+	address_line(out, "Bcc", &e->bcc);
+	if (e->subject.s) {
+		label(out, "Subject");
+		add_header_text(out, e->subject);
+		buf_addch(out, '\n');
+	}
+	if (e->message_id.s) {
+		label(out, "Message-ID");
+		render_safe(out, e->message_id.s, e->message_id.len);
+		buf_addch(out, '\n');
+	}
+	if (e->in_reply_to.s && e->in_reply_to.len) {
+		label(out, "In-Reply-To");
+		render_safe(out, e->in_reply_to.s, e->in_reply_to.len);
+		buf_addch(out, '\n');
+	}
+}
+
+/* ---- the parts table --------------------------------------------------- */
+
+/* A parameter decoded (RFC 2231, or RFC 2047 inside it), made safe;
+ * false if the part has no such parameter. */
+static bool add_param(struct buf *out, const struct imap_params *p, const char *name)
+{
+	struct buf dec = BUF_INIT;
+	unsigned flags = 0;
+	bool found;
+
+	if (!p->count)
+		return false;
+	/* struct imap_param and struct mime_param are the same two texts */
+	found = mime_param_get(&dec, (const struct mime_param *)p->items, p->count, name,
+			       &flags) == 1;
+	if (found)
+		render_safe(out, dec.buf, dec.len);
+	buf_release(&dec);
+	return found;
+}
+
+static void part_cells(const struct imap_body *b, struct buf cells[NCOLS])
+{
+	struct buf *type = &cells[COL_TYPE];
+	unsigned d = b->depth > MAX_INDENT ? MAX_INDENT : b->depth;
+
+	buf_adds(&cells[COL_PART], b->part && b->part[0] ? b->part : "");
+	while (d--)
+		buf_adds(type, "  ");
+	if (b->kind == IMAP_BODY_INVALID) {
+		if (b->v)
+			render_value(type, b->v, NULL);
+		return;
+	}
+	add_lower(type, b->type);
+	buf_addch(type, '/');
+	add_lower(type, b->subtype);
+	if (b->kind != IMAP_BODY_MULTIPART) {
+		size_t at = type->len;
+		buf_adds(type, "; charset=");
+		if (!add_param(type, &b->params, "charset"))
+			buf_setlen(type, at);
+	}
+	if (b->kind == IMAP_BODY_MULTIPART)
+		return;
+	if (b->encoding.s)
+		add_lower(&cells[COL_ENCODING], b->encoding);
+	if (b->has_size)
+		render_size(&cells[COL_SIZE], b->size);
+	if (b->has_lines)
+		buf_addf(&cells[COL_LINES], "%" PRIu64 " line%s", b->lines, b->lines == 1 ? "" : "s");
+	if (b->disposition.type.s) {
+		add_lower(&cells[COL_EXTRA], b->disposition.type);
+		buf_addch(&cells[COL_EXTRA], ' ');
+	}
+	{
+		struct buf *x = &cells[COL_EXTRA];
+		size_t at = x->len;
+		buf_addch(x, '"');
+		if (add_param(x, &b->disposition.params, "filename") ||
+		    add_param(x, &b->params, "name"))
+			buf_addch(x, '"');
+		else
+			buf_setlen(x, at);
+	}
+}
+
+static void parts_table(struct buf *out, const struct imap_fetch *f)
+{
+	size_t width[NCOLS] = { 0 }, i, c, n = f->nparts;
+	struct buf *cells = xcalloc(n * NCOLS, sizeof(*cells));
+
+	for (i = 0; i < n * NCOLS; i++)
+		buf_init(&cells[i], 0);
+
+	for (i = 0; i < n; i++) {
+		part_cells(f->parts[i], &cells[i * NCOLS]);
+		for (c = 0; c < NCOLS; c++) {
+			size_t w = render_text_columns(cells[i * NCOLS + c].buf,
+						       cells[i * NCOLS + c].len);
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		size_t start;
+
+		label(out, i ? "" : "Parts");
+		start = out->len;
+		for (c = 0; c < NCOLS; c++) {
+			const struct buf *cell = &cells[i * NCOLS + c];
+			size_t w = render_text_columns(cell->buf, cell->len);
+
+			if (!width[c])
+				continue;
+			if (c)
+				buf_adds(out, "  ");
+			/* sizes and line counts right-aligned */
+			if (c == COL_SIZE || c == COL_LINES)
+				while (w++ < width[c])
+					buf_addch(out, ' ');
+			buf_add(out, cell->buf, cell->len);
+			if (c != COL_SIZE && c != COL_LINES)
+				while (w++ < width[c])
+					buf_addch(out, ' ');
+		}
+		/* no blanks at the end of the row */
+		while (out->len > start && out->buf[out->len - 1] == ' ')
+			buf_setlen(out, out->len - 1);
+		buf_addch(out, '\n');
+	}
+	for (i = 0; i < n * NCOLS; i++)
+		buf_release(&cells[i]);
+	free(cells);
+}
+
+/* A literal in v (sunk_only: one that went to the sink). */
+static bool has_literal(const struct imap_value *v, bool sunk_only)
+{
+	size_t i;
+
+	if (v->type == IMAP_VALUE_LITERAL)
+		return !sunk_only || v->sunk;
+	for (i = 0; v->type == IMAP_VALUE_LIST && i < v->count; i++)
+		if (has_literal(&v->items[i], sunk_only))
+			return true;
+	return false;
+}
+
+bool render_pretty_fetch(struct buf *out, struct imap_response *r, const struct render_opts *o)
+{
+	const struct imap_fetch *f;
+	size_t i;
+
+	/* a literal that went to the sink is shown (streamed) the generic way */
+	if (has_literal(&r->data, true))
+		return false;
+	f = imap_fetch_view(r);
+	if (!f || f->nsections || f->extra_count)
+		return false;
+	/* and so is one among the items not understood: it has its lines */
+	for (i = 0; i < f->nothers; i++)
+		if (f->others[i].value && has_literal(f->others[i].value, false))
+			return false;
+	first_line(out, r, f, o);
+	if (f->envelope)
+		envelope_lines(out, f->envelope);
+	if (f->has_preview && f->preview.s && f->preview.len) {
+		label(out, "Preview");
+		render_safe(out, f->preview.s, f->preview.len);
+		buf_addch(out, '\n');
+	}
+	if (f->nparts)
+		parts_table(out, f);
+	return true;
+}

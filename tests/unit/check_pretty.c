@@ -1,0 +1,236 @@
+/*
+ * check_pretty.c - PRETTY through the typed views (render_pretty_view):
+ * each case is wire bytes through the real parser, rendered with the
+ * given options, against golden text.  A response whose view kept what
+ * it did not understand must come out as the generic line.
+ */
+#include "proto/parser.h"
+#include "shell/render.h"
+#include "util/buf.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pcase {
+	const char *wire;
+	unsigned opts; /* UTF8, WIRE */
+	const char *want;
+};
+
+#define UTF8 1u
+#define WIRE 2u
+#define TTY 4u
+
+static const struct pcase cases[] = {
+	/* LIST: decoded, padded, attributes; the wire form only when asked */
+	{ "* LIST (\\HasNoChildren) \".\" INBOX\r\n", 0,
+	  "* LIST  INBOX                     .  \\HasNoChildren\n" },
+	{ "* LIST (\\HasNoChildren \\Drafts) \".\" Entw&APw-rfe\r\n", 0,
+	  "* LIST  Entwürfe                  .  \\HasNoChildren \\Drafts\n" },
+	{ "* LIST (\\HasNoChildren \\Drafts) \".\" Entw&APw-rfe\r\n", WIRE,
+	  "* LIST  Entwürfe                  .  \\HasNoChildren \\Drafts  (wire: Entw&APw-rfe)\n" },
+	/* wide characters take two columns each */
+	{ "* LIST () \"/\" &ZeVnLIqe-\r\n", 0,
+	  "* LIST  日本語                    /\n" },
+	{ "* LIST () \"/\" \"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\"\r\n", UTF8,
+	  "* LIST  日本語                    /\n" },
+	/* 8-bit bytes are not modified UTF-7: shown escaped, marked */
+	{ "* LIST () \"/\" \"caf\xc3\xa9\"\r\n", 0,
+	  "* LIST  caf\xc3\xa9                      /  (not valid modified UTF-7)\n" },
+	{ "* LIST () \"/\" \"a\xff\"\r\n", UTF8,
+	  "* LIST  a\\xff                     /  (not valid UTF-8)\n" },
+	{ "* LIST (\\Noselect) NIL \"\"\r\n", 0,
+	  "* LIST                            NIL  \\Noselect\n" },
+	{ "* LSUB () \".\" \"Archive.2024\"\r\n", 0,
+	  "* LSUB  Archive.2024              .\n" },
+	{ "* LIST (\\Subscribed) \"/\" \"Foo\" (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n", 0,
+	  "* LIST  Foo                       /  \\Subscribed  CHILDINFO (\"SUBSCRIBED\")\n" },
+	{ "* LIST () \"/\" \"New\" (\"OLDNAME\" (\"Old\"))\r\n", 0,
+	  "* LIST  New                       /  (was Old)\n" },
+	/* the unquoted name with a space real servers send */
+	{ "* LIST () \"/\" My files\r\n", 0,
+	  "* LIST  My files                  /\n" },
+	/* a name longer than the column pushes the rest on */
+	{ "* LIST () \"/\" \"a-very-long-mailbox-name-indeed\"\r\n", 0,
+	  "* LIST  a-very-long-mailbox-name-indeed  /\n" },
+	/* not understood: the generic line */
+	{ "* LIST (\\HasNoChildren)\r\n", 0, "* LIST (\\HasNoChildren)\n" },
+
+	/* STATUS */
+	{ "* STATUS INBOX (MESSAGES 12 UIDNEXT 13)\r\n", 0,
+	  "* STATUS  INBOX  12 messages, UIDNEXT 13\n" },
+	{ "* STATUS \"Archive.2024\" (MESSAGES 1)\r\n", 0,
+	  "* STATUS  Archive.2024  1 message\n" },
+	{ "* STATUS INBOX (MESSAGES 30 UNSEEN 8 RECENT 0 SIZE 2348 UIDNEXT 31 UIDVALIDITY 7 X-NEW (1 2))\r\n",
+	  0, "* STATUS  INBOX  30 messages, 0 recent, 8 unseen, 2.3 KB, UIDNEXT 31, UIDVALIDITY 7, "
+	     "X-NEW (1 2)\n" },
+	{ "* STATUS My files (MESSAGES 2)\r\n", 0, "* STATUS  My files  2 messages\n" },
+	{ "* STATUS Entw&APw-rfe (SIZE 512)\r\n", WIRE,
+	  "* STATUS  Entwürfe  512 bytes  (wire: Entw&APw-rfe)\n" },
+
+	/* SEARCH, SORT, ESEARCH */
+	{ "* SEARCH 4 10 12 13 18\r\n", 0, "* SEARCH  5 matches: 4 10 12:13 18\n" },
+	{ "* SEARCH 7\r\n", 0, "* SEARCH  1 match: 7\n" },
+	{ "* SEARCH\r\n", 0, "* SEARCH  no matches\n" },
+	{ "* SEARCH 2 5 (MODSEQ 917162500)\r\n", 0,
+	  "* SEARCH  2 matches: 2 5  (MODSEQ 917162500)\n" },
+	{ "* SORT 10 9 8 3\r\n", 0, "* SORT  4 messages in order: 10 9 8 3\n" },
+	{ "* SORT 5 1 2 3 4 9 10\r\n", 0, "* SORT  7 messages in order: 5 1:4 9 10\n" },
+	{ "* ESEARCH (TAG \"A282\") MIN 2 COUNT 3\r\n", 0, "* ESEARCH  3 matches  min 2\n" },
+	{ "* ESEARCH (TAG \"A283\") UID ALL 2,10:11 COUNT 3\r\n", WIRE,
+	  "* ESEARCH  UIDs  3 matches  all 2 10:11  (tag A283)\n" },
+	{ "* ESEARCH (TAG \"A284\")\r\n", 0, "* ESEARCH  no matches\n" },
+	{ "* ESEARCH (TAG \"A285\") UID PARTIAL (-1:-100 NIL)\r\n", 0,
+	  "* ESEARCH  UIDs  partial -1:-100 none\n" },
+	{ "* SEARCH 1 x\r\n", 0, "* SEARCH 1 x\n" },
+
+	/* THREAD: a tree, a missing parent named */
+	{ "* THREAD (2)(3 6 (4 23)(44 7 96))\r\n", 0,
+	  "* THREAD  2 threads\n  2\n  3\n    6\n      4\n        23\n      44\n        7\n"
+	  "          96\n" },
+	{ "* THREAD ((3)(5))\r\n", 0, "* THREAD  1 thread\n  (not there)\n    3\n    5\n" },
+
+	/* QUOTA, QUOTAROOT, NAMESPACE */
+	{ "* QUOTA \"\" (STORAGE 10 512)\r\n", 0, "* QUOTA  \"\"  STORAGE 10.0 KB of 512.0 KB (2%)\n" },
+	{ "* QUOTA \"User quota\" (STORAGE 10 1048576 MESSAGE 20 10000)\r\n", 0,
+	  "* QUOTA  User quota  STORAGE 10.0 KB of 1.0 GB (0%), MESSAGE 20 of 10000 (0%)\n" },
+	{ "* QUOTAROOT INBOX \"\"\r\n", 0, "* QUOTAROOT  INBOX  roots: \"\"\n" },
+	{ "* QUOTAROOT comp.mail.mime\r\n", 0, "* QUOTAROOT  comp.mail.mime  no quota root\n" },
+	{ "* NAMESPACE ((\"\" \"/\")) ((\"~\" \"/\")) ((\"#shared/\" \"/\")(\"#public/\" \"/\"))\r\n", 0,
+	  "* NAMESPACE  personal \"\" \"/\"  other users \"~\" \"/\"  shared \"#shared/\" \"/\", "
+	  "\"#public/\" \"/\"\n" },
+	{ "* NAMESPACE ((\"\" \".\")) NIL NIL\r\n", 0,
+	  "* NAMESPACE  personal \"\" \".\"  other users none  shared none\n" },
+
+	/* FETCH: items on one line, ENVELOPE decoded, BODYSTRUCTURE a table */
+	{ "* 2 FETCH (UID 2 FLAGS (\\Seen))\r\n", 0, "* 2 FETCH  UID 2  \\Seen\n" },
+	{ "* 1 FETCH (FLAGS ())\r\n", 0, "* 1 FETCH  no flags\n" },
+	{ "* 1 FETCH (UID 7 RFC822.SIZE 2348 INTERNALDATE \"01-Jan-2023 01:51:42 +0100\" MODSEQ (12))\r\n",
+	  0, "* 1 FETCH  UID 7  2.3 KB  received 2023-01-01 01:51:42 +01:00  MODSEQ 12\n" },
+	{ "* 3 FETCH (ENVELOPE (\"Sat, 31 Dec 2022 16:51:42 -0800\" \"=?utf-8?B?R3LDvMOfZQ==?=\" "
+	  "((\"=?ISO-8859-1?Q?=D8rjan_=C5sli?=\" NIL \"orjan\" \"example.no\")) "
+	  "((\"=?ISO-8859-1?Q?=D8rjan_=C5sli?=\" NIL \"orjan\" \"example.no\")) "
+	  "((NIL NIL \"list\" \"example.org\")) "
+	  "((NIL NIL \"undisclosed-recipients\" NIL)(NIL NIL NIL NIL)) "
+	  "((NIL NIL \"team\" NIL)(\"Bob\" NIL \"bob\" \"example.net\")(NIL NIL \"carol\" \"example.com\")(NIL NIL NIL NIL)) "
+	  "NIL \"<a@b>\" \"<c@d>\"))\r\n", 0,
+	  "* 3 FETCH\n"
+	  "  Date        Sat, 31 Dec 2022 16:51:42 -0800\n"
+	  "  From        Ørjan Åsli <orjan@example.no>\n"
+	  "  Reply-To    list@example.org\n"
+	  "  To          undisclosed-recipients:;\n"
+	  "  Cc          team: Bob <bob@example.net>, carol@example.com;\n"
+	  "  Subject     Grüße\n"
+	  "  Message-ID  <c@d>\n"
+	  "  In-Reply-To <a@b>\n" },
+	/* an unknown charset keeps its word; an escape sequence is escaped */
+	{ "* 4 FETCH (ENVELOPE (NIL \"=?x-nope?Q?abc?= \x1b[1m\" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n", 0,
+	  "* 4 FETCH\n  Subject     =?x-nope?Q?abc?= \\x1b[1m\n" },
+	{ "* 5 FETCH (BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"UTF-8\") NIL NIL \"7BIT\" 3300 59 NIL NIL NIL NIL)"
+	  "(\"APPLICATION\" \"PDF\" (\"NAME\" \"x.pdf\") NIL NIL \"BASE64\" 120000 NIL "
+	  "(\"ATTACHMENT\" (\"FILENAME*\" \"utf-8''r%C3%A9sum%C3%A9.pdf\")) NIL NIL)"
+	  "(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 500 (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) "
+	  "(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 20 1 NIL NIL NIL NIL) 12 NIL NIL NIL NIL) \"MIXED\" NIL NIL NIL NIL))\r\n",
+	  0,
+	  "* 5 FETCH\n"
+	  "  Parts            multipart/mixed\n"
+	  "              1      text/plain; charset=UTF-8  7bit       3.2 KB  59 lines\n"
+	  "              2      application/pdf            base64   117.2 KB            "
+	  "attachment \"résumé.pdf\"\n"
+	  "              3      message/rfc822             7bit    500 bytes  12 lines\n"
+	  "              3.1      text/plain               7bit     20 bytes    1 line\n" },
+	/* body sections: the generic way (literals are streamed there) */
+	{ "* 6 FETCH (UID 6 BODY[HEADER.FIELDS (SUBJECT)] {11}\r\nSubject: x\n)\r\n", 0,
+	  "* 6 FETCH (UID 6 BODY[HEADER.FIELDS (SUBJECT)] {11}\nSubject: x\n)\n" },
+	/* what the view does not know is kept, in order */
+	{ "* 7 FETCH (UID 7 X-THING (a b) FLAGS (\\Seen))\r\n", 0,
+	  "* 7 FETCH  UID 7  \\Seen  X-THING (a b)\n" },
+
+	/* generic literals: a short one stays in its line; Latin-1 is text,
+	 * escaped (and then a backslash of its own too), not "binary" */
+	{ "* 9 FETCH (BODY[1] {5}\r\nhello UID 9)\r\n", 0, "* 9 FETCH (BODY[1] \"hello\" UID 9)\n" },
+	{ "* 9 FETCH (BODY[1] {7}\r\na \"b\" \\ UID 9)\r\n", 0,
+	  "* 9 FETCH (BODY[1] \"a \\\"b\\\" \\\\\" UID 9)\n" },
+	{ "* 10 FETCH (BODY[1] {13}\r\nGr\xfc\xdf" "e\r\nM\xfc\\n\r\n)\r\n", TTY,
+	  "* 10 FETCH (BODY[1] {13}\nGr\\xfc\\xdf" "e\nM\\xfc\\\\n\n)\n" },
+	{ "* 11 FETCH (BODY[1] {6}\r\n\x01\x02\x03\xff\xfeZ)\r\n", TTY,
+	  "* 11 FETCH (BODY[1] {6} <binary data, 6 bytes>)\n" },
+
+	/* responses without a view here keep the generic line */
+	{ "* 3 EXISTS\r\n", 0, "* 3 EXISTS\n" },
+	{ "* OK [UIDNEXT 13] Predicted next UID\r\n", 0, "* OK [UIDNEXT 13] Predicted next UID\n" },
+};
+
+static struct imap_response *parse(const char *wire)
+{
+	struct imap_parser *p = imap_parser_new(NULL);
+	struct imap_response *r = NULL;
+	struct imap_err err = IMAP_ERR_INIT;
+
+	imap_parser_feed(p, wire, strlen(wire));
+	ck_assert_msg(imap_parser_next(p, &r, &err) == 1, "no response from %s: %s", wire, err.msg);
+	imap_parser_free(p);
+	return r;
+}
+
+START_TEST(test_pretty_cases)
+{
+	const struct pcase *c = &cases[_i];
+	struct imap_response *r = parse(c->wire);
+	struct render_opts o = { .format = RENDER_PRETTY };
+	struct buf b = BUF_INIT, esc = BUF_INIT;
+
+	o.utf8_names = (c->opts & UTF8) != 0;
+	o.show_wire = (c->opts & WIRE) != 0;
+	o.tty = (c->opts & TTY) != 0;
+	buf_adds(&b, "before\n");
+	render_response(&b, r, &o);
+	buf_add_escaped(&esc, b.buf, b.len);
+	ck_assert_msg(b.len == 7 + strlen(c->want) && !memcmp(b.buf + 7, c->want, b.len - 7),
+		      "case %d: got [%s]", _i, esc.buf);
+	buf_release(&b);
+	buf_release(&esc);
+	imap_response_free(r);
+}
+END_TEST
+
+/* A response built by hand (no arena) is shown the generic way. */
+START_TEST(test_no_arena)
+{
+	struct imap_value items[] = {
+		{ .type = IMAP_VALUE_NUMBER, .str = "4", .len = 1, .num = 4 },
+	};
+	struct imap_response r = {
+		.kind = IMAP_RESP_UNTAGGED, .tag = "*", .name = "SEARCH", .text = "",
+		.data = { .type = IMAP_VALUE_LIST, .items = items, .count = 1 },
+	};
+	struct buf b = BUF_INIT;
+
+	render_response(&b, &r, NULL);
+	ck_assert_str_eq(b.buf, "* SEARCH 4\n");
+	buf_release(&b);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("pretty");
+	TCase *tc = tcase_create("views");
+
+	tcase_add_loop_test(tc, test_pretty_cases, 0, (int)(sizeof(cases) / sizeof(cases[0])));
+	tcase_add_test(tc, test_no_arena);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
