@@ -162,12 +162,40 @@ static void label(struct buf *out, const char *name)
 	buf_addf(out, "  %-*s", LABEL_COLUMNS, name);
 }
 
+/* A display name: decoded; quoted as RFC 5322 would when it holds a
+ * character that separates addresses ("Smith, Walter"), so that a list of
+ * them reads right. */
+static void add_display_name(struct buf *out, struct imap_text name)
+{
+	size_t start = out->len, i;
+	bool special = false;
+
+	add_header_text(out, name);
+	for (i = start; i < out->len && !special; i++)
+		special = strchr(",;:<>@", out->buf[i]) != NULL;
+	if (!special)
+		return;
+	{
+		struct buf q = BUF_INIT;
+		buf_addch(&q, '"');
+		for (i = start; i < out->len; i++) {
+			if (out->buf[i] == '"')
+				buf_addch(&q, '\\');
+			buf_addch(&q, out->buf[i]);
+		}
+		buf_addch(&q, '"');
+		buf_setlen(out, start);
+		buf_add(out, q.buf, q.len);
+		buf_release(&q);
+	}
+}
+
 static void add_address(struct buf *out, const struct imap_address *a)
 {
 	bool named = a->name.s && a->name.len;
 
 	if (named) {
-		add_header_text(out, a->name);
+		add_display_name(out, a->name);
 		buf_adds(out, " <");
 	}
 	if (a->mailbox.s)

@@ -124,6 +124,13 @@ static const struct pcase cases[] = {
 	  "  Subject     Grüße\n"
 	  "  Message-ID  <c@d>\n"
 	  "  In-Reply-To <a@b>\n" },
+	/* a display name with a comma is quoted, so that the list reads right */
+	{ "* 8 FETCH (ENVELOPE (NIL NIL ((\"Smith, Walter\" NIL \"ws\" \"x.org\")) NIL NIL "
+	  "((\"A \\\"b\\\" C\" NIL \"a\" \"x.org\")(\"=?utf-8?Q?Dent=2C_=C3=85sa?=\" NIL \"d\" \"x.org\")) "
+	  "NIL NIL NIL NIL))\r\n", 0,
+	  "* 8 FETCH\n"
+	  "  From        \"Smith, Walter\" <ws@x.org>\n"
+	  "  To          A \"b\" C <a@x.org>, \"Dent, \xc3\x85sa\" <d@x.org>\n" },
 	/* an unknown charset keeps its word; an escape sequence is escaped */
 	{ "* 4 FETCH (ENVELOPE (NIL \"=?x-nope?Q?abc?= \x1b[1m\" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n", 0,
 	  "* 4 FETCH\n  Subject     =?x-nope?Q?abc?= \\x1b[1m\n" },
