@@ -87,6 +87,20 @@ struct dump_case {
 	const char *dump;
 };
 
+/* One case: its wire bytes through the parser, the view dumped by dump
+ * (which asserts the view is there), compared with the case's dump. */
+static void check_dump(const struct dump_case *c,
+		       void (*dump)(struct buf *b, struct imap_response *r))
+{
+	struct imap_response *r = parse_one(c->wire);
+	struct buf b = BUF_INIT;
+
+	dump(&b, r);
+	ck_assert_str_eq(b.buf, c->dump);
+	buf_release(&b);
+	imap_response_free(r);
+}
+
 static const struct dump_case search_cases[] = {
 	/* RFC 3501 sec. 7.2.5 */
 	{ "* SEARCH 2 84 882\r\n", "SEARCH [2 84 882] set=2 84 882" },
@@ -123,18 +137,17 @@ static const struct dump_case search_cases[] = {
 	{ "* SEARCH ()\r\n", "SEARCH [] set= bad=(0)" },
 };
 
-START_TEST(test_search)
+static void dump_search_of(struct buf *b, struct imap_response *r)
 {
-	const struct dump_case *c = &search_cases[_i];
-	struct imap_response *r = parse_one(c->wire);
 	const struct imap_search *s = imap_search_view(r);
-	struct buf b = BUF_INIT;
 
 	ck_assert_ptr_nonnull(s);
-	dump_search(&b, s);
-	ck_assert_str_eq(b.buf, c->dump);
-	buf_release(&b);
-	imap_response_free(r);
+	dump_search(b, s);
+}
+
+START_TEST(test_search)
+{
+	check_dump(&search_cases[_i], dump_search_of);
 }
 END_TEST
 
@@ -255,18 +268,17 @@ static const struct dump_case esearch_cases[] = {
 	{ "* ESEARCH NIL MIN 1\r\n", "ESEARCH min=1 bad:NIL=-" },
 };
 
-START_TEST(test_esearch)
+static void dump_esearch_of(struct buf *b, struct imap_response *r)
 {
-	const struct dump_case *c = &esearch_cases[_i];
-	struct imap_response *r = parse_one(c->wire);
 	const struct imap_esearch *e = imap_esearch_view(r);
-	struct buf b = BUF_INIT;
 
 	ck_assert_ptr_nonnull(e);
-	dump_esearch(&b, e);
-	ck_assert_str_eq(b.buf, c->dump);
-	buf_release(&b);
-	imap_response_free(r);
+	dump_esearch(b, e);
+}
+
+START_TEST(test_esearch)
+{
+	check_dump(&esearch_cases[_i], dump_esearch_of);
 }
 END_TEST
 
@@ -374,18 +386,17 @@ static const struct dump_case thread_cases[] = {
 	{ "* THREAD (x (1))\r\n", "1: 1 bad=x" },
 };
 
-START_TEST(test_thread)
+static void dump_thread_of(struct buf *b, struct imap_response *r)
 {
-	const struct dump_case *c = &thread_cases[_i];
-	struct imap_response *r = parse_one(c->wire);
 	const struct imap_thread *t = imap_thread_view(r);
-	struct buf b = BUF_INIT;
 
 	ck_assert_ptr_nonnull(t);
-	dump_thread(&b, t);
-	ck_assert_str_eq(b.buf, c->dump);
-	buf_release(&b);
-	imap_response_free(r);
+	dump_thread(b, t);
+}
+
+START_TEST(test_thread)
+{
+	check_dump(&thread_cases[_i], dump_thread_of);
 }
 END_TEST
 
@@ -554,18 +565,17 @@ static const struct dump_case vanished_cases[] = {
 	{ "* VANISHED 1,*\r\n", "1,* n=2" },
 };
 
-START_TEST(test_vanished)
+static void dump_vanished_of(struct buf *b, struct imap_response *r)
 {
-	const struct dump_case *c = &vanished_cases[_i];
-	struct imap_response *r = parse_one(c->wire);
 	const struct imap_vanished *v = imap_vanished_view(r);
-	struct buf b = BUF_INIT;
 
 	ck_assert_ptr_nonnull(v);
-	dump_vanished(&b, v);
-	ck_assert_str_eq(b.buf, c->dump);
-	buf_release(&b);
-	imap_response_free(r);
+	dump_vanished(b, v);
+}
+
+START_TEST(test_vanished)
+{
+	check_dump(&vanished_cases[_i], dump_vanished_of);
 }
 END_TEST
 
