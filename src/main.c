@@ -67,6 +67,8 @@ static void usage(FILE *fp)
 		"      --stop-on-error     stop at the first command that fails\n"
 		"      --no-pipeline       in scripts, wait for each result before sending the\n"
 		"                          next command (default: pipeline where RFC 9051 allows)\n"
+		"      --color[=WHEN]      colour pretty output: auto (default: on a terminal,\n"
+		"                          unless NO_COLOR is set), always, never\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"
 		"\n"
@@ -95,7 +97,7 @@ int main(int argc, char **argv)
 	enum {
 		OPT_STREAM = 256, OPT_TIMEOUT, OPT_STOP, OPT_SSL, OPT_STARTTLS, OPT_CAFILE,
 		OPT_CERTFILE, OPT_KEYFILE, OPT_PRIORITY, OPT_INSECURE, OPT_PLAINTEXT, OPT_PWFILE,
-		OPT_NO_PIPELINE, OPT_TLS_NAME, OPT_PINNED,
+		OPT_NO_PIPELINE, OPT_TLS_NAME, OPT_PINNED, OPT_COLOR,
 	};
 	static const struct option opts[] = {
 		{ "port", required_argument, NULL, 'p' },
@@ -108,6 +110,8 @@ int main(int argc, char **argv)
 		{ "debug", required_argument, NULL, 'd' },
 		{ "stop-on-error", no_argument, NULL, OPT_STOP },
 		{ "no-pipeline", no_argument, NULL, OPT_NO_PIPELINE },
+		{ "color", optional_argument, NULL, OPT_COLOR },
+		{ "colour", optional_argument, NULL, OPT_COLOR },
 		{ "ssl", no_argument, NULL, OPT_SSL },
 		{ "starttls", no_argument, NULL, OPT_STARTTLS },
 		{ "cafile", required_argument, NULL, OPT_CAFILE },
@@ -127,6 +131,7 @@ int main(int argc, char **argv)
 	struct shell sh;
 	const char *file = NULL;
 	bool no_pipeline = false;
+	int color = -1; /* --color: -1 auto, 0 never, 1 always */
 	char **commands = NULL;
 	size_t ncommands = 0, i;
 	int c, status;
@@ -222,6 +227,18 @@ int main(int argc, char **argv)
 				return SHELL_USAGE;
 			}
 			break;
+		case OPT_COLOR:
+			if (!optarg || !strcmp(optarg, "always"))
+				color = 1;
+			else if (!strcmp(optarg, "never"))
+				color = 0;
+			else if (!strcmp(optarg, "auto"))
+				color = -1;
+			else {
+				fprintf(stderr, "imapsh: --color is auto, always or never\n");
+				return SHELL_USAGE;
+			}
+			break;
 		case 'd':
 			v = strtol(optarg, &end, 10);
 			if (*end || v < 0 || v > 5) {
@@ -295,6 +312,13 @@ int main(int argc, char **argv)
 	 * each result before the next command is sent */
 	sh.pipeline = !sh.interactive && !sh.stop_on_error && !no_pipeline;
 	sh.render.tty = isatty(STDOUT_FILENO);
+	if (color < 0) {
+		/* auto: a terminal that can show it, unless NO_COLOR is set
+		 * (no-color.org: to anything but the empty string) */
+		const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+		color = sh.render.tty && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+	}
+	sh.render.color = color > 0;
 	if (!sh.render.tty) {
 		/* big writes for files and pipes (stdio's 4 KiB costs syscalls);
 		 * glibc ignores the size unless it is given the buffer */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shell/hold.h"
 #include "shell/msgfile.h"
 #include "util/xalloc.h"
 
@@ -47,6 +48,7 @@ int shell_prepare(struct shell *sh, const char *line, size_t len, struct shell_p
 	    cmd_build(spec, words, p->line.count - 1, sh->session, &p->call, &err) < 0)
 		return 0;
 	p->flags = cmd_pipe_flags(&p->call);
+	attrib_cmd_init(&p->attrib, p->call.cmd.verb, p->call.cmd.args, p->call.cmd.nargs);
 	/* a line the encoder refuses runs alone, so its error names it */
 	if (p->flags && !session_can_pipeline(sh->session, &p->call.cmd))
 		p->flags = 0;
@@ -83,11 +85,23 @@ static void batch_done(void *ctx, size_t i, struct imap_response *t)
 {
 	struct batch_ctx *bc = ctx;
 	bc->results[i] = t;
+	hold_complete(bc->sh, i);
 	while (bc->results[bc->printed]) {
 		print_result(bc->sh, &bc->batch[bc->printed], bc->results[bc->printed]);
 		bc->results[bc->printed] = NULL;
 		bc->printed++;
+		hold_advance(bc->sh, bc->printed);
 	}
+}
+
+bool shell_batch_can_take(const struct shell_pending *batch, size_t n, const struct shell_pending *p)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!attrib_can_share(&batch[i].attrib, &p->attrib))
+			return false;
+	return true;
 }
 
 void shell_run_batch(struct shell *sh, struct shell_pending *batch, size_t n)
@@ -95,21 +109,31 @@ void shell_run_batch(struct shell *sh, struct shell_pending *batch, size_t n)
 	struct session_cmd *cmds;
 	struct imap_err err = IMAP_ERR_INIT;
 	struct batch_ctx bc = { sh, batch, NULL, 0 };
+	struct hold_cmd *hc;
 	size_t i;
 
 	if (!n)
 		return;
 	cmds = xcalloc(n, sizeof(*cmds));
+	hc = xcalloc(n, sizeof(*hc));
 	bc.results = xcalloc(n + 1, sizeof(*bc.results));
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		cmds[i] = batch[i].call.cmd;
+		hc[i].verb = batch[i].call.cmd.verb;
+		hc[i].line = batch[i].lineno;
+		hc[i].attrib = &batch[i].attrib;
+	}
+	hold_begin(sh, hc, n);
 	if (session_pipeline(sh->session, cmds, n, batch_done, &bc, &err) < 0) {
+		hold_end(sh);
 		sh->lineno = batch[bc.printed < n ? bc.printed : 0].lineno;
 		shell_report(sh, &err);
 		for (i = 0; i < n; i++)
 			imap_response_free(bc.results[i]);
 	}
+	hold_end(sh);
 	fflush(sh->out);
 	free(bc.results);
+	free(hc);
 	free(cmds);
 }

@@ -11,11 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "core/auth.h"
 #include "core/commands.h"
 #include "core/policy.h"
+#include "shell/hold.h"
+#include "shell/json.h"
 #include "shell/interrupt.h"
 #include "shell/lexer.h"
 #include "shell/login.h"
@@ -29,32 +32,82 @@
 
 /* ---- messages ---------------------------------------------------------- */
 
-void shell_error(struct shell *sh, const char *fmt, ...)
+/* "imapsh: [FILE:]line N: message" on stderr; with -o json also an
+ * object on stdout, so that a script's stream says what failed where. */
+static void say(struct shell *sh, const char *type, bool json, const char *fmt, va_list ap)
 {
-	struct buf b = BUF_INIT;
-	va_list ap;
+	struct buf b = BUF_INIT, msg = BUF_INIT;
 
 	fflush(sh->out);
+	buf_vaddf(&msg, fmt, ap);
 	buf_adds(&b, "imapsh: ");
 	if (sh->lineno && !sh->interactive) {
 		if (sh->source)
 			buf_addf(&b, "%s:", sh->source);
 		buf_addf(&b, "line %lu: ", sh->lineno);
 	}
-	{
-		/* one line, terminal-safe: the message may quote what the user
-		 * typed or what the server sent */
-		struct buf msg = BUF_INIT;
-		va_start(ap, fmt);
-		buf_vaddf(&msg, fmt, ap);
-		va_end(ap);
-		render_safe(&b, msg.buf, msg.len);
-		buf_release(&msg);
-	}
+	if (strcmp(type, "error"))
+		buf_addf(&b, "%s: ", type);
+	/* one line, terminal-safe: the message may quote what the user typed
+	 * or what the server sent */
+	render_safe(&b, msg.buf, msg.len);
 	buf_addch(&b, '\n');
 	fwrite(b.buf, 1, b.len, stderr);
 	fflush(stderr);
+	if (json && sh->render.format == RENDER_JSON) {
+		struct json j;
+
+		buf_reset(&b);
+		shell_json_open(sh, &j, &b, type);
+		json_kstr(&j, "message", msg.buf, msg.len);
+		if (sh->lineno && !sh->interactive && sh->source)
+			json_kcstr(&j, "source", sh->source);
+		shell_json_close(sh, &j);
+	}
+	buf_release(&msg);
 	buf_release(&b);
+}
+
+void shell_error(struct shell *sh, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(sh, "error", true, fmt, ap);
+	va_end(ap);
+}
+
+void shell_warn(struct shell *sh, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(sh, "warning", true, fmt, ap);
+	va_end(ap);
+}
+
+void shell_json_open(struct shell *sh, struct json *j, struct buf *b, const char *type)
+{
+	(void)sh;
+	j->out = b;
+	j->depth = 0;
+	j->more[0] = false;
+	j->after_key = false;
+	j->big = NULL;
+	j->big_ctx = NULL;
+	j->over = 0;
+	json_obj_open(j);
+	json_ku64(j, "version", JSON_VERSION);
+	json_kcstr(j, "type", type);
+}
+
+void shell_json_close(struct shell *sh, struct json *j)
+{
+	if (sh->lineno && !sh->interactive)
+		json_ku64(j, "line", sh->lineno);
+	json_obj_close(j);
+	buf_addch(j->out, '\n');
+	shell_print(sh, j->out);
 }
 
 int shell_note(struct shell *sh, int st)
@@ -80,6 +133,16 @@ int shell_report(struct shell *sh, const struct imap_err *e)
 	return shell_note(sh, SHELL_FAILED);
 }
 
+/* stderr only: with -o json the tagged object says it already */
+static void error_text(struct shell *sh, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(sh, "error", false, fmt, ap);
+	va_end(ap);
+}
+
 void shell_report_result(struct shell *sh, const char *what, const struct imap_response *t)
 {
 	static const struct render_opts one_line = { .format = RENDER_PRETTY, .tty = false };
@@ -89,7 +152,7 @@ void shell_report_result(struct shell *sh, const char *what, const struct imap_r
 		buf_setlen(&b, b.len - 1);
 	if (b.len > 400)
 		buf_setlen(&b, 400);
-	shell_error(sh, "%s failed: %s", what, b.buf);
+	error_text(sh, "%s failed: %s", what, b.buf);
 	buf_release(&b);
 }
 
@@ -116,16 +179,59 @@ static bool unprotected(struct shell *sh)
 	return sh->pre_tls || (sh->target.starttls && sh->session && !session_is_tls(sh->session));
 }
 
+/* The terminal's columns (COLUMNS, else the tty's, else 80). */
+static unsigned terminal_width(void)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+	long v;
+
+	if (c && (v = strtol(c, NULL, 10)) >= 20 && v <= 1000)
+		return (unsigned)v;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		return ws.ws_col;
+	return 80;
+}
+
+/* PRETTY: "  (unsolicited)" at the end of the first line rendered since
+ * from (data no command asked for: another client's EXISTS, a flag
+ * change seen during a FETCH). */
+static void mark_unsolicited(struct buf *b, size_t from, bool color)
+{
+	struct buf mark = BUF_INIT;
+	const char *nl = memchr(b->buf + from, '\n', b->len - from);
+	size_t at = nl ? (size_t)(nl - b->buf) : b->len, tail = b->len - at;
+
+	buf_adds(&mark, "  ");
+	if (color)
+		buf_adds(&mark, render_sgr(RENDER_SGR_DIM));
+	buf_adds(&mark, "(unsolicited)");
+	if (color)
+		buf_adds(&mark, render_sgr(RENDER_SGR_RESET));
+	buf_grow(b, mark.len);
+	memmove(b->buf + at + mark.len, b->buf + at, tail);
+	memcpy(b->buf + at, mark.buf, mark.len);
+	buf_setlen(b, b->len + mark.len);
+	buf_release(&mark);
+}
+
 void shell_show(struct shell *sh, const struct imap_response *r, const char *command,
 		unsigned long line)
 {
-	struct buf *b = &sh->scratch;
+	shell_show_as(sh, r, command, line, false, NULL);
+}
+
+void shell_show_as(struct shell *sh, const struct imap_response *r, const char *command,
+		   unsigned long line, bool unsolicited, struct buf *into)
+{
+	struct buf *b = into ? into : &sh->scratch;
 	struct render_opts o = sh->render;
+	size_t from;
 
 	if (o.format == RENDER_RAW && o.tty && !sh->raw_warned) {
 		sh->raw_warned = true;
-		shell_error(sh, "warning: -o raw writes what the server sends to this terminal "
-			    "unchanged, escape sequences included");
+		shell_warn(sh, "-o raw writes what the server sends to this terminal "
+			   "unchanged, escape sequences included");
 	}
 	if (unprotected(sh)) {
 		/* --starttls: what came before TLS is never shown as the
@@ -137,30 +243,44 @@ void shell_show(struct shell *sh, const struct imap_response *r, const char *com
 		}
 		o.unprotected = true;
 	}
+	if (sh->greeting_pending && r->kind == IMAP_RESP_UNTAGGED && r->status != IMAP_STATUS_NONE) {
+		sh->greeting_pending = false;
+		o.greeting = true;
+	}
 	o.command = command;
 	o.line = line;
+	o.unsolicited = unsolicited;
 	o.spool = sink_spool(sh);
 	o.utf8_names = sh->session && session_utf8_names(sh->session);
 	o.show_wire = sh->trace.level >= 1;
-	buf_reset(b);
+	o.width = o.tty ? terminal_width() : 0;
+	if (!into)
+		buf_reset(b);
+	from = b->len;
 	if (o.format == RENDER_RAW && r->raw && !o.spool) {
 		/* as received: no copy */
-		fwrite(r->raw, 1, r->raw_len, sh->out);
+		if (into)
+			buf_add(into, r->raw, r->raw_len);
+		else
+			fwrite(r->raw, 1, r->raw_len, sh->out);
 	} else {
 		render_response(b, r, &o);
-		shell_print(sh, b);
+		if (unsolicited && o.format == RENDER_PRETTY && b->len > from)
+			mark_unsolicited(b, from, o.color);
+		if (!into)
+			shell_print(sh, b);
 	}
-	if (sh->interactive)
+	if (sh->interactive && !into)
 		fflush(sh->out);
 	sink_spool_clear(sh);
 	/* reused for the next response, unless a big literal made it huge */
-	if (b->alloc > (1 << 20))
+	if (!into && b->alloc > (1 << 20))
 		buf_release(b);
 }
 
 static void on_untagged(void *ctx, const struct imap_response *r)
 {
-	shell_show(ctx, r, NULL, 0);
+	hold_untagged(ctx, r);
 }
 
 /* The trace hook gets the shell as ctx; route it to the trace settings. */
@@ -172,7 +292,9 @@ static void on_trace(void *ctx, int level, enum trace_kind kind, const char *tex
 
 static void on_warn(void *ctx, const char *msg)
 {
-	shell_error(ctx, "%s", msg);
+	if (!strncmp(msg, "warning: ", 9))
+		msg += 9;
+	shell_warn(ctx, "%s", msg);
 }
 
 int shell_connect(struct shell *sh)
@@ -193,7 +315,9 @@ int shell_connect(struct shell *sh)
 	hooks.warn = on_warn;
 	hooks.ctx = sh;
 	sh->pre_tls = sh->target.starttls && !sh->target.ssl;
+	sh->greeting_pending = true;
 	sh->session = conn_open(&sh->target, &hooks, &err);
+	sh->greeting_pending = false;
 	sh->pre_tls = false;
 	if (!sh->session) {
 		shell_report(sh, &err); /* a script ends here */
@@ -295,7 +419,7 @@ int shell_recent(struct shell *sh, struct cmd_call *call)
 	if (n) {
 		/* kept from earlier responses (SELECT's, say): show them again */
 		for (i = 0; i < n; i++)
-			shell_show(sh, list[i], NULL, 0);
+			shell_show(sh, list[i], "recent", sh->interactive ? 0 : sh->lineno);
 	} else {
 		/* none kept: as imaplib, NOOP lets the server say; what it says
 		 * shows as it arrives, and is kept so that we know it came */
@@ -404,6 +528,8 @@ int shell_run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_l
 	struct cmd_call call;
 	struct imap_response *tagged = NULL;
 	struct idle_ctx idle;
+	struct attrib_cmd attrib;
+	struct hold_cmd hc;
 	bool cancelled = false;
 	size_t i;
 	int st = SHELL_OK;
@@ -453,6 +579,12 @@ int shell_run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_l
 		call.cmd.cont = idle_cont;
 		call.cmd.cont_ctx = &idle;
 	}
+	/* untagged data is shown as this command's (or as unsolicited) */
+	attrib_cmd_init(&attrib, call.cmd.verb, call.cmd.args, call.cmd.nargs);
+	hc.verb = call.cmd.verb;
+	hc.line = sh->interactive ? 0 : sh->lineno;
+	hc.attrib = &attrib;
+	hold_begin(sh, &hc, 1);
 	if (spec && (!strcmp(spec->name, "authenticate") || !strcmp(spec->name, "login_cram_md5"))) {
 		char mech[64];
 		bool cram = !strcmp(spec->name, "login_cram_md5");
@@ -472,6 +604,7 @@ int shell_run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_l
 		st = shell_report(sh, &err);
 		goto out;
 	}
+	hold_end(sh);
 	shell_show(sh, tagged, call.cmd.verb, sh->interactive ? 0 : sh->lineno);
 	if (tagged->status != IMAP_STATUS_OK) {
 		if (!sh->interactive)
@@ -486,6 +619,7 @@ int shell_run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_l
 	if (!session_alive(sh->session) && session_state(sh->session) != IMAP_STATE_LOGOUT)
 		st = session_over(sh);
 out:
+	hold_end(sh);
 	imap_response_free(tagged);
 	cmd_call_release(&call);
 	for (i = 0; i < nwords; i++)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/attrib.h"
 #include "core/commands.h"
 #include "core/connect.h"
 #include "core/session.h"
@@ -40,6 +41,7 @@ struct shell_auth {
 
 struct redirect;
 struct spool;
+struct hold;
 
 struct shell {
 	struct session *session;     /* NULL when not connected */
@@ -62,6 +64,8 @@ struct shell {
 	bool raw_warned;             /* -o raw on a terminal: said once */
 	bool pre_tls;                /* --starttls, connecting: nothing is shown */
 	struct buf scratch;          /* rendering, reused from response to response */
+	struct hold *hold;           /* commands in flight, their output in order (hold.h) */
+	bool greeting_pending;       /* connecting: the next status response is the greeting */
 	struct imap_literal_sink sink; /* literals to files or the spool (the parser keeps a pointer) */
 };
 
@@ -86,11 +90,14 @@ int shell_exec(struct shell *sh, const char *line, size_t len);
 struct shell_pending {
 	struct shell_line line;
 	struct cmd_call call;
+	struct attrib_cmd attrib;  /* what its data looks like (core/attrib.h) */
 	unsigned long lineno;
 	unsigned flags;
 };
 int shell_prepare(struct shell *sh, const char *line, size_t len, struct shell_pending *p);
 void shell_pending_release(struct shell_pending *p);
+/* May p join batch[0..n) (the data of each told apart: core/attrib.h)? */
+bool shell_batch_can_take(const struct shell_pending *batch, size_t n, const struct shell_pending *p);
 void shell_run_batch(struct shell *sh, struct shell_pending *batch, size_t n);
 
 /* Sends LOGOUT if the session is still up (nothing printed), closes. */
@@ -104,13 +111,26 @@ int shell_report(struct shell *sh, const struct imap_err *err);
 void shell_report_result(struct shell *sh, const char *what, const struct imap_response *t);
 /* Writes b to the output (flushed on a terminal). */
 void shell_print(struct shell *sh, const struct buf *b);
-/* Prints "imapsh: [line N: ]message" on stderr. */
+/* Prints "imapsh: [FILE:]line N: message" on stderr (with -o json also
+ * {"version":1,"type":"error","message":..,"line":N} on stdout). */
 void shell_error(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same as "imapsh: warning: message" (JSON type "warning"). */
+void shell_warn(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A -o json object of the shell's own (meta commands, errors): opens
+ * {"version":1,"type":TYPE in b; close adds "line" (scripts), ends the
+ * line and prints it. */
+struct json;
+void shell_json_open(struct shell *sh, struct json *j, struct buf *b, const char *type);
+void shell_json_close(struct shell *sh, struct json *j);
 
 /* Renders r as the output format says (with its streamed literals) and
  * writes it out; command and line name the command a tagged result ends. */
 void shell_show(struct shell *sh, const struct imap_response *r, const char *command,
 		unsigned long line);
+/* The same, for untagged data: unsolicited marks data no command asked
+ * for; with into, the output is appended there instead of written. */
+void shell_show_as(struct shell *sh, const struct imap_response *r, const char *command,
+		   unsigned long line, bool unsolicited, struct buf *into);
 
 /* The core's view of the tokens l->tok[first..first+nwords); with
  * allow_files, @FILE opens the file as a streamed message (files[] must be

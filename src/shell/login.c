@@ -123,7 +123,7 @@ char *shell_password(struct shell *sh, const char *user, struct imap_err *err)
 		buf_release(&path);
 		free(login);
 		if (rc < 0)
-			shell_error(sh, "warning: %s", warn.msg);
+			shell_warn(sh, "%s", warn.msg);
 		if (rc > 0 && pass)
 			return pass;
 		wipe_free(pass);

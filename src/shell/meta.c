@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "core/commands.h"
+#include "shell/json.h"
 #include "util/utf7.h"
 #include "util/xalloc.h"
 
@@ -42,6 +43,97 @@ static int number_arg(struct shell *sh, const char *what, const char *s, long lo
 	return 0;
 }
 
+static bool json_out(const struct shell *sh)
+{
+	return sh->render.format == RENDER_JSON;
+}
+
+/* {"type":"setting","name":NAME,"value":..} for debug and format. */
+static void json_setting(struct shell *sh, const char *name, const char *str, long num)
+{
+	struct buf b = BUF_INIT;
+	struct json j;
+
+	shell_json_open(sh, &j, &b, "setting");
+	json_kcstr(&j, "name", name);
+	json_key(&j, "value");
+	if (str)
+		json_cstr(&j, str);
+	else
+		json_i64(&j, num);
+	shell_json_close(sh, &j);
+	buf_release(&b);
+}
+
+static void json_states(struct json *j, unsigned states)
+{
+	unsigned bit;
+
+	json_key(j, "states");
+	json_arr_open(j);
+	for (bit = 1; bit <= IMAP_STATE_LOGOUT; bit <<= 1)
+		if (states & bit)
+			json_cstr(j, imap_state_name(bit));
+	json_arr_close(j);
+}
+
+static void json_help_imap(struct json *j, const struct cmd_spec *spec)
+{
+	struct buf u = BUF_INIT;
+
+	cmd_usage(spec, &u);
+	json_obj_open(j);
+	json_kcstr(j, "name", spec->name);
+	json_kcstr(j, "kind", "imap");
+	json_kstr(j, "usage", u.buf, u.len);
+	json_kcstr(j, "help", spec->help);
+	json_states(j, spec->states);
+	if (spec->capability)
+		json_kcstr(j, "capability", spec->capability);
+	json_obj_close(j);
+	buf_release(&u);
+}
+
+static void json_help_meta(struct json *j, const struct meta_spec *m)
+{
+	struct buf u = BUF_INIT;
+
+	buf_addf(&u, "%s%s%s", m->name, m->usage[0] ? " " : "", m->usage);
+	json_obj_open(j);
+	json_kcstr(j, "name", m->name);
+	json_kcstr(j, "kind", "shell");
+	json_kstr(j, "usage", u.buf, u.len);
+	json_kcstr(j, "help", m->help);
+	json_obj_close(j);
+	buf_release(&u);
+}
+
+/* help as {"type":"help","commands":[..]}: one, or all. */
+static int json_help(struct shell *sh, const struct cmd_spec *spec, const struct meta_spec *m)
+{
+	struct buf b = BUF_INIT;
+	struct json j;
+	size_t i;
+
+	shell_json_open(sh, &j, &b, "help");
+	json_key(&j, "commands");
+	json_arr_open(&j);
+	if (spec)
+		json_help_imap(&j, spec);
+	else if (m)
+		json_help_meta(&j, m);
+	else {
+		for (i = 0; i < cmd_table_size; i++)
+			json_help_imap(&j, &cmd_table[i]);
+		for (i = 0; i < shell_meta_table_size; i++)
+			json_help_meta(&j, &shell_meta_table[i]);
+	}
+	json_arr_close(&j);
+	shell_json_close(sh, &j);
+	buf_release(&b);
+	return SHELL_OK;
+}
+
 static int m_quit(struct shell *sh, const struct meta_args *a)
 {
 	(void)a;
@@ -65,6 +157,8 @@ static int m_help(struct shell *sh, const struct meta_args *a)
 	if (a->l->count > 1) {
 		const struct cmd_spec *spec = cmd_lookup(a->l->tok[1].value);
 		const struct meta_spec *m = shell_meta_lookup(a->l->tok[1].value);
+		if ((spec || m) && json_out(sh))
+			return json_help(sh, spec, spec ? NULL : m);
 		if (spec) {
 			cmd_usage(spec, &b);
 			buf_addf(&b, "\n    %s\n", spec->help);
@@ -82,6 +176,8 @@ static int m_help(struct shell *sh, const struct meta_args *a)
 		buf_release(&b);
 		return SHELL_OK;
 	}
+	if (json_out(sh))
+		return json_help(sh, NULL, NULL);
 	buf_adds(&b, "IMAP commands (imaplib's methods):\n");
 	for (i = 0; i < cmd_table_size; i++) {
 		struct buf u = BUF_INIT;
@@ -111,6 +207,8 @@ static int m_debug(struct shell *sh, const struct meta_args *a)
 		if (number_arg(sh, "debug: the level", a->l->tok[1].value, 0, 5, &v) < 0)
 			return shell_note(sh, SHELL_FAILED);
 		sh->trace.level = (int)v;
+	} else if (json_out(sh)) {
+		json_setting(sh, "debug", NULL, sh->trace.level);
 	} else {
 		fprintf(sh->out, "debug %d\n", sh->trace.level);
 	}
@@ -130,9 +228,52 @@ static int m_format(struct shell *sh, const struct meta_args *a)
 			return shell_note(sh, SHELL_FAILED);
 		}
 		sh->render.format = (enum render_format)i;
+	} else if (json_out(sh)) {
+		json_setting(sh, "format", names[sh->render.format], 0);
 	} else {
 		fprintf(sh->out, "format %s\n", names[sh->render.format]);
 	}
+	return SHELL_OK;
+}
+
+/* show as {"type":"show","connected":true,"alive":true,"state":"SELECTED",..}. */
+static int json_show(struct shell *sh)
+{
+	struct buf b = BUF_INIT;
+	struct json j;
+
+	shell_json_open(sh, &j, &b, "show");
+	json_kbool(&j, "connected", sh->session != NULL);
+	if (sh->session) {
+		const char *const *caps;
+		size_t n = session_caps(sh->session, &caps), i;
+		const char *mb = session_mailbox(sh->session);
+
+		json_kbool(&j, "alive", session_alive(sh->session));
+		json_kcstr(&j, "protocol_version", session_protocol_version(sh->session));
+		json_key(&j, "capabilities");
+		json_arr_open(&j);
+		for (i = 0; i < n; i++)
+			json_cstr(&j, caps[i]);
+		json_arr_close(&j);
+		json_kcstr(&j, "state", imap_state_name(session_state(sh->session)));
+		if (mb) {
+			struct buf dec = BUF_INIT;
+			if (!session_utf8_names(sh->session) && utf7_decode(mb, strlen(mb), &dec) == 0 &&
+			    (dec.len != strlen(mb) || memcmp(dec.buf, mb, dec.len))) {
+				json_kstr(&j, "mailbox", dec.buf, dec.len);
+				json_kcstr(&j, "mailbox_wire", mb);
+			} else
+				json_kcstr(&j, "mailbox", mb);
+			buf_release(&dec);
+			json_kbool(&j, "readonly", session_readonly(sh->session));
+		}
+		json_kcstr(&j, "next_tag", session_next_tag(sh->session));
+	}
+	json_key(&j, "debug");
+	json_i64(&j, sh->trace.level);
+	shell_json_close(sh, &j);
+	buf_release(&b);
 	return SHELL_OK;
 }
 
@@ -140,6 +281,8 @@ static int m_show(struct shell *sh, const struct meta_args *a)
 {
 	struct buf b = BUF_INIT;
 	(void)a;
+	if (json_out(sh))
+		return json_show(sh);
 	if (sh->session) {
 		const char *const *caps;
 		size_t n = session_caps(sh->session, &caps), i;
@@ -184,11 +327,19 @@ static int m_response(struct shell *sh, const struct meta_args *a)
 	}
 	n = session_take_untagged(sh->session, a->l->tok[1].value, &list);
 	for (i = 0; i < n; i++) {
-		shell_show(sh, list[i], NULL, 0);
+		shell_show(sh, list[i], "response", sh->interactive ? 0 : sh->lineno);
 		imap_response_free(list[i]);
 	}
 	free(list);
-	if (!n) {
+	if (!n && json_out(sh)) {
+		struct buf b = BUF_INIT;
+		struct json j;
+		shell_json_open(sh, &j, &b, "kept");
+		json_kcstr(&j, "name", a->l->tok[1].value);
+		json_ku64(&j, "count", 0);
+		shell_json_close(sh, &j);
+		buf_release(&b);
+	} else if (!n) {
 		struct buf b = BUF_INIT;
 		buf_addf(&b, "%s: none\n", a->l->tok[1].value);
 		shell_print(sh, &b);
@@ -279,6 +430,17 @@ static int m_read(struct shell *sh, const struct meta_args *a)
 		free(data);
 		return shell_report(sh, &err);
 	}
+	if (json_out(sh)) {
+		struct json j;
+		shell_json_open(sh, &j, &b, "bytes");
+		json_kstr(&j, "data", data, (size_t)n);
+		json_ku64(&j, "size", (uint64_t)n);
+		json_kbool(&j, "eof", n == 0);
+		free(data);
+		shell_json_close(sh, &j);
+		buf_release(&b);
+		return SHELL_OK;
+	}
 	buf_add_escaped(&b, data, (size_t)n);
 	buf_addf(&b, "\n(%ld bytes%s)\n", n, n == 0 ? ", end of stream" : "");
 	free(data);
@@ -297,11 +459,71 @@ static int m_readline(struct shell *sh, const struct meta_args *a)
 		return shell_note(sh, SHELL_FAILED);
 	if (session_read_response(sh->session, &r, &err) < 0)
 		return shell_report(sh, &err);
+	if (json_out(sh)) {
+		shell_show(sh, r, NULL, 0);
+		imap_response_free(r);
+		return SHELL_OK;
+	}
 	buf_add_escaped(&b, r->raw, r->raw_len);
 	buf_addch(&b, '\n');
 	imap_response_free(r);
 	shell_print(sh, &b);
 	buf_release(&b);
+	return SHELL_OK;
+}
+
+/* "key: value" lines as {"type":TYPE,"key":"value",..} (keys lower
+ * case, spaces and dashes as "_"); other lines under "notes".  Frees b. */
+static int json_lines(struct shell *sh, const char *type, struct buf *b)
+{
+	struct buf o = BUF_INIT, key = BUF_INIT;
+	struct json j;
+	size_t pos = 0, nnotes = 0, pass;
+
+	shell_json_open(sh, &j, &o, type);
+	for (pass = 0; pass < 2; pass++) {
+		pos = 0;
+		if (pass == 1 && nnotes) {
+			json_key(&j, "notes");
+			json_arr_open(&j);
+		}
+		while (pos < b->len) {
+			const char *line = b->buf + pos, *nl = memchr(line, '\n', b->len - pos);
+			size_t len = nl ? (size_t)(nl - line) : b->len - pos, k;
+			const char *colon = memchr(line, ':', len);
+			bool kv = colon && colon > line && (size_t)(colon - line) < 40 &&
+				  colon + 1 < line + len && colon[1] == ' ';
+
+			pos += len + (nl ? 1 : 0);
+			for (k = 0; kv && line + k < colon; k++)
+				if (!(line[k] == ' ' || line[k] == '-' || (line[k] >= 'a' && line[k] <= 'z') ||
+				      (line[k] >= 'A' && line[k] <= 'Z') || (line[k] >= '0' && line[k] <= '9')))
+					kv = false;
+			if (!len)
+				continue;
+			if (!kv) {
+				if (pass == 0)
+					nnotes++;
+				else
+					json_str(&j, line, len);
+				continue;
+			}
+			if (pass == 1)
+				continue;
+			buf_reset(&key);
+			for (k = 0; line + k < colon; k++) {
+				char c = line[k];
+				buf_addch(&key, c == ' ' || c == '-' ? '_' : c >= 'A' && c <= 'Z' ? c + 32 : c);
+			}
+			json_kstr(&j, key.buf, colon + 2, (size_t)(line + len - colon - 2));
+		}
+	}
+	if (nnotes)
+		json_arr_close(&j);
+	shell_json_close(sh, &j);
+	buf_release(&o);
+	buf_release(&key);
+	buf_release(b);
 	return SHELL_OK;
 }
 
@@ -316,6 +538,8 @@ static int m_tls(struct shell *sh, const struct meta_args *a)
 		buf_release(&b);
 		return shell_note(sh, SHELL_FAILED);
 	}
+	if (json_out(sh))
+		return json_lines(sh, "tls", &b);
 	if (b.len && b.buf[b.len - 1] != '\n')
 		buf_addch(&b, '\n');
 	shell_print(sh, &b);
@@ -330,6 +554,16 @@ static int m_socket(struct shell *sh, const struct meta_args *a)
 	if (shell_need_session(sh))
 		return shell_note(sh, SHELL_FAILED);
 	conn_describe(sh->session, &b);
+	if (json_out(sh)) {
+		struct buf o = BUF_INIT;
+		struct json j;
+		shell_json_open(sh, &j, &o, "socket");
+		json_kstr(&j, "description", b.buf, b.len);
+		shell_json_close(sh, &j);
+		buf_release(&o);
+		buf_release(&b);
+		return SHELL_OK;
+	}
 	buf_addch(&b, '\n');
 	shell_print(sh, &b);
 	buf_release(&b);
@@ -346,7 +580,14 @@ static int m_shutdown(struct shell *sh, const struct meta_args *a)
 	}
 	session_free(sh->session, &b);
 	sh->session = NULL;
-	if (b.len) {
+	if (json_out(sh)) {
+		struct buf o = BUF_INIT;
+		struct json j;
+		shell_json_open(sh, &j, &o, "closed");
+		json_kstr(&j, "report", b.buf, b.len);
+		shell_json_close(sh, &j);
+		buf_release(&o);
+	} else if (b.len) {
 		buf_addch(&b, '\n');
 		shell_print(sh, &b);
 	}

@@ -463,6 +463,84 @@ static bool show_namespace(struct buf *out, struct imap_response *r, const struc
 	return true;
 }
 
+/* ---- CAPABILITY, wrapped to the terminal ------------------------------------ */
+
+/* Words after what out holds since line (the start of its line), each
+ * line at most width columns, continuation lines indented to indent. */
+static void wrap_words(struct buf *out, size_t line, size_t indent, const struct imap_text *w,
+		       size_t n, size_t width, const char *last)
+{
+	size_t col = render_text_columns(out->buf + line, out->len - line), i, k;
+
+	for (i = 0; i < n; i++) {
+		size_t wl = render_text_columns(w[i].s ? w[i].s : "", w[i].s ? w[i].len : 0);
+		size_t extra = i + 1 == n && last ? strlen(last) : 0;
+		if (i && col + 1 + wl + extra > width && col > indent) {
+			buf_addch(out, '\n');
+			for (k = 0; k < indent; k++)
+				buf_addch(out, ' ');
+			col = indent;
+		} else if (i) {
+			buf_addch(out, ' ');
+			col++;
+		}
+		add_text(out, w[i]);
+		col += wl;
+	}
+}
+
+/*
+ * "* CAPABILITY  IMAP4rev2 AUTH=PLAIN ..." and a status response with a
+ * [CAPABILITY ...] code (the greeting), wrapped to o->width on a
+ * terminal; a script (width 0) gets the line as sent, for grep.
+ */
+static bool show_caps(struct buf *out, struct imap_response *r, const struct render_opts *o)
+{
+	const struct imap_capability *c;
+	size_t line = out->len, indent;
+
+	if (!o->width)
+		return false;
+	c = r->status == IMAP_STATUS_NONE && !strcmp(r->name, "ENABLED") ? imap_enabled_view(r)
+									  : imap_capability_view(r);
+	if (!c || !c->count)
+		return false;
+	if (r->status == IMAP_STATUS_NONE) {
+		buf_addf(out, "* %s  ", r->name);
+		indent = out->len - line;
+		wrap_words(out, line, indent, c->caps, c->count, o->width, NULL);
+		buf_addch(out, '\n');
+		return true;
+	}
+	if (r->kind == IMAP_RESP_UNTAGGED)
+		buf_adds(out, "* ");
+	buf_addf(out, "%s [CAPABILITY ", imap_status_name(r->status));
+	indent = out->len - line;
+	wrap_words(out, line, indent, c->caps, c->count, o->width, "]");
+	buf_addch(out, ']');
+	if (r->text && r->text_len) {
+		size_t col = render_text_columns(out->buf + line, out->len - line);
+		const char *nl = NULL;
+		size_t i;
+		for (i = out->len; i > line; i--)
+			if (out->buf[i - 1] == '\n') {
+				nl = out->buf + i;
+				break;
+			}
+		if (nl)
+			col = render_text_columns(nl, (size_t)(out->buf + out->len - nl));
+		if (col + 1 + render_text_columns(r->text, r->text_len) > o->width) {
+			buf_addch(out, '\n');
+			for (i = 0; i < indent; i++)
+				buf_addch(out, ' ');
+		} else
+			buf_addch(out, ' ');
+		render_safe(out, r->text, r->text_len);
+	}
+	buf_addch(out, '\n');
+	return true;
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 static const struct {
@@ -480,6 +558,8 @@ static const struct {
 	{ "QUOTA", show_quota },
 	{ "QUOTAROOT", show_quotaroot },
 	{ "NAMESPACE", show_namespace },
+	{ "CAPABILITY", show_caps },
+	{ "ENABLED", show_caps },
 };
 
 bool render_pretty_view(struct buf *out, struct imap_response *r, const struct render_opts *o)
@@ -487,6 +567,13 @@ bool render_pretty_view(struct buf *out, struct imap_response *r, const struct r
 	size_t i, start = out->len;
 	bool done = false;
 
+	if (r->status != IMAP_STATUS_NONE && r->kind != IMAP_RESP_CONTINUATION &&
+	    r->code_name && !strcmp(r->code_name, "CAPABILITY")) {
+		done = show_caps(out, r, o);
+		if (!done)
+			buf_setlen(out, start);
+		return done;
+	}
 	if (r->kind != IMAP_RESP_UNTAGGED || r->status != IMAP_STATUS_NONE)
 		return false;
 	if (!strcmp(r->name, "FETCH"))

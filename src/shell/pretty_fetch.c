@@ -96,7 +96,11 @@ static void first_line(struct buf *out, const struct imap_response *r,
 		for (i = 0; i < f->nflags; i++) {
 			if (i)
 				buf_addch(out, ' ');
+			if (o->color)
+				buf_adds(out, render_sgr(RENDER_SGR_FLAG));
 			add_text(out, f->flags[i]);
+			if (o->color)
+				buf_adds(out, render_sgr(RENDER_SGR_RESET));
 		}
 	}
 	if (f->has_rfc822_size) {

@@ -17,17 +17,10 @@
  *    response without raw bytes) is the wire syntax rebuilt from the tree:
  *    quoted strings re-escaped, literals as {N} CRLF content, no escaping
  *    for the terminal.
- * JSON: an object per response and "\n"; keys in this order: type, tag
- * (tagged), number (untagged, only when has_number), name (untagged),
- * status (status responses), code (only when there is one: {"name":..,
- * "args":[..]}), text (status responses and continuations), data
- * (untagged data responses, always an array).  A sunk literal is
- * {"sunk":true,"size":N}.  Strings: \" \\ \n \r \t, other C0 controls,
- * DEL and C1 controls as \u00XX; a byte that is not part of valid UTF-8 as
- * \u00XX of its value (so it reads as Latin-1: lossy, but never invalid
- * JSON).
+ * JSON: render_json.c.
  */
 #include "shell/render.h"
+#include "shell/json.h"
 
 #include <inttypes.h>
 #include <stdint.h>
@@ -622,195 +615,6 @@ static void render_imap(struct buf *out, const struct imap_response *r, bool wir
 		buf_addch(out, '\n');
 }
 
-/* The inside of a JSON string for s (limit as for add_shown_upto);
- * returns where the next piece starts. */
-static size_t json_chars_upto(struct buf *out, const char *s, size_t len, size_t limit)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-
-	buf_grow(out, limit + 2);
-	while (i < limit) {
-		size_t run = i, n;
-		unsigned char c;
-		uint32_t cp;
-
-		while (run < limit && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' &&
-		       p[run] != '\\')
-			run++;
-		buf_add(out, s + i, run - i);
-		i = run;
-		if (run == limit)
-			break;
-		c = p[i];
-		switch (c) {
-		case '"': buf_add(out, "\\\"", 2); i++; continue;
-		case '\\': buf_add(out, "\\\\", 2); i++; continue;
-		case '\n': buf_add(out, "\\n", 2); i++; continue;
-		case '\r': buf_add(out, "\\r", 2); i++; continue;
-		case '\t': buf_add(out, "\\t", 2); i++; continue;
-		default: break;
-		}
-		if (c >= 0x80 && (n = utf8_len(p + i, len - i, &cp)) != 0) {
-			if (is_c1(cp))
-				buf_addf(out, "\\u%04" PRIx32, cp);
-			else
-				buf_add(out, s + i, n);
-			i += n;
-			continue;
-		}
-		/* C0 control, DEL, or a byte outside valid UTF-8 */
-		buf_addf(out, "\\u%04x", (unsigned)c);
-		i++;
-	}
-	return i;
-}
-
-void render_json_string(struct buf *out, const char *s, size_t len)
-{
-	buf_addch(out, '"');
-	json_chars_upto(out, s, len, len);
-	buf_addch(out, '"');
-}
-
-/* A spooled literal as one JSON string, read and written in pieces;
- * false when v is not spooled. */
-static bool json_spooled(struct buf *out, const struct imap_value *v, const struct render_spool *sp)
-{
-	struct spool_read *r;
-	long long size;
-	bool final;
-
-	if (!sp || (size = sp->size(sp->ctx, v)) < 0)
-		return false;
-	r = malloc(sizeof(*r));
-	if (!r)
-		return false;
-	spool_read_init(r, sp, v, (uint64_t)size);
-	buf_addch(out, '"');
-	while (spool_fill(r, &final)) {
-		spool_consume(r, json_chars_upto(out, r->buf, r->have, piece_limit(r, final)));
-		if (sp->flush && out->len >= FLUSH_AT)
-			sp->flush(sp->ctx, out);
-		if (final && !r->have)
-			break;
-	}
-	buf_addch(out, '"');
-	free(r);
-	return true;
-}
-
-static void json_value(struct buf *out, const struct imap_value *v, const struct render_spool *sp);
-
-/* Items of a list (also code_args and data, whatever their type field). */
-static void json_array(struct buf *out, const struct imap_value *items, size_t count,
-		       const struct render_spool *sp)
-{
-	size_t i;
-
-	buf_addch(out, '[');
-	for (i = 0; i < count; i++) {
-		if (i)
-			buf_addch(out, ',');
-		json_value(out, &items[i], sp);
-	}
-	buf_addch(out, ']');
-}
-
-static void json_value(struct buf *out, const struct imap_value *v, const struct render_spool *sp)
-{
-	switch (v->type) {
-	case IMAP_VALUE_NUMBER:
-		buf_addf(out, "%" PRIu64, v->num);
-		break;
-	case IMAP_VALUE_LITERAL:
-		if ((v->sunk || !v->str) && json_spooled(out, v, sp))
-			break;
-		if (v->sunk || !v->str) {
-			buf_addf(out, "{\"sunk\":true,\"size\":%" PRIu64 "}", v->literal_size);
-			break;
-		}
-		/* fall through */
-	case IMAP_VALUE_ATOM:
-	case IMAP_VALUE_QUOTED:
-		render_json_string(out, v->str ? v->str : "", v->str ? v->len : 0);
-		break;
-	case IMAP_VALUE_LIST:
-		json_array(out, v->items, v->count, sp);
-		break;
-	case IMAP_VALUE_NIL:
-		buf_adds(out, "null");
-		break;
-	}
-}
-
-static void json_key(struct buf *out, const char *key)
-{
-	buf_addf(out, ",\"%s\":", key);
-}
-
-static void json_cstr(struct buf *out, const char *s)
-{
-	render_json_string(out, s ? s : "", s ? strlen(s) : 0);
-}
-
-static void json_resp_text(struct buf *out, const struct imap_response *r,
-			   const struct render_spool *sp)
-{
-	if (r->code_name) {
-		json_key(out, "code");
-		buf_adds(out, "{\"name\":");
-		json_cstr(out, r->code_name);
-		buf_adds(out, ",\"args\":");
-		json_array(out, r->code_args.items, r->code_args.count, sp);
-		buf_addch(out, '}');
-	}
-	json_key(out, "text");
-	render_json_string(out, r->text ? r->text : "", r->text ? r->text_len : 0);
-}
-
-static void render_json(struct buf *out, const struct imap_response *r, const struct render_opts *o)
-{
-	switch (r->kind) {
-	case IMAP_RESP_TAGGED:
-		buf_adds(out, "{\"type\":\"tagged\"");
-		json_key(out, "tag");
-		json_cstr(out, r->tag);
-		json_key(out, "status");
-		json_cstr(out, resp_name(r));
-		json_resp_text(out, r, o->spool);
-		if (o->command) {
-			json_key(out, "command");
-			json_cstr(out, o->command);
-		}
-		if (o->line)
-			buf_addf(out, ",\"line\":%lu", o->line);
-		break;
-	case IMAP_RESP_CONTINUATION:
-		buf_adds(out, "{\"type\":\"continuation\"");
-		json_resp_text(out, r, o->spool);
-		break;
-	case IMAP_RESP_UNTAGGED:
-		buf_adds(out, "{\"type\":\"untagged\"");
-		if (r->has_number)
-			buf_addf(out, ",\"number\":%" PRIu64, r->number);
-		json_key(out, "name");
-		json_cstr(out, resp_name(r));
-		if (r->status != IMAP_STATUS_NONE) {
-			json_key(out, "status");
-			json_cstr(out, status_word(r->status));
-			json_resp_text(out, r, o->spool);
-		} else {
-			json_key(out, "data");
-			json_array(out, r->data.items, r->data.count, o->spool);
-		}
-		break;
-	}
-	if (o->unprotected)
-		buf_adds(out, ",\"protected\":false");
-	buf_add(out, "}\n", 2);
-}
-
 static bool has_literal(const struct imap_value *v)
 {
 	size_t i;
@@ -962,15 +766,19 @@ void render_response(struct buf *out, const struct imap_response *r, const struc
 		render_json(out, r, o);
 		break;
 	case RENDER_PRETTY:
-	default:
+	default: {
+		size_t from = out->len;
 		/* A view only adds to the response's arena: what the caller
 		 * sees of r does not change. */
-		if (imap_response_has_arena(r) &&
-		    render_pretty_view(out, (struct imap_response *)r, o))
-			break;
-		if (!render_as_sent(out, r))
+		if (!(imap_response_has_arena(r) &&
+		      render_pretty_view(out, (struct imap_response *)r, o)) &&
+		    !render_as_sent(out, r))
 			render_imap(out, r, false, o->tty, o->spool);
+		/* (a big literal may have been handed out: then no colour) */
+		if (o->color && !o->spool && out->len > from)
+			render_color(out, from, r);
 		break;
+	}
 	}
 }
 
@@ -981,7 +789,8 @@ void render_value(struct buf *out, const struct imap_value *v, const struct rend
 	if (!o)
 		o = &default_opts;
 	if (o->format == RENDER_JSON) {
-		json_value(out, v, NULL);
+		struct json j = JSON_INIT(out);
+		json_value(&j, v);
 		return;
 	}
 	w.wire = o->format == RENDER_RAW;

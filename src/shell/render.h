@@ -14,15 +14,10 @@
  *         it went.  Responses with a typed view: render_pretty_view().
  * RAW     the response bytes exactly as received, tagged responses with
  *         their tag.
- * JSON    one JSON object per line (JSON Lines): {"type":"untagged",
- *         "number":12,"name":"FETCH","data":[...]}, {"type":"tagged",
- *         "tag":"A1","status":"OK","code":{"name":..,"args":[..]},
- *         "text":"..","command":"UID FETCH","line":4} (command and line
- *         when render_opts gives them), {"type":"continuation",
- *         "text":".."}.  Values:
- *         ATOM -> string, NUMBER -> number, QUOTED/LITERAL -> string
- *         (invalid UTF-8 bytes as \u00XX escapes of the byte), LIST ->
- *         array, NIL -> null.
+ * JSON    one JSON object per line (JSON Lines), typed from the model where
+ *         it knows the response (json_view.h), the generic parse tree
+ *         otherwise; every object starts {"version":1,"type":...}.  The
+ *         schema is man/imapsh-json.5 (render_json.c).
  */
 #ifndef IMAPSH_SHELL_RENDER_H
 #define IMAPSH_SHELL_RENDER_H
@@ -61,14 +56,17 @@ struct render_spool {
 struct render_opts {
 	enum render_format format;
 	bool tty;        /* output is a terminal: summarize binary literals */
-	/* JSON, tagged responses: which command this is the result of, so
-	 * that a script can match results to its lines (pipelined results
-	 * come in command order, untagged data as it arrives) */
+	/* JSON: which command this is the result of (tagged) or the data of
+	 * (untagged), so that a script can match output to its lines */
 	const char *command; /* its verb ("UID FETCH"), or NULL */
 	unsigned long line;  /* its script line or -c number, or 0 */
 	/* JSON: the response came in clear text before a required TLS (it
 	 * gets "protected":false) */
 	bool unprotected;
+	/* JSON: the greeting (type "greeting"); untagged data that no
+	 * command in flight asked for ("unsolicited":true; command NULL) */
+	bool greeting;
+	bool unsolicited;
 	const struct render_spool *spool; /* may be NULL */
 	/* PRETTY: mailbox names are UTF-8 (session_utf8_names()), not
 	 * modified UTF-7 */
@@ -76,6 +74,11 @@ struct render_opts {
 	/* PRETTY: also the wire form where what is shown differs (a decoded
 	 * mailbox name), and ESEARCH's tag (-d 1 and up) */
 	bool show_wire;
+	/* PRETTY: colour (SGR sequences) for a terminal: --color, NO_COLOR */
+	bool color;
+	/* PRETTY: the terminal's width, to wrap CAPABILITY lists; 0 in
+	 * scripts and pipes (lines as sent) */
+	unsigned width;
 };
 
 void render_response(struct buf *out, const struct imap_response *r, const struct render_opts *o);
@@ -104,6 +107,12 @@ bool render_pretty_view(struct buf *out, struct imap_response *r, const struct r
  * way, streamed.
  */
 bool render_pretty_fetch(struct buf *out, struct imap_response *r, const struct render_opts *o);
+/* Colour for the PRETTY text of r rendered at out[from..] (color.c):
+ * status words, response codes (ALERT in bold red), data names. */
+void render_color(struct buf *out, size_t from, const struct imap_response *r);
+enum render_sgr { RENDER_SGR_FLAG, RENDER_SGR_DIM, RENDER_SGR_RESET };
+/* The SGR sequence for a kind of text ("\033[35m"). */
+const char *render_sgr(enum render_sgr what);
 /* Columns a UTF-8 text takes on a terminal, roughly as wcwidth() counts:
  * East Asian wide characters 2, combining marks 0, the rest 1. */
 size_t render_text_columns(const char *s, size_t len);
@@ -111,8 +120,8 @@ size_t render_text_columns(const char *s, size_t len);
 void render_size(struct buf *out, uint64_t n);
 /* One value, in the given format (PRETTY and RAW give IMAP syntax). */
 void render_value(struct buf *out, const struct imap_value *v, const struct render_opts *o);
-/* A JSON string literal (with quotes) for arbitrary bytes. */
-void render_json_string(struct buf *out, const char *s, size_t len);
+/* JSON of a response (render_json.c; render_response() calls it). */
+void render_json(struct buf *out, const struct imap_response *r, const struct render_opts *o);
 /* Appends s made safe for a terminal as PRETTY shows text: TAB kept,
  * other control bytes, DEL, C1 and invalid UTF-8 as \xHH. */
 void render_safe(struct buf *out, const char *s, size_t len);

@@ -61,7 +61,8 @@ void repl_script(struct shell *sh, FILE *in, const char *name)
 				explicit_bzero(line, (size_t)n);
 				continue;
 			}
-			if (rc == 1 && cmd_pipe_can_join(p->flags, b->all_flags, b->n)) {
+			if (rc == 1 && cmd_pipe_can_join(p->flags, b->all_flags, b->n) &&
+			    shell_batch_can_take(b->items, b->n, p)) {
 				p->lineno = lineno;
 				b->all_flags &= p->flags;
 				if (++b->n == BATCH_MAX)

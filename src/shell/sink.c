@@ -247,7 +247,7 @@ static void *begin_spooled(struct shell *sh, const struct imap_literal_info *inf
 
 	if (fd < 0) {
 		if (!sp->warned)
-			shell_error(sh, "warning: cannot spool a %" PRIu64 "-byte literal in %s: %s; "
+			shell_warn(sh, "cannot spool a %" PRIu64 "-byte literal in %s: %s; "
 				    "it is not shown (save it with > FILE)", info->size,
 				    getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
 				    strerror(errno));
@@ -308,7 +308,7 @@ static int sink_data(void *ctx, void *handle, const char *data, size_t len, stru
 		if (write_all(s->fd, data, len) < 0) {
 			s->err_no = errno;
 			if (!sh->spool->warned)
-				shell_error(sh, "warning: cannot spool a literal: %s; it is not shown "
+				shell_warn(sh, "cannot spool a literal: %s; it is not shown "
 					    "(save it with > FILE)", strerror(errno));
 			sh->spool->warned = true;
 			return 0;

@@ -417,7 +417,7 @@ static void check_response(const struct imap_response *r)
 
 	/* JSON */
 	render_response(&out, r, &json);
-	CHECK_OUT(out.len > 10 && memcmp(out.buf, "{\"type\":\"", 9) == 0, &out);
+	CHECK_OUT(out.len > 22 && memcmp(out.buf, "{\"version\":1,\"type\":\"", 21) == 0, &out);
 	CHECK_OUT(memchr(out.buf, '\n', out.len) == out.buf + out.len - 1, &out);
 	CHECK_OUT(json_valid(out.buf, out.len - 1), &out);
 	buf_reset(&out);

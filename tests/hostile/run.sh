@@ -196,7 +196,7 @@ EOF
 run_case() {
 	local scn=$1 mode=$2 name t args=() envs=() exits server fakeopts=() rc=0
 	local port spid cmd why=() checks=() kind rx cert
-	local maxtime mintime maxrss rss=0 wall=0 mf
+	local maxtime mintime maxrss rss=0 wall=0 mf res
 	name=$(basename "$scn" .scn)
 	t=$T_TMP/$name.$mode
 	mkdir -p "$t"
@@ -321,9 +321,15 @@ run_case() {
 		done < <(header "$scn" "$kind")
 	done
 	if [ ${#checks[@]} -gt 0 ]; then
-		local res
 		res=$("$PYTHON3" "$CHECKS" "${checks[@]}") || why+=("$res")
 	fi
+	# -o json: every line of stdout valid against the schema
+	case " ${args[*]+${args[*]}} " in
+	*" -o json "* | *" --output=json "* | *" --output json "*)
+		res=$("$PYTHON3" "$SRCDIR/tests/lib/jsoncheck.py" \
+			"$SRCDIR/man/imapsh-json.schema.json" "$t/out" 2>&1) ||
+			why+=("-o json output not valid against the schema: $res") ;;
+	esac
 	if [ "$server" != any ]; then
 		if ! grep -q '^PASS' "$t/result" 2>/dev/null; then
 			why+=("fake server: $(cat "$t/result" 2>/dev/null || echo 'no result (did not finish)')")

@@ -74,4 +74,15 @@ expect_contains "partial: refused locally" "$err" \
 	'partial: "99999999999" is not a number from 1 to 4294967295'
 expect_not_contains "partial: nothing sent" "$out$err" "PARTIAL 1"
 
+# --color: a bad WHEN is a usage error; in a pipe, colour only when asked
+run_imapsh --color=sometimes --stream "$stream" -c noop
+expect_exit "--color=sometimes" 64
+expect_contains "--color=sometimes: says what is allowed" "$err" "--color is auto, always or never"
+run_imapsh --stream "$stream" -c noop
+expect_not_contains "no colour in a pipe by default" "$out" $'\033['
+run_imapsh --color=always --stream "$stream" -c noop
+expect_contains "--color=always: colour in a pipe" "$out" $'\033[32mOK\033[m'
+run_imapsh --color=always -o json --stream "$stream" -c noop
+expect_not_contains "--color=always: never in JSON" "$out" $'\033['
+
 test_done

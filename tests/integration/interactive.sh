@@ -129,4 +129,37 @@ expect_contains "raw AUTHENTICATE: the challenge shown decoded" "$screen" "chall
 expect_eq "raw IDLE, raw AUTHENTICATE: the server saw what it expects" "PASS" "$(cut -c1-4 "$T_TMP/rawidle.res" 2>/dev/null)"
 expect_count "-o raw on a terminal: warned once" 1 "$(cat "$T_TMP/pty4.err" 2>/dev/null)" 'raw writes what the server sends to this terminal unchanged'
 
+# --- colour on a terminal: status words, codes, the ALERT; never the
+# server's own escape sequences; off with NO_COLOR or --color=never
+cat >"$T_TMP/color.scn" <<SCN
+S: * PREAUTH [CAPABILITY IMAP4rev1] fake server ready
+C: (?P<tag>\\S+) NOOP
+S: * OK [ALERT] disk \x1b[31mfull
+S: * 3 EXISTS
+S: \$tag OK [READ-WRITE] noop done
+FINISH
+SCN
+color_run() {
+	local out=$1
+	shift
+	rc=0
+	printf '%s\n' 'expect \]> ' 'send noop\r' 'expect noop done' 'send quit\r' |
+		"$@" "$PYTHON3" "$SRCDIR/tests/lib/ptyrun.py" "$T_TMP/$out" 20 "$IMAPSH" $COLOR_ARGS \
+			--stream "$PYTHON3 $SRCDIR/tests/hostile/fakeserver.py $T_TMP/color.scn" || rc=$?
+	screen=$(tr -d '\r' <"$T_TMP/$out")
+}
+esc=$'\033'
+COLOR_ARGS='' color_run color1.out env -u NO_COLOR
+expect_contains "colour: OK in green" "$screen" "${esc}[32mOK${esc}[m ${esc}[36m[READ-WRITE]${esc}[m noop done"
+expect_contains "colour: the ALERT bold red, its text bold, the server's ESC escaped" "$screen" \
+	"${esc}[1;31m[ALERT]${esc}[m ${esc}[1mdisk \\x1b[31mfull${esc}[m"
+expect_contains "colour: data names bold" "$screen" "* 3 ${esc}[1mEXISTS${esc}[m"
+COLOR_ARGS='' color_run color2.out env NO_COLOR=1
+expect_not_contains "NO_COLOR: no colour" "$screen" "${esc}[32m"
+expect_contains "NO_COLOR: the same text" "$screen" "OK [READ-WRITE] noop done"
+COLOR_ARGS='--color=never' color_run color3.out env -u NO_COLOR
+expect_not_contains "--color=never: no colour on a terminal" "$screen" "${esc}[32m"
+COLOR_ARGS='--color' color_run color4.out env NO_COLOR=1
+expect_contains "--color: colour even with NO_COLOR" "$screen" "${esc}[32mOK"
+
 test_done

@@ -43,9 +43,9 @@ run_imapsh --no-pipeline --stream "$stream" -f "$T_TMP/script"
 expect_exit "the same with --no-pipeline" 1
 plain_out=$(printf '%s\n' "$out" | strip)
 
-expect_eq "same untagged responses (as a set)" \
-	"$(printf '%s\n' "$plain_out" | grep '^\*' | sort)" \
-	"$(printf '%s\n' "$piped_out" | grep '^\*' | sort)"
+# lock-step output: each command's data just before its result, as if
+# nothing were pipelined
+expect_eq "same output, line for line, as --no-pipeline" "$plain_out" "$piped_out"
 expect_eq "same results, in command order" \
 	"$(printf '%s\n' "$plain_out" | grep -v '^\*')" \
 	"$(printf '%s\n' "$piped_out" | grep -v '^\*')"
@@ -55,7 +55,7 @@ expect_match "the failure names its line" "$piped_err" \
 # -o json: each result names its command and script line, in line order
 run_imapsh -o json --stream "$stream" -f "$T_TMP/script"
 expect_exit "pipelined script, -o json" 1
-got=$(printf '%s\n' "$out" | grep '^{"type":"tagged"' |
+got=$(printf '%s\n' "$out" | grep '^{"version":1,"type":"tagged"' |
 	sed -E 's/.*"command":"([A-Z ]+)","line":([0-9]+)\}$/\2 \1/')
 want=$({
 	echo "1 SELECT"
@@ -66,6 +66,26 @@ want=$({
 	printf '50 FETCH\n51 LIST\n52 UID FETCH\n53 LOGOUT\n'
 })
 expect_eq "-o json: results carry command and line, in order" "$want" "$got"
+# ... and so does the data, in script order: fetch N's FETCH on fetch N's
+# line, STATUS on status's
+res=$(printf '%s\n' "$out" | "$PYTHON3" -c '
+import json, sys
+objs = [json.loads(l) for l in sys.stdin if l.strip()]
+last = 0
+for o in objs:
+    if o["type"] == "greeting":
+        continue
+    assert "line" in o, o
+    assert o["line"] >= last, ("out of order", o)
+    last = o["line"]
+    if o["type"] == "fetch" and o["command"] == "FETCH":
+        assert o["line"] == 2 + (o["seq"] - 1) * 4, o
+    if o["type"] == "status":
+        assert o["command"] == "STATUS" and (o["line"] - 4) % 4 == 0, o
+    if o["type"] == "search":
+        assert o["command"] == "UID SEARCH" and o["ids"] == [(o["line"] - 3) // 4 + 1], o
+print("ok")' 2>&1) || true
+expect_eq "-o json: data names its command and line, in script order" "ok" "$res"
 # pipelined: after SELECT, the first fetch and the next commands all go
 # out before the first answer comes back
 first_c=$(printf '%s\n' "$piped_err" | grep -n 'C: [A-P]* *[A-P]*[0-9]* FETCH 1 (UID' | head -n 1 | cut -d: -f1)

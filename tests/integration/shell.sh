@@ -134,7 +134,7 @@ expect_exit "recent" 0
 expect_line "recent before a SELECT: none to show" "$out" "RECENT: none (the server has not said; IMAP4rev2 servers never do)"
 expect_count "recent after SELECT: the count SELECT gave, shown again" 2 "$out" '^\* 0 RECENT$'
 run_imapsh --stream "$stream" -o json -c "select INBOX" -c "recent"
-expect_count "recent -o json: the RECENT response twice, as JSON" 2 "$out" '^\{"type":"untagged","number":0,"name":"RECENT","data":\[\]\}$'
+expect_count "recent -o json: the RECENT response twice, as JSON" 2 "$out" '^\{"version":1,"type":"recent","count":0,"command":"[A-Za-z]+","line":[12]\}$'
 
 # --- raw SELECT with parameters: the mailbox is parsed out of the line
 run_imapsh --stream "$stream" -c "raw SELECT Archive (CONDSTORE)" -c show

@@ -37,8 +37,9 @@ export SRCDIR
 : "${DOVECOT_IMAP=/usr/lib/dovecot/imap}"
 : "${RUN_TIMEOUT:=30}"
 export IMAPSH PYTHON3 DOVECOT_IMAP
-# Tests must not depend on the caller's terminal, locale or config.
-export LC_ALL=C.UTF-8 TZ=UTC
+# Tests must not depend on the caller's terminal, locale or config (and
+# output on a pty is without colour unless a test asks for it).
+export LC_ALL=C.UTF-8 TZ=UTC NO_COLOR=1
 unset IMAPSH_PASSWORD
 
 T_NAME=${0##*/}
@@ -176,12 +177,28 @@ run_imapsh() {
 		>"$tmp/out" 2>"$tmp/err" || rc=$?
 	out=$(cat "$tmp/out")
 	err=$(cat "$tmp/err")
+	# -o json: every line valid against the schema (man/imapsh-json.5)
+	case " $* " in
+	*" -o json "* | *" --output=json "* | *" --output json "* | *" -ojson "*)
+		check_json_schema "$tmp/out" ;;
+	esac
 	rm -rf "$tmp"
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		not_ok "imapsh finished within ${RUN_TIMEOUT}s" "$(_t_ctx)"
 	fi
 	check_sanitizer "$err"
 	return 0
+}
+
+# check_json_schema FILE: FILE is imapsh -o json output, each line an
+# object valid against man/imapsh-json.schema.json (not_ok if not).
+check_json_schema() {
+	local why
+	if ! why=$("$PYTHON3" "$SRCDIR/tests/lib/jsoncheck.py" \
+		"$SRCDIR/man/imapsh-json.schema.json" "$1" 2>&1); then
+		not_ok "-o json output valid against the schema" "$why
+$(_t_ctx)"
+	fi
 }
 
 skip() {

@@ -21,6 +21,8 @@ struct pcase {
 #define UTF8 1u
 #define WIRE 2u
 #define TTY 4u
+#define COLOR 8u
+#define WIDTH40 16u
 
 static const struct pcase cases[] = {
 	/* LIST: decoded, padded, attributes; the wire form only when asked */
@@ -167,6 +169,41 @@ static const struct pcase cases[] = {
 	/* responses without a view here keep the generic line */
 	{ "* 3 EXISTS\r\n", 0, "* 3 EXISTS\n" },
 	{ "* OK [UIDNEXT 13] Predicted next UID\r\n", 0, "* OK [UIDNEXT 13] Predicted next UID\n" },
+
+	/* colour: status words, codes (ALERT and its text stand out), data
+	 * names, flags; what the server sent stays escaped */
+	{ "A1 OK [READ-WRITE] Select completed\r\n", COLOR,
+	  "\033[32mOK\033[m \033[36m[READ-WRITE]\033[m Select completed\n" },
+	{ "A2 NO [TRYCREATE] No such mailbox\r\n", COLOR,
+	  "\033[33mNO\033[m \033[36m[TRYCREATE]\033[m No such mailbox\n" },
+	{ "A3 BAD Unknown command\r\n", COLOR, "\033[1;31mBAD\033[m Unknown command\n" },
+	{ "* BYE shutting down\r\n", COLOR, "* \033[1;31mBYE\033[m shutting down\n" },
+	{ "* OK [ALERT] Disk \x1b[31mfull\r\n", COLOR,
+	  "* \033[32mOK\033[m \033[1;31m[ALERT]\033[m \033[1mDisk \\x1b[31mfull\033[m\n" },
+	{ "* OK Still here\r\n", COLOR, "* \033[32mOK\033[m Still here\n" },
+	{ "* 3 EXISTS\r\n", COLOR, "* 3 \033[1mEXISTS\033[m\n" },
+	{ "* LIST (\\HasNoChildren) \".\" INBOX\r\n", COLOR,
+	  "* \033[1mLIST\033[m  INBOX                     .  \\HasNoChildren\n" },
+	{ "* 1 FETCH (UID 1 FLAGS (\\Seen \\Flagged))\r\n", COLOR,
+	  "* 1 \033[1mFETCH\033[m  UID 1  \033[35m\\Seen\033[m \033[35m\\Flagged\033[m\n" },
+	{ "+ Ready\r\n", COLOR, "+ Ready\n" },
+
+	/* CAPABILITY wrapped to a terminal's width (here 40), as sent in a
+	 * script; the greeting's [CAPABILITY] too */
+	{ "* CAPABILITY IMAP4rev2 AUTH=PLAIN AUTH=SCRAM-SHA-256 IDLE NAMESPACE UIDPLUS MOVE\r\n",
+	  WIDTH40, "* CAPABILITY  IMAP4rev2 AUTH=PLAIN\n"
+		   "              AUTH=SCRAM-SHA-256 IDLE\n"
+		   "              NAMESPACE UIDPLUS MOVE\n" },
+	{ "* CAPABILITY IMAP4rev2 AUTH=PLAIN AUTH=SCRAM-SHA-256 IDLE NAMESPACE UIDPLUS MOVE\r\n", 0,
+	  "* CAPABILITY IMAP4rev2 AUTH=PLAIN AUTH=SCRAM-SHA-256 IDLE NAMESPACE UIDPLUS MOVE\n" },
+	{ "* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE] Dovecot ready.\r\n",
+	  WIDTH40, "* OK [CAPABILITY IMAP4rev1 SASL-IR\n"
+		   "                 LOGIN-REFERRALS ID\n"
+		   "                 ENABLE IDLE]\n"
+		   "                 Dovecot ready.\n" },
+	{ "A1 OK [CAPABILITY IMAP4rev1 IDLE] Logged in\r\n", WIDTH40,
+	  "OK [CAPABILITY IMAP4rev1 IDLE] Logged in\n" },
+	{ "* ENABLED CONDSTORE QRESYNC\r\n", WIDTH40, "* ENABLED  CONDSTORE QRESYNC\n" },
 };
 
 static struct imap_response *parse(const char *wire)
@@ -191,6 +228,8 @@ START_TEST(test_pretty_cases)
 	o.utf8_names = (c->opts & UTF8) != 0;
 	o.show_wire = (c->opts & WIRE) != 0;
 	o.tty = (c->opts & TTY) != 0;
+	o.color = (c->opts & COLOR) != 0;
+	o.width = (c->opts & WIDTH40) ? 40 : 0;
 	buf_adds(&b, "before\n");
 	render_response(&b, r, &o);
 	buf_add_escaped(&esc, b.buf, b.len);

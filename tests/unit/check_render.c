@@ -5,6 +5,7 @@
  * test gives the wire bytes (r.raw), and golden output for every format.
  */
 #include "shell/render.h"
+#include "shell/json.h"
 #include "util/buf.h"
 
 #include <check.h>
@@ -135,7 +136,7 @@ START_TEST(test_fetch_envelope_text_literal)
 	PRETTY_TTY(&fetch12, pretty); /* text is text on a tty too */
 	expect_raw(&fetch12);
 	JSON(&fetch12,
-	     "{\"type\":\"untagged\",\"number\":12,\"name\":\"FETCH\",\"data\":[[\"UID\",4827,"
+	     "{\"version\":1,\"type\":\"data\",\"name\":\"FETCH\",\"number\":12,\"data\":[[\"UID\",4827,"
 	     "\"FLAGS\",[\"\\\\Seen\"],\"ENVELOPE\",[\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\","
 	     "\"IMAP4rev1 WG mtg summary and minutes\"," ADDR_J "," ADDR_J "," ADDR_J ","
 	     "[[null,null,\"imap\",\"cac.washington.edu\"]],null,null,null,"
@@ -162,7 +163,7 @@ START_TEST(test_text_literal_mid_line)
 {
 	PRETTY(&fetch2, "* 2 FETCH (BODY[TEXT] {12}\nhello\nworld\nFLAGS (\\Seen) BODY[1] {0})\n");
 	expect_raw(&fetch2);
-	JSON(&fetch2, "{\"type\":\"untagged\",\"number\":2,\"name\":\"FETCH\",\"data\":"
+	JSON(&fetch2, "{\"version\":1,\"type\":\"data\",\"name\":\"FETCH\",\"number\":2,\"data\":"
 		      "[[\"BODY[TEXT]\",\"hello\\r\\nworld\",\"FLAGS\",[\"\\\\Seen\"],\"BODY[1]\",\"\"]]}\n");
 }
 END_TEST
@@ -187,8 +188,8 @@ START_TEST(test_binary_literal)
 	/* not a tty: the bytes, escaped; backslash doubled so \x is unambiguous */
 	PRETTY(&fetch3, "* 3 FETCH (UID 9 BINARY[2] ~{7}\n\\x00\\x01\\xff\\\\A\\x0d\n)\n");
 	expect_raw(&fetch3);
-	JSON(&fetch3, "{\"type\":\"untagged\",\"number\":3,\"name\":\"FETCH\",\"data\":"
-		      "[[\"UID\",9,\"BINARY[2]\",\"\\u0000\\u0001\\u00ff\\\\A\\r\\n\"]]}\n");
+	JSON(&fetch3, "{\"version\":1,\"type\":\"data\",\"name\":\"FETCH\",\"number\":3,\"data\":"
+		      "[[\"UID\",9,\"BINARY[2]\",{\"base64\":\"AAH/XEENCg==\"}]]}\n");
 }
 END_TEST
 
@@ -207,7 +208,7 @@ START_TEST(test_sunk_literal)
 	PRETTY(&fetch9, "* 9 FETCH (BODY[] {1048576} <1048576 bytes saved>)\n");
 	PRETTY_TTY(&fetch9, "* 9 FETCH (BODY[] {1048576} <1048576 bytes saved>)\n");
 	expect_raw(&fetch9);
-	JSON(&fetch9, "{\"type\":\"untagged\",\"number\":9,\"name\":\"FETCH\",\"data\":"
+	JSON(&fetch9, "{\"version\":1,\"type\":\"data\",\"name\":\"FETCH\",\"number\":9,\"data\":"
 		      "[[\"BODY[]\",{\"sunk\":true,\"size\":1048576}]]}\n");
 }
 END_TEST
@@ -233,11 +234,11 @@ START_TEST(test_list)
 {
 	PRETTY(&list1, "* LIST (\\HasNoChildren \\Marked) \"/\" \"INBOX/Sent \\\"Items\\\" \\\\o/\"\n");
 	expect_raw(&list1);
-	JSON(&list1, "{\"type\":\"untagged\",\"name\":\"LIST\",\"data\":[[\"\\\\HasNoChildren\","
+	JSON(&list1, "{\"version\":1,\"type\":\"data\",\"name\":\"LIST\",\"data\":[[\"\\\\HasNoChildren\","
 		     "\"\\\\Marked\"],\"/\",\"INBOX/Sent \\\"Items\\\" \\\\o/\"]}\n");
 	PRETTY(&list2, "* LIST (\\Noselect) NIL \"\"\n");
 	expect_raw(&list2);
-	JSON(&list2, "{\"type\":\"untagged\",\"name\":\"LIST\",\"data\":[[\"\\\\Noselect\"],null,\"\"]}\n");
+	JSON(&list2, "{\"version\":1,\"type\":\"data\",\"name\":\"LIST\",\"data\":[[\"\\\\Noselect\"],null,\"\"]}\n");
 }
 END_TEST
 
@@ -267,17 +268,17 @@ START_TEST(test_status_capability_exists)
 {
 	PRETTY(&status, "* STATUS Drafts (MESSAGES 2 UIDNEXT 44 UNSEEN 0)\n");
 	expect_raw(&status);
-	JSON(&status, "{\"type\":\"untagged\",\"name\":\"STATUS\",\"data\":[\"Drafts\","
+	JSON(&status, "{\"version\":1,\"type\":\"data\",\"name\":\"STATUS\",\"data\":[\"Drafts\","
 		      "[\"MESSAGES\",2,\"UIDNEXT\",44,\"UNSEEN\",0]]}\n");
 
 	PRETTY(&capability, "* CAPABILITY IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN IDLE\n");
 	expect_raw(&capability);
-	JSON(&capability, "{\"type\":\"untagged\",\"name\":\"CAPABILITY\",\"data\":"
+	JSON(&capability, "{\"version\":1,\"type\":\"data\",\"name\":\"CAPABILITY\",\"data\":"
 			  "[\"IMAP4rev1\",\"LITERAL+\",\"SASL-IR\",\"AUTH=PLAIN\",\"IDLE\"]}\n");
 
 	PRETTY(&exists, "* 23 EXISTS\n");
 	expect_raw(&exists);
-	JSON(&exists, "{\"type\":\"untagged\",\"number\":23,\"name\":\"EXISTS\",\"data\":[]}\n");
+	JSON(&exists, "{\"version\":1,\"type\":\"data\",\"name\":\"EXISTS\",\"number\":23,\"data\":[]}\n");
 }
 END_TEST
 
@@ -314,26 +315,26 @@ START_TEST(test_untagged_status)
 {
 	PRETTY(&ok_uidvalidity, "* OK [UIDVALIDITY 3857529045] UIDs valid\n");
 	expect_raw(&ok_uidvalidity);
-	JSON(&ok_uidvalidity, "{\"type\":\"untagged\",\"name\":\"OK\",\"status\":\"OK\","
+	JSON(&ok_uidvalidity, "{\"version\":1,\"type\":\"untagged\",\"status\":\"OK\","
 			      "\"code\":{\"name\":\"UIDVALIDITY\",\"args\":[3857529045]},"
 			      "\"text\":\"UIDs valid\"}\n");
 
 	PRETTY(&ok_permflags, "* OK [PERMANENTFLAGS (\\Deleted \\Seen \\*)] Limited\n");
 	expect_raw(&ok_permflags);
-	JSON(&ok_permflags, "{\"type\":\"untagged\",\"name\":\"OK\",\"status\":\"OK\","
+	JSON(&ok_permflags, "{\"version\":1,\"type\":\"untagged\",\"status\":\"OK\","
 			    "\"code\":{\"name\":\"PERMANENTFLAGS\",\"args\":"
 			    "[[\"\\\\Deleted\",\"\\\\Seen\",\"\\\\*\"]]},\"text\":\"Limited\"}\n");
 
 	PRETTY(&preauth, "* PREAUTH [CAPABILITY IMAP4rev1 IDLE] Logged in as joe\n");
 	expect_raw(&preauth);
-	JSON(&preauth, "{\"type\":\"untagged\",\"name\":\"PREAUTH\",\"status\":\"PREAUTH\","
+	JSON(&preauth, "{\"version\":1,\"type\":\"untagged\",\"status\":\"PREAUTH\","
 		       "\"code\":{\"name\":\"CAPABILITY\",\"args\":[\"IMAP4rev1\",\"IDLE\"]},"
 		       "\"text\":\"Logged in as joe\"}\n");
 
 	/* BYE: no code; data left zeroed as a parser might */
 	PRETTY(&bye, "* BYE Logging out\n");
 	expect_raw(&bye);
-	JSON(&bye, "{\"type\":\"untagged\",\"name\":\"BYE\",\"status\":\"BYE\","
+	JSON(&bye, "{\"version\":1,\"type\":\"untagged\",\"status\":\"BYE\","
 		   "\"text\":\"Logging out\"}\n");
 }
 END_TEST
@@ -362,17 +363,17 @@ START_TEST(test_tagged)
 {
 	PRETTY(&tagged_rw, "OK [READ-WRITE] Select completed\n");
 	expect_raw(&tagged_rw);
-	JSON(&tagged_rw, "{\"type\":\"tagged\",\"tag\":\"A3\",\"status\":\"OK\",\"code\":"
+	JSON(&tagged_rw, "{\"version\":1,\"type\":\"tagged\",\"tag\":\"A3\",\"status\":\"OK\",\"code\":"
 			 "{\"name\":\"READ-WRITE\",\"args\":[]},\"text\":\"Select completed\"}\n");
 
 	PRETTY(&tagged_no, "NO [TRYCREATE] Mailbox doesn't exist: Foo\n");
 	expect_raw(&tagged_no);
-	JSON(&tagged_no, "{\"type\":\"tagged\",\"tag\":\"A7\",\"status\":\"NO\",\"code\":"
+	JSON(&tagged_no, "{\"version\":1,\"type\":\"tagged\",\"tag\":\"A7\",\"status\":\"NO\",\"code\":"
 			 "{\"name\":\"TRYCREATE\",\"args\":[]},\"text\":\"Mailbox doesn't exist: Foo\"}\n");
 
 	PRETTY(&tagged_bad, "BAD Error in IMAP command: Unknown command.\n");
 	expect_raw(&tagged_bad);
-	JSON(&tagged_bad, "{\"type\":\"tagged\",\"tag\":\"A9\",\"status\":\"BAD\","
+	JSON(&tagged_bad, "{\"version\":1,\"type\":\"tagged\",\"tag\":\"A9\",\"status\":\"BAD\","
 			  "\"text\":\"Error in IMAP command: Unknown command.\"}\n");
 
 	/* the command and script line, in JSON only */
@@ -380,7 +381,7 @@ START_TEST(test_tagged)
 		struct render_opts o = { .format = RENDER_JSON, .command = "UID FETCH", .line = 42 };
 		struct buf b = BUF_INIT;
 		render_response(&b, &tagged_no, &o);
-		ck_assert_str_eq(b.buf, "{\"type\":\"tagged\",\"tag\":\"A7\",\"status\":\"NO\","
+		ck_assert_str_eq(b.buf, "{\"version\":1,\"type\":\"tagged\",\"tag\":\"A7\",\"status\":\"NO\","
 					"\"code\":{\"name\":\"TRYCREATE\",\"args\":[]},"
 					"\"text\":\"Mailbox doesn't exist: Foo\","
 					"\"command\":\"UID FETCH\",\"line\":42}\n");
@@ -410,12 +411,12 @@ START_TEST(test_continuation)
 {
 	PRETTY(&cont_text, "+ Ready for literal data\n");
 	expect_raw(&cont_text);
-	JSON(&cont_text, "{\"type\":\"continuation\",\"text\":\"Ready for literal data\"}\n");
+	JSON(&cont_text, "{\"version\":1,\"type\":\"continuation\",\"text\":\"Ready for literal data\"}\n");
 	PRETTY(&cont_empty, "+ \n"); /* as sent: "+ " */
 	expect_raw(&cont_empty);
-	JSON(&cont_empty, "{\"type\":\"continuation\",\"text\":\"\"}\n");
+	JSON(&cont_empty, "{\"version\":1,\"type\":\"continuation\",\"text\":\"\"}\n");
 	PRETTY(&cont_b64, "+ dGVzdA==\n");
-	JSON(&cont_b64, "{\"type\":\"continuation\",\"text\":\"dGVzdA==\"}\n");
+	JSON(&cont_b64, "{\"version\":1,\"type\":\"continuation\",\"text\":\"dGVzdA==\"}\n");
 }
 END_TEST
 
@@ -469,20 +470,21 @@ START_TEST(test_hostile_bytes)
 	PRETTY_TTY(&fetch5, "* 5 FETCH (FLAGS (\\Fl\\x1bag \\Seen) BODY[HEADER.FIELDS (SUBJECT)] "
 			    "\"\\x1b[2J\\x1b]0;pwned\\x07 a\\x00b \\xc2\\x9b31m \\xff caf\xc3\xa9\")\n");
 	expect_raw(&fetch5);
-	JSON(&fetch5, "{\"type\":\"untagged\",\"number\":5,\"name\":\"FETCH\",\"data\":[["
+	JSON(&fetch5, "{\"version\":1,\"type\":\"data\",\"name\":\"FETCH\",\"number\":5,\"data\":[["
 		      "\"FLAGS\",[\"\\\\Fl\\u001bag\",\"\\\\Seen\"],\"BODY[HEADER.FIELDS (SUBJECT)]\","
-		      "\"\\u001b[2J\\u001b]0;pwned\\u0007 a\\u0000b \\u009b31m \\u00ff caf\xc3\xa9\"]]}\n");
+		      /* a byte that is not UTF-8 (\xff): all of it base64 */
+		      "{\"base64\":\"G1syShtdMDtwd25lZAcgYQBiIMKbMzFtIP8gY2Fmw6k=\"}]]}\n");
 
 	PRETTY(&ok_evil, "* OK [ALERT] \\x1b[31mrm -rf\\x0d\\x1b[0m\\x0a caf\xc3\xa9 \\xe2\\x80\n");
 	expect_raw(&ok_evil);
-	JSON(&ok_evil, "{\"type\":\"untagged\",\"name\":\"OK\",\"status\":\"OK\",\"code\":"
+	JSON(&ok_evil, "{\"version\":1,\"type\":\"untagged\",\"status\":\"OK\",\"code\":"
 		       "{\"name\":\"ALERT\",\"args\":[]},\"text\":"
-		       "\"\\u001b[31mrm -rf\\r\\u001b[0m\\n caf\xc3\xa9 \\u00e2\\u0080\"}\n");
+		       "{\"base64\":\"G1szMW1ybSAtcmYNG1swbQogY2Fmw6kg4oA=\"}}\n");
 
 	PRETTY(&tagged_evil, "NO \\x7f\\x9b\n");
 	expect_raw(&tagged_evil);
-	JSON(&tagged_evil, "{\"type\":\"tagged\",\"tag\":\"A1\\u001b\",\"status\":\"NO\","
-			   "\"text\":\"\\u007f\\u009b\"}\n");
+	JSON(&tagged_evil, "{\"version\":1,\"type\":\"tagged\",\"tag\":\"A1\\u001b\",\"status\":\"NO\","
+			   "\"text\":{\"base64\":\"f5s=\"}}\n");
 }
 END_TEST
 
@@ -565,14 +567,15 @@ START_TEST(test_render_value)
 }
 END_TEST
 
-/* --- render_json_string and render_is_text ----------------------------- */
+/* --- json_str (json.h) and render_is_text ----------------------------- */
 
 static void expect_json(const char *s, size_t len, const char *want, size_t want_len)
 {
 	struct buf b = BUF_INIT;
+	struct json j = JSON_INIT(&b);
 
 	buf_adds(&b, "x");
-	render_json_string(&b, s, len);
+	json_str(&j, s, len);
 	ck_assert_int_eq(b.buf[0], 'x');
 	buf_consume(&b, 1);
 	show_diff("json string", &b, want, want_len);
@@ -590,15 +593,15 @@ START_TEST(test_json_string)
 	/* valid UTF-8 as is: 2, 3, 4 bytes; C1 controls escaped as code points */
 	JSTR("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"");
 	JSTR("\xc2\x80\xc2\x9f\xc2\xa0", "\"\\u0080\\u009f\xc2\xa0\"");
-	/* invalid bytes as \u00XX of the byte: stray continuation, overlong,
+	/* not valid UTF-8: the bytes as base64, never look-alikes: stray continuation, overlong,
 	 * surrogate, above U+10FFFF, truncated sequence, 0xfe/0xff */
-	JSTR("\x80", "\"\\u0080\"");
-	JSTR("\xc0\xaf", "\"\\u00c0\\u00af\"");
-	JSTR("\xe0\x80\xaf", "\"\\u00e0\\u0080\\u00af\"");
-	JSTR("\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\"");
-	JSTR("\xf4\x90\x80\x80", "\"\\u00f4\\u0090\\u0080\\u0080\"");
-	JSTR("a\xe2\x82", "\"a\\u00e2\\u0082\"");
-	JSTR("\xfe\xff", "\"\\u00fe\\u00ff\"");
+	JSTR("\x80", "{\"base64\":\"gA==\"}");
+	JSTR("\xc0\xaf", "{\"base64\":\"wK8=\"}");
+	JSTR("\xe0\x80\xaf", "{\"base64\":\"4ICv\"}");
+	JSTR("\xed\xa0\x80", "{\"base64\":\"7aCA\"}");
+	JSTR("\xf4\x90\x80\x80", "{\"base64\":\"9JCAgA==\"}");
+	JSTR("a\xe2\x82", "{\"base64\":\"YeKC\"}");
+	JSTR("\xfe\xff", "{\"base64\":\"/v8=\"}");
 	/* edge of the valid range */
 	JSTR("\xf4\x8f\xbf\xbf\xef\xbf\xbf", "\"\xf4\x8f\xbf\xbf\xef\xbf\xbf\"");
 }
