@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/base64.h"
+#include "util/utf7.h"
 
 static const char hexdig[] = "0123456789abcdef";
 
@@ -123,39 +124,7 @@ void json_i64(struct json *j, int64_t v)
 	buf_addf(j->out, "%" PRId64, v);
 }
 
-/* Length (1-4) of the well-formed UTF-8 sequence at p, or 0 (RFC 3629). */
-static size_t utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	unsigned char c = p[0];
-	size_t len, i;
-	uint32_t v, min;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2; v = c & 0x1f; min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3; v = c & 0x0f; min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4; v = c & 0x07; min = 0x10000;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return len;
-}
-
-static bool valid_utf8(const char *s, size_t len)
+size_t json_utf8_prefix(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, n;
@@ -166,11 +135,16 @@ static bool valid_utf8(const char *s, size_t len)
 			i++;
 			continue;
 		}
-		if (!(n = utf8_seq(p + i, len - i, &cp)))
-			return false;
+		if (!(n = utf8_next(p + i, len - i, &cp)))
+			break;
 		i += n;
 	}
-	return true;
+	return i;
+}
+
+static bool valid_utf8(const char *s, size_t len)
+{
+	return json_utf8_prefix(s, len) == len;
 }
 
 size_t json_escape_utf8(struct buf *out, const char *s, size_t len)
@@ -200,7 +174,7 @@ size_t json_escape_utf8(struct buf *out, const char *s, size_t len)
 		default: break;
 		}
 		if (c >= 0x80) {
-			if (!(n = utf8_seq(p + i, len - i, &cp)))
+			if (!(n = utf8_next(p + i, len - i, &cp)))
 				break; /* cut sequence: the caller's next piece */
 			if (cp < 0xa0) { /* C1 control */
 				buf_add(out, "\\u00", 4);

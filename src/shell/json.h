@@ -93,6 +93,9 @@ void json_ktext(struct json *j, const char *key, struct imap_text t);
  * writes the quotes; s must be valid UTF-8).  Returns bytes consumed
  * (len, or less when limit stops it in the middle of a sequence). */
 size_t json_escape_utf8(struct buf *out, const char *s, size_t len);
+/* Bytes of the longest prefix of s that is valid UTF-8 (a sequence cut
+ * at the end is left out: it may go on in the next piece). */
+size_t json_utf8_prefix(const char *s, size_t len);
 /* Bytes to come before the next value (comma, or nothing): for writing a
  * value by hand. */
 void json_before_value(struct json *j);

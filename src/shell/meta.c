@@ -48,6 +48,18 @@ static bool json_out(const struct shell *sh)
 	return sh->render.format == RENDER_JSON;
 }
 
+/* {"type":TYPE,KEY:text} */
+static void json_one(struct shell *sh, const char *type, const char *key, const struct buf *text)
+{
+	struct buf o = BUF_INIT;
+	struct json j;
+
+	shell_json_open(sh, &j, &o, type);
+	json_kstr(&j, key, text->buf, text->len);
+	shell_json_close(sh, &j);
+	buf_release(&o);
+}
+
 /* {"type":"setting","name":NAME,"value":..} for debug and format. */
 static void json_setting(struct shell *sh, const char *name, const char *str, long num)
 {
@@ -555,12 +567,7 @@ static int m_socket(struct shell *sh, const struct meta_args *a)
 		return shell_note(sh, SHELL_FAILED);
 	conn_describe(sh->session, &b);
 	if (json_out(sh)) {
-		struct buf o = BUF_INIT;
-		struct json j;
-		shell_json_open(sh, &j, &o, "socket");
-		json_kstr(&j, "description", b.buf, b.len);
-		shell_json_close(sh, &j);
-		buf_release(&o);
+		json_one(sh, "socket", "description", &b);
 		buf_release(&b);
 		return SHELL_OK;
 	}
@@ -581,12 +588,7 @@ static int m_shutdown(struct shell *sh, const struct meta_args *a)
 	session_free(sh->session, &b);
 	sh->session = NULL;
 	if (json_out(sh)) {
-		struct buf o = BUF_INIT;
-		struct json j;
-		shell_json_open(sh, &j, &o, "closed");
-		json_kstr(&j, "report", b.buf, b.len);
-		shell_json_close(sh, &j);
-		buf_release(&o);
+		json_one(sh, "closed", "report", &b);
 	} else if (b.len) {
 		buf_addch(&b, '\n');
 		shell_print(sh, &b);

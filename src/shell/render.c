@@ -21,6 +21,7 @@
  */
 #include "shell/render.h"
 #include "shell/json.h"
+#include "util/utf7.h"
 
 #include <inttypes.h>
 #include <stdint.h>
@@ -30,71 +31,13 @@
 
 static const char hexdig[] = "0123456789abcdef";
 
-/* The response's status word.  Same as imap_status_name(); kept local so
- * the renderer needs nothing from response.c (written in parallel). */
-static const char *status_word(enum imap_status st)
-{
-	switch (st) {
-	case IMAP_STATUS_OK: return "OK";
-	case IMAP_STATUS_NO: return "NO";
-	case IMAP_STATUS_BAD: return "BAD";
-	case IMAP_STATUS_PREAUTH: return "PREAUTH";
-	case IMAP_STATUS_BYE: return "BYE";
-	case IMAP_STATUS_NONE: break;
-	}
-	return "";
-}
-
 static const char *resp_name(const struct imap_response *r)
 {
 	if (r->name)
 		return r->name;
 	if (r->kind == IMAP_RESP_CONTINUATION)
 		return "+";
-	return status_word(r->status);
-}
-
-/*
- * Length (1-4) of the well-formed UTF-8 sequence at p, or 0 (RFC 3629:
- * no overlongs, no surrogates, nothing above U+10FFFF).  *cp gets the
- * code point.
- */
-static size_t utf8_len(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	unsigned char c = p[0];
-	size_t len, i;
-	uint32_t v, min;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		v = c & 0x1f;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		v = c & 0x0f;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		v = c & 0x07;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return len;
+	return imap_status_name(r->status);
 }
 
 static int is_c1(uint32_t cp)
@@ -130,7 +73,7 @@ static size_t text_feed(struct text_check *t, const char *s, size_t len, size_t 
 			i++;
 			continue;
 		}
-		n = utf8_len(p + i, len - i, &cp);
+		n = utf8_next(p + i, len - i, &cp);
 		if (!n) {
 			/* Latin-1 text, or a broken sequence: escaped when
 			 * shown, the rest still text */
@@ -221,7 +164,7 @@ static size_t add_shown_upto(struct buf *out, const char *s, size_t len, size_t 
 		} else if (c == '\r' && (flags & SHOW_CRLF) && i + 1 < len && p[i + 1] == '\n') {
 			buf_addch(out, '\n');
 			i += 2;
-		} else if (c >= 0x80 && (n = utf8_len(p + i, len - i, &cp)) != 0) {
+		} else if (c >= 0x80 && (n = utf8_next(p + i, len - i, &cp)) != 0) {
 			if (is_c1(cp)) {
 				for (; n; n--)
 					add_hex(out, p[i++]);

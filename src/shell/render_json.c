@@ -29,55 +29,6 @@
 #define PIECE 65535 /* a multiple of 3, for base64 in pieces */
 #define FLUSH_AT 65536
 
-static const char *status_word(enum imap_status st)
-{
-	switch (st) {
-	case IMAP_STATUS_OK: return "OK";
-	case IMAP_STATUS_NO: return "NO";
-	case IMAP_STATUS_BAD: return "BAD";
-	case IMAP_STATUS_PREAUTH: return "PREAUTH";
-	case IMAP_STATUS_BYE: return "BYE";
-	case IMAP_STATUS_NONE: break;
-	}
-	return "";
-}
-
-/* Bytes of the longest prefix of s that is valid UTF-8. */
-static size_t utf8_prefix(const unsigned char *p, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = p[i];
-		size_t n, k;
-		uint32_t v, min;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 2; v = c & 0x1f; min = 0x80;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 3; v = c & 0x0f; min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 4; v = c & 0x07; min = 0x10000;
-		} else
-			return i;
-		if (len - i < n)
-			return i;
-		for (k = 1; k < n; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return i;
-			v = (v << 6) | (p[i + k] & 0x3f);
-		}
-		if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-			return i;
-		i += n;
-	}
-	return i;
-}
-
 /* Is the spooled literal v of size bytes valid UTF-8?  -1 on a read error. */
 static int spooled_is_utf8(const struct render_spool *sp, const struct imap_value *v,
 			   uint64_t size, char *buf)
@@ -96,7 +47,7 @@ static int spooled_is_utf8(const struct render_spool *sp, const struct imap_valu
 			return -1;
 		off += (uint64_t)n;
 		have += (size_t)n;
-		ok = utf8_prefix((const unsigned char *)buf, have);
+		ok = json_utf8_prefix(buf, have);
 		/* a sequence cut by the piece's end is at most 3 bytes */
 		if (have - ok > 3 || (off >= size && ok < have))
 			return 0;
@@ -181,7 +132,7 @@ static void untagged(struct json *j, const struct imap_response *r, const struct
 {
 	if (r->status != IMAP_STATUS_NONE) {
 		json_kcstr(j, "type", o->greeting ? "greeting" : "untagged");
-		json_kcstr(j, "status", status_word(r->status));
+		json_kcstr(j, "status", imap_status_name(r->status));
 		resp_text(j, r);
 		return;
 	}
@@ -210,7 +161,7 @@ void render_json(struct buf *out, const struct imap_response *r, const struct re
 	case IMAP_RESP_TAGGED:
 		json_kcstr(&j, "type", "tagged");
 		json_kcstr(&j, "tag", r->tag);
-		json_kcstr(&j, "status", status_word(r->status));
+		json_kcstr(&j, "status", imap_status_name(r->status));
 		resp_text(&j, r);
 		break;
 	case IMAP_RESP_CONTINUATION:

@@ -40,7 +40,7 @@ static bool is_printable(unsigned char c)
  * Reads one code point of strict UTF-8 (RFC 3629: no overlong forms, no
  * surrogates, nothing above U+10FFFF).  Returns its length, 0 if invalid.
  */
-static size_t utf8_next(const unsigned char *s, size_t len, uint32_t *cp_r)
+size_t utf8_next(const unsigned char *s, size_t len, uint32_t *cp_r)
 {
 	unsigned char c = s[0];
 	unsigned char lo = 0x80, hi = 0xbf;
