@@ -144,6 +144,7 @@ void hold_untagged(struct shell *sh, const struct imap_response *r)
 	}
 	if (sink_spool(sh)) {
 		/* a literal too big to keep in memory is shown as it is read */
+		sh->lineno = c->line;
 		spill(sh, "a big literal");
 		shell_show_as(sh, r, c->verb, c->line, false, NULL);
 		return;
@@ -161,6 +162,8 @@ void hold_untagged(struct shell *sh, const struct imap_response *r)
 	h->held[h->nheld].len = h->buf.len - start;
 	h->nheld++;
 	h->unprinted++;
-	if (h->buf.len > HOLD_MAX)
+	if (h->buf.len > HOLD_MAX) {
+		sh->lineno = c->line; /* the warning names the line it is about */
 		spill(sh, "more than 4 MB of output held");
+	}
 }
