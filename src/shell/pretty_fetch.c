@@ -20,6 +20,8 @@
 
 #include "proto/fetch.h"
 #include "proto/mime.h"
+#include "util/base64.h"
+#include "util/charset.h"
 #include "util/xalloc.h"
 
 /* Envelope labels are padded to this width ("In-Reply-To "). */
@@ -154,7 +156,7 @@ static void first_line(struct buf *out, const struct imap_response *r,
 		}
 	}
 	if (!f->has_uid && !f->has_flags && !f->has_rfc822_size && !f->internaldate.present &&
-	    !f->nothers && !f->envelope && !f->body && r->data.count)
+	    !f->nothers && !f->envelope && !f->body && !f->nsections && r->data.count)
 		buf_adds(out, "  ()");
 	buf_adds(out, "\n");
 }
@@ -435,16 +437,157 @@ static bool has_literal(const struct imap_value *v, bool sunk_only)
 	return false;
 }
 
+/* ---- body sections ----------------------------------------------------------- */
+
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Quoted-printable (RFC 2045 sec. 6.7): "=XX" and soft line breaks; an
+ * "=" that starts neither stays as it is. */
+static void qp_decode(struct buf *out, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		const unsigned char *eq = memchr(p + i, '=', len - i);
+		size_t run = eq ? (size_t)(eq - p) - i : len - i;
+		int hi, lo;
+
+		buf_add(out, s + i, run);
+		i += run;
+		if (i == len)
+			break;
+		if (i + 2 < len && p[i + 1] == '\r' && p[i + 2] == '\n')
+			i += 3;
+		else if (i + 1 < len && p[i + 1] == '\n')
+			i += 2;
+		else if (i + 2 < len && (hi = hexval(p[i + 1])) >= 0 && (lo = hexval(p[i + 2])) >= 0) {
+			buf_addch(out, hi * 16 + lo);
+			i += 3;
+		} else {
+			buf_addch(out, '=');
+			i++;
+		}
+	}
+}
+
+/* The body part whose content a section is, when the FETCH also has its
+ * structure: BODY[1.2], or BODY[TEXT] of a message of one part. */
+static const struct imap_body *section_body(const struct imap_fetch *f,
+					    const struct imap_section *sec)
+{
+	char part[64];
+
+	if (!f->body)
+		return NULL;
+	if (sec->part.len && !sec->spec.len && sec->part.len < sizeof(part)) {
+		memcpy(part, sec->part.s, sec->part.len);
+		part[sec->part.len] = '\0';
+		return imap_fetch_part(f, part);
+	}
+	if (!sec->part.len && imap_text_is(sec->spec, "TEXT") && f->body->kind != IMAP_BODY_MULTIPART)
+		return f->body;
+	return NULL;
+}
+
+/*
+ * A text part's bytes for reading: its transfer encoding undone (not for
+ * BINARY[], which the server decoded, nor for a partial fetch, which may
+ * cut an encoded unit) and its charset converted to UTF-8.  Appends what
+ * was done to note ("quoted-printable, ISO-8859-1") and returns true, or
+ * returns false when there is nothing to decode (show the bytes as sent).
+ */
+static bool decode_part(struct buf *text, struct buf *note, const struct imap_body *b,
+			const struct imap_section *sec, const char *s, size_t len)
+{
+	const struct imap_param *cs = imap_params_find(&b->params, "charset");
+	struct buf raw = BUF_INIT;
+	const char *data = s;
+	size_t dlen = len;
+	bool done = false;
+	int rc;
+
+	if (b->kind != IMAP_BODY_TEXT)
+		return false;
+	if (!sec->binary && !sec->has_origin && imap_text_is(b->encoding, "quoted-printable")) {
+		qp_decode(&raw, s, len);
+		buf_adds(note, "quoted-printable");
+	} else if (!sec->binary && !sec->has_origin && imap_text_is(b->encoding, "base64") &&
+		   base64_decode(s, len, &raw) == 0) {
+		buf_adds(note, "base64");
+	}
+	if (note->len) {
+		data = raw.buf ? raw.buf : "";
+		dlen = raw.len;
+		done = true;
+	}
+	if (cs && cs->value.s && !imap_text_is(cs->value, "utf-8") &&
+	    !imap_text_is(cs->value, "us-ascii") && !sec->has_origin) {
+		rc = charset_to_utf8(text, cs->value.s, cs->value.len, data, dlen);
+		if (note->len)
+			buf_adds(note, ", ");
+		if (rc & CHARSET_UNKNOWN) {
+			buf_adds(note, "charset ");
+			render_safe(note, cs->value.s, cs->value.len);
+			buf_adds(note, " unknown: as sent");
+			buf_add(text, data, dlen);
+		} else {
+			render_safe(note, cs->value.s, cs->value.len);
+			if (rc & CHARSET_INVALID)
+				buf_adds(note, ", bytes not valid in it shown as U+FFFD");
+		}
+		done = true;
+	} else if (done) {
+		buf_add(text, data, dlen);
+	}
+	buf_release(&raw);
+	return done;
+}
+
+/* "  BODY[HEADER.FIELDS (SUBJECT)]  \"Subject: hi\"" for a short text,
+ * else the key, size and what was decoded on a line, then the text. */
+static void section_lines(struct buf *out, const struct imap_fetch *f,
+			  const struct imap_section *sec, const struct render_opts *o)
+{
+	const struct imap_value *v = sec->value;
+	const struct imap_body *b;
+	struct buf text = BUF_INIT, note = BUF_INIT;
+
+	buf_adds(out, "  ");
+	add_text(out, sec->key);
+	buf_adds(out, "  ");
+	/* a text part decoded (in memory only: a spooled one is shown as
+	 * sent, streamed) */
+	b = v && (v->type == IMAP_VALUE_LITERAL || v->type == IMAP_VALUE_QUOTED) && v->str &&
+		    !v->sunk ? section_body(f, sec) : NULL;
+	if (b && decode_part(&text, &note, b, sec, v->str, v->len)) {
+		buf_addf(out, "%zu bytes  decoded: ", v->len);
+		buf_add(out, note.buf, note.len);
+		buf_addch(out, '\n');
+		render_text_block(out, text.buf ? text.buf : "", text.len, o->tty);
+	} else {
+		render_section_value(out, v, o);
+	}
+	buf_release(&text);
+	buf_release(&note);
+}
+
 bool render_pretty_fetch(struct buf *out, struct imap_response *r, const struct render_opts *o)
 {
 	const struct imap_fetch *f;
 	size_t i;
 
-	/* a literal that went to the sink is shown (streamed) the generic way */
-	if (has_literal(&r->data, true))
-		return false;
 	f = imap_fetch_view(r);
-	if (!f || f->nsections || f->extra_count)
+	if (!f || f->extra_count)
 		return false;
 	/* and so is one among the items not understood: it has its lines */
 	for (i = 0; i < f->nothers; i++)
@@ -460,5 +603,7 @@ bool render_pretty_fetch(struct buf *out, struct imap_response *r, const struct 
 	}
 	if (f->nparts)
 		parts_table(out, f);
+	for (i = 0; i < f->nsections; i++)
+		section_lines(out, f, &f->sections[i], o);
 	return true;
 }

@@ -689,6 +689,83 @@ static bool has_spooled(const struct imap_value *v, const struct render_spool *s
 	return false;
 }
 
+void render_section_value(struct buf *out, const struct imap_value *v, const struct render_opts *o)
+{
+	struct imap_out w = { out, out->len, false, o->tty, o->spool, 0 };
+	long long size;
+	bool failed = false;
+	unsigned flags = 0;
+
+	if (!v || v->type == IMAP_VALUE_NIL) {
+		buf_adds(out, "NIL\n");
+		return;
+	}
+	if (v->type == IMAP_VALUE_LIST || v->type == IMAP_VALUE_NUMBER) {
+		/* not a section's data: as sent */
+		add_value(&w, v);
+		buf_addch(out, '\n');
+		return;
+	}
+	if (v->str && !v->sunk) {
+		if (render_text_inline(out, v->str, v->len)) {
+			buf_addch(out, '\n');
+			return;
+		}
+		buf_addf(out, "%zu bytes\n", v->len);
+		render_text_block(out, v->str, v->len, o->tty);
+		return;
+	}
+	if (!o->spool || (size = o->spool->size(o->spool->ctx, v)) < 0) {
+		buf_addf(out, "<%" PRIu64 " bytes saved>\n", v->literal_size);
+		return;
+	}
+	/* spooled: read back in pieces, shown as a kept one would be */
+	buf_addf(out, "%lld bytes\n", size);
+	w.base = out->len;
+	if (size == 0)
+		return;
+	if (spool_is_text(o->spool, v, (uint64_t)size, &failed, &flags))
+		spool_shown(&w, v, (uint64_t)size, flags);
+	else if (o->tty)
+		buf_addf(out, "<binary data, %lld bytes: save it with > FILE>", size);
+	else
+		spool_shown(&w, v, (uint64_t)size, SHOW_LF | SHOW_BACKSLASH);
+	if (!at_line_start(&w))
+		buf_addch(out, '\n');
+}
+
+bool render_text_inline(struct buf *out, const char *s, size_t len)
+{
+	struct text_check t = { 0, 0, 0, false };
+
+	if (len > INLINE_LITERAL_MAX || memchr(s, '\n', len) || memchr(s, '\r', len))
+		return false;
+	text_feed(&t, s, len, len);
+	if (!text_done(&t))
+		return false;
+	buf_addch(out, '"');
+	add_shown(out, s, len, SHOW_QUOTED);
+	buf_addch(out, '"');
+	return true;
+}
+
+void render_text_block(struct buf *out, const char *s, size_t len, bool tty)
+{
+	struct text_check t = { 0, 0, 0, false };
+
+	if (!len)
+		return;
+	text_feed(&t, s, len, len);
+	if (text_done(&t))
+		add_shown(out, s, len, text_flags(&t));
+	else if (tty)
+		buf_addf(out, "<binary data, %zu bytes: save it with > FILE>", len);
+	else
+		add_shown(out, s, len, SHOW_LF | SHOW_BACKSLASH);
+	if (out->len && out->buf[out->len - 1] != '\n')
+		buf_addch(out, '\n');
+}
+
 static const struct render_opts default_opts = { .format = RENDER_PRETTY, .tty = false };
 
 void render_response(struct buf *out, const struct imap_response *r, const struct render_opts *o)

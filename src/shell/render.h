@@ -102,9 +102,14 @@ bool render_pretty_view(struct buf *out, struct imap_response *r, const struct r
  * (Date, From, Sender and Reply-To when they differ from From, To, Cc,
  * Bcc, Subject, Message-ID, In-Reply-To), PREVIEW, and BODYSTRUCTURE as a
  * table of parts (number, type indented by depth with its charset,
- * encoding, size, lines, disposition and file name).  A FETCH with body
- * sections is not shown this way (false): their literals go the generic
- * way, streamed.
+ * encoding, size, lines, disposition and file name), then each body
+ * section: a short text in its line ("  BODY[TEXT]<0>  \"Meeting
+ * notes\""), a longer one as its key and size on a line and its text
+ * below (render_text_block), a text part's transfer encoding and charset
+ * undone when the same FETCH has its BODYSTRUCTURE (the line says
+ * "decoded: quoted-printable, ISO-8859-1").  A section literal that was
+ * not kept in memory (spooled, or saved to a file) is not shown this way
+ * (false): the generic way streams it.
  */
 bool render_pretty_fetch(struct buf *out, struct imap_response *r, const struct render_opts *o);
 /* Colour for the PRETTY text of r rendered at out[from..] (color.c):
@@ -113,6 +118,21 @@ void render_color(struct buf *out, size_t from, const struct imap_response *r);
 enum render_sgr { RENDER_SGR_FLAG, RENDER_SGR_DIM, RENDER_SGR_RESET };
 /* The SGR sequence for a kind of text ("\033[35m"). */
 const char *render_sgr(enum render_sgr what);
+/* PRETTY: s as the quoted string it could have been ("a \"b\" \\"),
+ * when it is text of at most 256 bytes without a line break: appends and
+ * returns true; else false, nothing appended. */
+bool render_text_inline(struct buf *out, const char *s, size_t len);
+/* PRETTY: s as a block of lines, as a literal's text is shown (CRLF as a
+ * line break, control bytes and invalid UTF-8 as \xHH), ending with a
+ * line break; binary data (see render_is_text) summarized when tty, with
+ * the hint to save it. */
+void render_text_block(struct buf *out, const char *s, size_t len, bool tty);
+/* PRETTY: a body section's value, after its key (pretty_fetch.c): NIL; a
+ * short text in the line as a quoted string; else "N bytes", a line
+ * break and its text (render_text_block), read back from the spool in
+ * pieces when it was spooled, so that a 100 MB message looks as a small
+ * one would; "<N bytes saved>" when it went to a file. */
+void render_section_value(struct buf *out, const struct imap_value *v, const struct render_opts *o);
 /* Columns a UTF-8 text takes on a terminal, roughly as wcwidth() counts:
  * East Asian wide characters 2, combining marks 0, the rest 1. */
 size_t render_text_columns(const char *s, size_t len);

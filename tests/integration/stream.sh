@@ -38,7 +38,7 @@ stream=$(dovecot_stream_cmd "$T_TMP/dc2")
 # -c, several literals in one response
 run_imapsh --stream "$stream" -c "select INBOX" -c "fetch 1:* BODY.PEEK[]"
 expect_exit "fetch 1:* BODY.PEEK[] (-c)" 0
-expect_count "12 messages fetched" 12 "$out" '^\* [0-9]+ FETCH \(BODY\[\] \{[0-9]+\}'
+expect_count "12 messages fetched" 12 "$out" '^  BODY\[\]  [0-9]+ bytes$'
 expect_line "8-bit UTF-8 body shown" "$out" "Guten Appetit! ☕"
 expect_line "last line of message 11" "$out" "That's all."
 expect_line "base64 attachment text" "$out" "MjMtMDksMTM1MCw0MQo="

@@ -150,22 +150,50 @@ static const struct pcase cases[] = {
 	  "attachment \"résumé.pdf\"\n"
 	  "              3      message/rfc822             7bit    500 bytes  12 lines\n"
 	  "              3.1      text/plain               7bit     20 bytes    1 line\n" },
-	/* body sections: the generic way (literals are streamed there) */
+	/* body sections: the key and size, then the text */
 	{ "* 6 FETCH (UID 6 BODY[HEADER.FIELDS (SUBJECT)] {11}\r\nSubject: x\n)\r\n", 0,
-	  "* 6 FETCH (UID 6 BODY[HEADER.FIELDS (SUBJECT)] {11}\nSubject: x\n)\n" },
+	  "* 6 FETCH  UID 6\n  BODY[HEADER.FIELDS (SUBJECT)]  11 bytes\nSubject: x\n" },
+	{ "* 6 FETCH (BODY[1] NIL BODY[2] \"\")\r\n", 0, "* 6 FETCH\n  BODY[1]  NIL\n  BODY[2]  \"\"\n" },
+	/* with BODYSTRUCTURE in the same FETCH, a text part is decoded:
+	 * quoted-printable and ISO-8859-1, base64 and UTF-8; an unknown
+	 * charset is said, the bytes shown as sent; a partial fetch is not
+	 * decoded (it may cut an encoded unit) */
+	{ "* 12 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"ISO-8859-1\") NIL NIL "
+	  "\"QUOTED-PRINTABLE\" 26 2 NIL NIL NIL NIL) BODY[1] {26}\r\nGr=FC=DFe aus M=FCn=\r\nchen)\r\n",
+	  0, "* 12 FETCH\n"
+	     "  Parts       1  text/plain; charset=ISO-8859-1  quoted-printable  26 bytes  2 lines\n"
+	     "  BODY[1]  26 bytes  decoded: quoted-printable, ISO-8859-1\n"
+	     "Grüße aus München\n" },
+	{ "* 13 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"UTF-8\") NIL NIL "
+	  "\"BASE64\" 20 1 NIL NIL NIL NIL) BODY[TEXT] {20}\r\nSGVsbG8sIFfDtnJsZCEK)\r\n",
+	  0, "* 13 FETCH\n"
+	     "  Parts       1  text/plain; charset=UTF-8  base64  20 bytes  1 line\n"
+	     "  BODY[TEXT]  20 bytes  decoded: base64\n"
+	     "Hello, Wörld!\n" },
+	{ "* 14 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"X-NONE\") NIL NIL "
+	  "\"8BIT\" 4 1 NIL NIL NIL NIL) BODY[1] {4}\r\ncaf\xe9)\r\n",
+	  0, "* 14 FETCH\n"
+	     "  Parts       1  text/plain; charset=X-NONE  8bit  4 bytes  1 line\n"
+	     "  BODY[1]  4 bytes  decoded: charset X-NONE unknown: as sent\n"
+	     "caf\\xe9\n" },
+	{ "* 15 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"ISO-8859-1\") NIL NIL "
+	  "\"QUOTED-PRINTABLE\" 26 2 NIL NIL NIL NIL) BODY[1]<0> {6}\r\nGr=FC=)\r\n",
+	  0, "* 15 FETCH\n"
+	     "  Parts       1  text/plain; charset=ISO-8859-1  quoted-printable  26 bytes  2 lines\n"
+	     "  BODY[1]<0>  \"Gr=FC=\"\n" },
 	/* what the view does not know is kept, in order */
 	{ "* 7 FETCH (UID 7 X-THING (a b) FLAGS (\\Seen))\r\n", 0,
 	  "* 7 FETCH  UID 7  \\Seen  X-THING (a b)\n" },
 
-	/* generic literals: a short one stays in its line; Latin-1 is text,
+	/* section literals: a short one stays in its line; Latin-1 is text,
 	 * escaped (and then a backslash of its own too), not "binary" */
-	{ "* 9 FETCH (BODY[1] {5}\r\nhello UID 9)\r\n", 0, "* 9 FETCH (BODY[1] \"hello\" UID 9)\n" },
+	{ "* 9 FETCH (BODY[1] {5}\r\nhello UID 9)\r\n", 0, "* 9 FETCH  UID 9\n  BODY[1]  \"hello\"\n" },
 	{ "* 9 FETCH (BODY[1] {7}\r\na \"b\" \\ UID 9)\r\n", 0,
-	  "* 9 FETCH (BODY[1] \"a \\\"b\\\" \\\\\" UID 9)\n" },
+	  "* 9 FETCH  UID 9\n  BODY[1]  \"a \\\"b\\\" \\\\\"\n" },
 	{ "* 10 FETCH (BODY[1] {13}\r\nGr\xfc\xdf" "e\r\nM\xfc\\n\r\n)\r\n", TTY,
-	  "* 10 FETCH (BODY[1] {13}\nGr\\xfc\\xdf" "e\nM\\xfc\\\\n\n)\n" },
+	  "* 10 FETCH\n  BODY[1]  13 bytes\nGr\\xfc\\xdf" "e\nM\\xfc\\\\n\n" },
 	{ "* 11 FETCH (BODY[1] {6}\r\n\x01\x02\x03\xff\xfeZ)\r\n", TTY,
-	  "* 11 FETCH (BODY[1] {6} <binary data, 6 bytes>)\n" },
+	  "* 11 FETCH\n  BODY[1]  6 bytes\n<binary data, 6 bytes: save it with > FILE>\n" },
 
 	/* responses without a view here keep the generic line */
 	{ "* 3 EXISTS\r\n", 0, "* 3 EXISTS\n" },

@@ -1378,7 +1378,9 @@ START_TEST(test_handshake_timeout)
 	ck_assert_str_eq(err.msg, "TLS handshake with localhost failed: "
 				  "timed out after 0.2 s waiting for the server");
 	ck_assert_int_ge(dt, 180);
-	ck_assert_int_lt(dt, 1500);
+	/* it fired rather than waiting on: not a speed test (valgrind on a
+	 * loaded CI machine took 1.7 s to get here) */
+	ck_assert_int_lt(dt, 10000);
 	close(lfd);
 }
 END_TEST
