@@ -606,6 +606,13 @@ int shell_run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_l
 	}
 	hold_end(sh);
 	shell_show(sh, tagged, call.cmd.verb, sh->interactive ? 0 : sh->lineno);
+	if (tagged->status == IMAP_STATUS_OK && spec && sh->interactive) {
+		/* create, delete, rename: the names completion offers */
+		const char *args[2] = { NULL, NULL };
+		for (i = 0; i < nwords && i < 2; i++)
+			args[i] = words[i].s;
+		known_note_command(&sh->known, spec->name, args, nwords < 2 ? nwords : 2);
+	}
 	if (tagged->status != IMAP_STATUS_OK) {
 		if (!sh->interactive)
 			shell_report_result(sh, call.cmd.verb, tagged);
@@ -741,6 +748,7 @@ void shell_release(struct shell *sh)
 	for (i = 0; i < 3; i++)
 		free(sh->target_store[i]);
 	sink_release(sh);
+	known_release(&sh->known);
 	buf_release(&sh->scratch);
 	wipe_free(sh->auth.env_password);
 	wipe_free(sh->auth.env_token);

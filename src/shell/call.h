@@ -16,6 +16,7 @@
 #include "core/commands.h"
 #include "core/connect.h"
 #include "core/session.h"
+#include "shell/known.h"
 #include "shell/lexer.h"
 #include "shell/render.h"
 #include "shell/trace.h"
@@ -66,6 +67,7 @@ struct shell {
 	struct buf scratch;          /* rendering, reused from response to response */
 	struct hold *hold;           /* commands in flight, their output in order (hold.h) */
 	bool greeting_pending;       /* connecting: the next status response is the greeting */
+	struct known known;          /* mailbox names and flags seen, for completion */
 	struct imap_literal_sink sink; /* literals to files or the spool (the parser keeps a pointer) */
 };
 

@@ -121,6 +121,11 @@ void hold_untagged(struct shell *sh, const struct imap_response *r)
 	long found;
 	const struct hold_cmd *c;
 
+	/* names and flags for completion (views only add to r's arena) */
+	if (sh->interactive)
+		known_note_response(&sh->known, (struct imap_response *)r,
+				    sh->session && session_utf8_names(sh->session));
+
 	if (!h) {
 		shell_show_as(sh, r, NULL, 0, false, NULL);
 		return;

@@ -13,6 +13,7 @@
 
 #include "core/commands.h"
 #include "core/policy.h"
+#include "shell/complete.h"
 #include "shell/interrupt.h"
 #include "shell/lexer.h"
 #include "util/buf.h"
@@ -169,39 +170,70 @@ char *repl_history_line(const char *line)
 
 /* ---- completion -------------------------------------------------------- */
 
-static char *complete_command(const char *text, int state)
+/* The shell completion reads from (readline's callbacks take no context). */
+static struct shell *completing;
+
+/* The candidates of complete_words(), handed out one by one. */
+static char **cands;
+
+static char *next_candidate(const char *text, int state)
 {
-	static size_t idx, meta;
-	size_t len = strlen(text);
-	if (!state) {
+	static size_t idx;
+
+	(void)text;
+	if (!state)
 		idx = 0;
-		meta = 0;
-	}
-	while (idx < cmd_table_size) {
-		const char *n = cmd_table[idx++].name;
-		if (!strncasecmp(n, text, len))
-			return xstrdup(n);
-	}
-	while (meta < shell_meta_table_size) {
-		const char *n = shell_meta_table[meta++].name;
-		if (!strncasecmp(n, text, len))
-			return xstrdup(n);
-	}
-	return NULL;
+	if (!cands || !cands[idx])
+		return NULL;
+	return xstrdup(cands[idx++]);
 }
 
+/* Tab: candidates from the command table, the session and what the shell
+ * has seen (complete.h); file names after @, > and >>. */
 static char **complete(const char *text, int start, int end)
 {
-	(void)end;
-	rl_attempted_completion_over = 1;
-	if (start == 0)
-		return rl_completion_matches(text, complete_command);
-	/* file names after @ or > */
-	if (start > 0 && (rl_line_buffer[start - 1] == '@' || rl_line_buffer[start - 1] == '>')) {
-		rl_attempted_completion_over = 0;
+	struct shell *sh = completing;
+	struct complete_ctx ctx;
+	const char *const *caps = NULL;
+	char **matches;
+	bool files = false;
+	size_t n;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.state = sh && sh->session ? (int)session_state(sh->session) : -1;
+	if (sh) {
+		ctx.mailboxes = (const char *const *)sh->known.mailboxes.names;
+		ctx.nmailboxes = sh->known.mailboxes.n;
+		ctx.flags = (const char *const *)sh->known.flags.names;
+		ctx.nflags = sh->known.flags.n;
+		if (sh->session) {
+			ctx.ncaps = session_caps(sh->session, &caps);
+			ctx.caps = caps;
+		}
+	}
+	complete_free(cands);
+	cands = complete_words(&ctx, rl_line_buffer, (size_t)start, (size_t)end, &files);
+	if (files) {
+		rl_attempted_completion_over = 0; /* readline's file names */
 		return NULL;
 	}
-	return NULL;
+	rl_attempted_completion_over = 1;
+	if (!cands)
+		return NULL;
+	/* no blank after "BODY[", nor inside a parenthesised list, where
+	 * "ENVELOPE )" would be a syntax error once the ")" is typed */
+	for (n = 0; cands[n]; n++)
+		;
+	if (n == 1) {
+		size_t l = strlen(cands[0]);
+		int depth = 0, i;
+		for (i = 0; i < start && rl_line_buffer[i]; i++)
+			depth += rl_line_buffer[i] == '(' ? 1 : rl_line_buffer[i] == ')' ? -1 : 0;
+		if ((l && (cands[0][l - 1] == '[' || cands[0][l - 1] == '(')) || depth > 0)
+			rl_completion_suppress_append = 1;
+	}
+	matches = rl_completion_matches(text, next_candidate);
+	return matches;
 }
 
 static char *history_path(void)
@@ -297,6 +329,11 @@ void repl_interactive(struct shell *sh)
 	rl_readline_name = "imapsh";
 	rl_catch_signals = 0; /* SIGINT is ours (shell/interrupt.c) */
 	rl_attempted_completion_function = complete;
+	/* complete.c finds the word itself; these only tell readline where
+	 * file names start; quotes are complete.c's (no second one added) */
+	rl_completer_word_break_characters = " \t(@>";
+	rl_variable_bind("completion-ignore-case", "on");
+	completing = sh;
 	using_history();
 	stifle_history(1000);
 	if (hist) {
