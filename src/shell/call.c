@@ -5,6 +5,7 @@
  */
 #include "shell/call.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -636,6 +637,57 @@ out:
 
 /* ---- one line ---------------------------------------------------------- */
 
+/* Edit distance of a and b (case-insensitive; transpositions count 1),
+ * or more than max when it is known to be: cut off early. */
+static size_t edit_distance(const char *a, const char *b, size_t max)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t d[3][33];
+
+	if (la > 32 || lb > 32 || (la > lb ? la - lb : lb - la) > max)
+		return max + 1;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t *cur = d[i % 3], *prev = d[(i - 1) % 3], *prev2 = d[(i + 1) % 3];
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+			size_t v = prev[j - 1] + (ca != cb);
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < v)
+				v = prev2[j - 2] + 1;
+			cur[j] = v;
+		}
+	}
+	return d[la % 3][lb];
+}
+
+/* The command (IMAP or the shell's) nearest to a mistyped name: within an
+ * edit distance of 2 (1 for names of up to 4 letters), the closest, the
+ * first in the tables on a tie; NULL if none. */
+static const char *nearest_command(const char *name)
+{
+	size_t max = strlen(name) <= 4 ? 1 : 2, best = max + 1, i, d;
+	const char *found = NULL;
+
+	for (i = 0; i < cmd_table_size; i++)
+		if ((d = edit_distance(name, cmd_table[i].name, max)) < best) {
+			best = d;
+			found = cmd_table[i].name;
+		}
+	for (i = 0; i < shell_meta_table_size; i++)
+		if ((d = edit_distance(name, shell_meta_table[i].name, max)) < best) {
+			best = d;
+			found = shell_meta_table[i].name;
+		}
+	return found;
+}
+
 static int exec_tokens(struct shell *sh, struct shell_line *l, const char *line, size_t len)
 {
 	const char *name = l->tok[0].value;
@@ -648,7 +700,12 @@ static int exec_tokens(struct shell *sh, struct shell_line *l, const char *line,
 	}
 	spec = cmd_lookup(name);
 	if (!spec) {
-		shell_error(sh, "unknown command \"%s\" (try help)", name);
+		const char *near = nearest_command(name);
+		if (near)
+			shell_error(sh, "unknown command \"%s\": did you mean %s? (help lists them)", name,
+				    near);
+		else
+			shell_error(sh, "unknown command \"%s\" (try help)", name);
 		return shell_note(sh, SHELL_FAILED);
 	}
 	return shell_run_imap(sh, spec, l, 1, l->count - 1, NULL);

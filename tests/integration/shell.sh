@@ -119,6 +119,13 @@ expect_imatch "unknown command on line 1" "$err" "$L 1: .*(unknown|frobnicate)"
 expect_imatch "missing FETCH arguments on line 3" "$err" "$L 3: .*fetch"
 expect_line "valid commands still ran" "$out" "* 1 FETCH  UID 1"
 expect_count "nothing unknown reached the server" 0 "$out$err" 'FROBNICATE.*(BAD|Unknown command)'
+# a mistyped command: the nearest one suggested (edit distance 2, a swap
+# counts 1), nothing sent; no suggestion when nothing is near
+run_imapsh --stream "$stream" -c "select INBOX" -c "fecth 1 (UID)" -c "lsit" -c "xyzzy"
+expect_exit "mistyped commands" 1
+expect_contains "fecth: did you mean fetch" "$err" 'unknown command "fecth": did you mean fetch?'
+expect_contains "lsit: did you mean list" "$err" 'unknown command "lsit": did you mean list?'
+expect_contains "xyzzy: no suggestion" "$err" 'unknown command "xyzzy" (try help)'
 
 # --- -c runs its lines and does not read stdin
 printf 'select INBOX\n' >"$T_TMP/ignored"
