@@ -556,3 +556,30 @@ int mime_params_from_list(struct imap_response *r, const struct imap_value *list
 	*n_r = n;
 	return 0;
 }
+
+void mime_qp_decode(struct buf *out, const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		const char *eq = memchr(s + i, '=', len - i);
+		size_t run = eq ? (size_t)(eq - s) - i : len - i;
+		int b;
+
+		buf_add(out, s + i, run);
+		i += run;
+		if (i == len)
+			break;
+		if (i + 2 < len && s[i + 1] == '\r' && s[i + 2] == '\n')
+			i += 3;
+		else if (i + 1 < len && s[i + 1] == '\n')
+			i += 2;
+		else if (i + 2 < len && (b = hex_byte(s + i + 1)) >= 0) {
+			buf_addch(out, b);
+			i += 3;
+		} else {
+			buf_addch(out, '=');
+			i++;
+		}
+	}
+}

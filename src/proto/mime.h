@@ -91,4 +91,9 @@ int mime_param_get(struct buf *out, const struct mime_param *params, size_t n,
 int mime_params_from_list(struct imap_response *r, const struct imap_value *list,
 			  struct mime_param **params_r, size_t *n_r);
 
+/* Quoted-printable body text (RFC 2045 sec. 6.7) decoded, appended to
+ * out: "=XX" and soft line breaks ("=" CRLF, or "=" LF) undone; an "="
+ * that starts neither stays as it is. */
+void mime_qp_decode(struct buf *out, const char *s, size_t len);
+
 #endif

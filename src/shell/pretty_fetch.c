@@ -439,47 +439,6 @@ static bool has_literal(const struct imap_value *v, bool sunk_only)
 
 /* ---- body sections ----------------------------------------------------------- */
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* Quoted-printable (RFC 2045 sec. 6.7): "=XX" and soft line breaks; an
- * "=" that starts neither stays as it is. */
-static void qp_decode(struct buf *out, const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-
-	while (i < len) {
-		const unsigned char *eq = memchr(p + i, '=', len - i);
-		size_t run = eq ? (size_t)(eq - p) - i : len - i;
-		int hi, lo;
-
-		buf_add(out, s + i, run);
-		i += run;
-		if (i == len)
-			break;
-		if (i + 2 < len && p[i + 1] == '\r' && p[i + 2] == '\n')
-			i += 3;
-		else if (i + 1 < len && p[i + 1] == '\n')
-			i += 2;
-		else if (i + 2 < len && (hi = hexval(p[i + 1])) >= 0 && (lo = hexval(p[i + 2])) >= 0) {
-			buf_addch(out, hi * 16 + lo);
-			i += 3;
-		} else {
-			buf_addch(out, '=');
-			i++;
-		}
-	}
-}
-
 /* The body part whose content a section is, when the FETCH also has its
  * structure: BODY[1.2], or BODY[TEXT] of a message of one part. */
 static const struct imap_body *section_body(const struct imap_fetch *f,
@@ -519,7 +478,7 @@ static bool decode_part(struct buf *text, struct buf *note, const struct imap_bo
 	if (b->kind != IMAP_BODY_TEXT)
 		return false;
 	if (!sec->binary && !sec->has_origin && imap_text_is(b->encoding, "quoted-printable")) {
-		qp_decode(&raw, s, len);
+		mime_qp_decode(&raw, s, len);
 		buf_adds(note, "quoted-printable");
 	} else if (!sec->binary && !sec->has_origin && imap_text_is(b->encoding, "base64") &&
 		   base64_decode(s, len, &raw) == 0) {

@@ -19,6 +19,31 @@
 #include "util/charset.h"
 #include "util/err.h"
 
+/* mime_qp_decode: wire text -> bytes (RFC 2045 sec. 6.7) */
+static const struct { const char *in; const char *out; size_t outlen; } qp_cases[] = {
+	{ "Gr=FC=DFe", "Gr\xfc\xdf" "e", 5 },
+	{ "soft=\r\nbreak", "softbreak", 9 },
+	{ "soft=\nLF", "softLF", 6 },
+	{ "lower =e9 too", "lower \xe9 too", 11 },
+	{ "a =ZZ b", "a =ZZ b", 7 },   /* not hex: kept */
+	{ "end=", "end=", 4 },         /* cut short: kept */
+	{ "end=4", "end=4", 5 },
+	{ "=00nul", "\0nul", 4 },
+	{ "", "", 0 },
+};
+
+START_TEST(test_qp)
+{
+	struct buf b = BUF_INIT;
+
+	mime_qp_decode(&b, qp_cases[_i].in, strlen(qp_cases[_i].in));
+	ck_assert_msg(b.len == qp_cases[_i].outlen &&
+		      !memcmp(b.buf ? b.buf : "", qp_cases[_i].out, b.len),
+		      "case %d (%s): got %zu bytes", _i, qp_cases[_i].in, b.len);
+	buf_release(&b);
+}
+END_TEST
+
 Suite *mime_suite(void);
 
 /* A string literal and its length (NUL bytes inside count). */
@@ -545,6 +570,7 @@ Suite *mime_suite(void)
 			    sizeof(header_cases) / sizeof(header_cases[0]));
 	tcase_add_test(tc, test_header_prefixes);
 	tcase_add_test(tc, test_header_cache);
+	tcase_add_loop_test(tc, test_qp, 0, (int)(sizeof(qp_cases) / sizeof(qp_cases[0])));
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
