@@ -45,6 +45,7 @@ unset IMAPSH_PASSWORD
 T_NAME=${0##*/}
 T_PASSED=0
 T_FAILED=0
+T_FAILED_NAMES=
 T_NUM=0
 
 ok() {
@@ -57,6 +58,8 @@ ok() {
 not_ok() {
 	T_NUM=$((T_NUM + 1))
 	T_FAILED=$((T_FAILED + 1))
+	T_FAILED_NAMES="$T_FAILED_NAMES
+  $T_NUM - $1"
 	printf 'not ok %d - %s\n' "$T_NUM" "$1"
 	shift
 	local d
@@ -281,6 +284,9 @@ test_done() {
 	fi
 	echo "1..$T_NUM"
 	echo "$T_NAME: $T_PASSED passed, $T_FAILED failed"
-	[ "$T_FAILED" = 0 ] || exit 1
+	if [ "$T_FAILED" != 0 ]; then
+		echo "$T_NAME: failed:$T_FAILED_NAMES"
+		exit 1
+	fi
 	exit 0
 }
