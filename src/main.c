@@ -19,7 +19,12 @@
 #include "shell/call.h"
 #include "shell/login.h"
 #include "shell/interrupt.h"
+#include "shell/pager.h"
+#include "shell/profile.h"
+#include "shell/progress.h"
 #include "shell/repl.h"
+#include "shell/target.h"
+#include "shell/vars.h"
 #include "util/buf.h"
 #include "util/charset.h"
 #include "util/xalloc.h"
@@ -27,16 +32,19 @@
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"Usage: imapsh [OPTIONS] [HOST]\n"
+		"Usage: imapsh [OPTIONS] [HOST | PROFILE]\n"
 		"       imapsh [OPTIONS] --stream COMMAND\n"
 		"An interactive IMAP shell: type imaplib-style commands, see the server's answers.\n"
 		"\n"
 		"Connection:\n"
 		"  HOST                    IMAP server to connect to over TCP\n"
+		"  PROFILE                 a [PROFILE] section of ~/.config/imapsh/config\n"
+		"                          (options given here override it)\n"
 		"  -p, --port PORT         TCP port (default 143)\n"
 		"      --stream COMMAND    run COMMAND with /bin/sh -c and speak IMAP over its\n"
 		"                          stdin and stdout (imaplib's IMAP4_stream)\n"
-		"      --timeout SECONDS   connect and read timeout (default: none)\n"
+		"      --timeout SECONDS   connect and read timeout (default: 30 s to connect,\n"
+		"                          15 s for the greeting, then none)\n"
 		"TLS:\n"
 		"      --ssl               implicit TLS (default port 993)\n"
 		"      --starttls          require STARTTLS before anything else\n"
@@ -62,6 +70,7 @@ static void usage(FILE *fp)
 		"  -f, --file FILE         read commands from FILE\n"
 		"  -c, --command LINE      run LINE (may be repeated), then exit\n"
 		"  -o, --output FORMAT     pretty (default), raw or json\n"
+		"  -v, --var NAME=VALUE    set a variable, used as $NAME or ${NAME} in commands\n"
 		"  -d, --debug LEVEL       trace to stderr, 0-5 (4: every line sent and received;\n"
 		"                          secrets always show as <redacted>)\n"
 		"      --stop-on-error     stop at the first command that fails\n"
@@ -69,11 +78,18 @@ static void usage(FILE *fp)
 		"                          next command (default: pipeline where RFC 9051 allows)\n"
 		"      --color[=WHEN]      colour pretty output: auto (default: on a terminal,\n"
 		"                          unless NO_COLOR is set), always, never\n"
+		"      --progress          show the progress of big transfers (over 1 MB) on\n"
+		"                          stderr (default: when stdin and stderr are terminals)\n"
+		"      --no-hints          no hints as you type (the synopsis of the next\n"
+		"                          argument, dimmed, after the cursor)\n"
+		"      --no-pager          never page long output on a terminal (default: through\n"
+		"                          $PAGER, or less -FRX, when it does not fit)\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"
 		"\n"
 		"Exit status: 0 all commands OK, 1 a command failed, 2 the session failed,\n"
-		"64 usage error.  Type \"help\" in the shell for the commands.\n");
+		"64 usage error.  Type \"help\" in the shell for the commands.  Without a\n"
+		"HOST on a terminal, the shell starts unconnected (use open).\n");
 }
 
 /*
@@ -97,7 +113,7 @@ int main(int argc, char **argv)
 	enum {
 		OPT_STREAM = 256, OPT_TIMEOUT, OPT_STOP, OPT_SSL, OPT_STARTTLS, OPT_CAFILE,
 		OPT_CERTFILE, OPT_KEYFILE, OPT_PRIORITY, OPT_INSECURE, OPT_PLAINTEXT, OPT_PWFILE,
-		OPT_NO_PIPELINE, OPT_TLS_NAME, OPT_PINNED, OPT_COLOR,
+		OPT_NO_PIPELINE, OPT_TLS_NAME, OPT_PINNED, OPT_COLOR, OPT_NO_PAGER, OPT_PROGRESS, OPT_NO_HINTS,
 	};
 	static const struct option opts[] = {
 		{ "port", required_argument, NULL, 'p' },
@@ -110,6 +126,10 @@ int main(int argc, char **argv)
 		{ "debug", required_argument, NULL, 'd' },
 		{ "stop-on-error", no_argument, NULL, OPT_STOP },
 		{ "no-pipeline", no_argument, NULL, OPT_NO_PIPELINE },
+		{ "var", required_argument, NULL, 'v' },
+		{ "no-pager", no_argument, NULL, OPT_NO_PAGER },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "no-hints", no_argument, NULL, OPT_NO_HINTS },
 		{ "color", optional_argument, NULL, OPT_COLOR },
 		{ "colour", optional_argument, NULL, OPT_COLOR },
 		{ "ssl", no_argument, NULL, OPT_SSL },
@@ -129,8 +149,10 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct shell sh;
-	const char *file = NULL;
-	bool no_pipeline = false;
+	struct target_given given = { false, false, false, false };
+	struct profile prof;
+	const char *file = NULL, *arg = NULL;
+	bool no_pipeline = false, progress = false;
 	int color = -1; /* --color: -1 auto, 0 never, 1 always */
 	char **commands = NULL;
 	size_t ncommands = 0, i;
@@ -148,7 +170,7 @@ int main(int argc, char **argv)
 #endif
 	opterr = 0; /* our own messages, with our name */
 	shell_init(&sh);
-	while ((c = getopt_long(argc, argv, ":p:u:a:f:c:o:d:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:u:a:f:c:o:d:v:hV", opts, NULL)) != -1) {
 		char *end;
 		long v;
 		switch (c) {
@@ -160,7 +182,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_TIMEOUT: {
 			double d = strtod(optarg, &end);
-			if (*end || d <= 0 || d > 86400) {
+			if (*end || !(d > 0 && d <= 86400)) { /* NaN too */
 				fprintf(stderr, "imapsh: --timeout takes seconds (e.g. 30 or 0.5)\n");
 				return SHELL_USAGE;
 			}
@@ -215,7 +237,28 @@ int main(int argc, char **argv)
 			commands = xrealloc(commands, (ncommands + 1) * sizeof(*commands));
 			commands[ncommands++] = optarg;
 			break;
+		case 'v': {
+			char *msg = NULL;
+			if (vars_assign(sh.vars, optarg, &msg) < 0) {
+				fprintf(stderr, "imapsh: -v %s\n", msg);
+				free(msg);
+				shell_release(&sh);
+				return SHELL_USAGE;
+			}
+			break;
+		}
+		case OPT_NO_HINTS:
+			sh.hints = false;
+			break;
+		case OPT_PROGRESS:
+			progress = true;
+			break;
+		case OPT_NO_PAGER:
+			sh.pager_mode = PAGER_OFF;
+			given.pager = true;
+			break;
 		case 'o':
+			given.output = true;
 			if (!strcmp(optarg, "pretty"))
 				sh.render.format = RENDER_PRETTY;
 			else if (!strcmp(optarg, "raw"))
@@ -228,6 +271,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		case OPT_COLOR:
+			given.color = true;
 			if (!optarg || !strcmp(optarg, "always"))
 				color = 1;
 			else if (!strcmp(optarg, "never"))
@@ -240,6 +284,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'd':
+			given.debug = true;
 			v = strtol(optarg, &end, 10);
 			if (*end || v < 0 || v > 5) {
 				fprintf(stderr, "imapsh: --debug takes a level from 0 to 5\n");
@@ -273,16 +318,35 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		sh.target.host = argv[optind++];
+		arg = argv[optind++];
 	if (optind < argc) {
 		fprintf(stderr, "imapsh: unexpected argument \"%s\"\nTry 'imapsh --help'.\n", argv[optind]);
 		return SHELL_USAGE;
 	}
-	if (sh.target.host && sh.target.stream_cmd) {
+	if (arg && sh.target.stream_cmd) {
 		fprintf(stderr, "imapsh: give a HOST or --stream COMMAND, not both\n");
 		return SHELL_USAGE;
 	}
-	if (!sh.target.host && !sh.target.stream_cmd) {
+	if (arg) {
+		/* a profile's name, else a host */
+		struct imap_err perr = IMAP_ERR_INIT;
+		char *path = profile_path();
+		int rc = profile_load(path, arg, &prof, &perr);
+		free(path);
+		if (rc < 0) {
+			fprintf(stderr, "imapsh: %s\n", perr.msg);
+			profile_release(&prof);
+			shell_release(&sh);
+			return SHELL_USAGE;
+		}
+		if (rc > 0)
+			target_fill(&sh, &prof, &given, &color, &no_pipeline);
+		else
+			sh.target.host = arg;
+		profile_release(&prof);
+	}
+	sh.interactive = !file && !ncommands && isatty(STDIN_FILENO);
+	if (!sh.target.host && !sh.target.stream_cmd && !sh.interactive) {
 		fprintf(stderr, "imapsh: no server: give a HOST or --stream COMMAND\nTry 'imapsh --help'.\n");
 		return SHELL_USAGE;
 	}
@@ -305,7 +369,8 @@ int main(int argc, char **argv)
 
 	sh.auth.env_password = take_env_secret("IMAPSH_PASSWORD");
 	sh.auth.env_token = take_env_secret("IMAPSH_TOKEN");
-	sh.interactive = !file && !ncommands && isatty(STDIN_FILENO);
+	if (progress || (isatty(STDIN_FILENO) && isatty(STDERR_FILENO)))
+		sh.progress = progress_new(NULL);
 	if (sh.interactive) /* Ctrl-C cancels what waits on the server, not imapsh */
 		interrupt_install();
 	/* scripts pipeline what RFC 9051 5.5 allows; --stop-on-error needs
@@ -326,8 +391,23 @@ int main(int argc, char **argv)
 		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	}
 
-	if (shell_connect(&sh) == 0 &&
-	    (!sh.auth.user || shell_login(&sh) == 0 || (sh.interactive && session_alive(sh.session)))) {
+	if (sh.interactive) {
+		/* the banner: on stderr, so that stdout is the session's alone */
+		fprintf(stderr, "imapsh %s: type help for the commands, Tab to complete, quit to leave.%s\n",
+			PACKAGE_VERSION,
+			sh.target.host || sh.target.stream_cmd ? "" : "\nNot connected: open HOST [PORT], "
+			"open PROFILE or open --stream COMMAND.");
+	}
+	if (!sh.target.host && !sh.target.stream_cmd) {
+		repl_interactive(&sh); /* the empty shell: open from there */
+		shell_finish(&sh);
+	} else if (shell_connect(&sh) < 0) {
+		/* on a terminal the shell opens anyway: reconnect or open */
+		if (sh.interactive) {
+			repl_interactive(&sh);
+			shell_finish(&sh);
+		}
+	} else if (!sh.auth.user || shell_login(&sh) == 0 || (sh.interactive && session_alive(sh.session))) {
 		if (ncommands) {
 			for (i = 0; i < ncommands && !sh.quit; i++) {
 				sh.lineno = i + 1;

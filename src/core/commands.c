@@ -59,10 +59,10 @@ const struct cmd_spec cmd_table[] = {
 	  "[SECONDS]", "wait for server updates (RFC 2177) for SECONDS, or until Enter on a terminal" },
 	{ "list", "LIST", 0, 2, { CA_MAILBOX, CA_PATTERN }, CS_LIST, AU | SE, NULL, false, "LIST",
 	  "[REFERENCE [PATTERN]]", "list mailboxes (defaults: \"\" and *)" },
-	{ "login", "LOGIN", 2, 2, { CA_ASTRING, CA_SECRET }, CS_PLAIN, NA, NULL, false, NULL,
-	  "USER PASSWORD", "log in with a plain-text password" },
-	{ "login_cram_md5", "AUTHENTICATE", 2, 2, { CA_ASTRING, CA_SECRET }, CS_PLAIN, NA, "AUTH=CRAM-MD5", false, NULL,
-	  "USER PASSWORD", "log in with AUTHENTICATE CRAM-MD5 (RFC 2195)" },
+	{ "login", "LOGIN", 1, 2, { CA_ASTRING, CA_SECRET }, CS_PLAIN, NA, NULL, false, NULL,
+	  "USER [PASSWORD]", "log in with a plain-text password (asked without echo if not given)" },
+	{ "login_cram_md5", "AUTHENTICATE", 1, 2, { CA_ASTRING, CA_SECRET }, CS_PLAIN, NA, "AUTH=CRAM-MD5", false, NULL,
+	  "USER [PASSWORD]", "log in with AUTHENTICATE CRAM-MD5 (RFC 2195)" },
 	{ "logout", "LOGOUT", 0, 0, { CA_NONE }, CS_PLAIN, ANY, NULL, false, "BYE",
 	  "", "end the session" },
 	{ "lsub", "LSUB", 0, 2, { CA_MAILBOX, CA_PATTERN }, CS_LIST, AU | SE, NULL, false, "LSUB",
@@ -527,6 +527,25 @@ static bool word_is_charset(const struct cmd_word *w)
 	return false;
 }
 
+static bool has_8bit(const char *s, size_t len)
+{
+	size_t i;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return true;
+	return false;
+}
+
+/* Does any search key carry 8-bit text (search SUBJECT 中文)? */
+static bool criteria_8bit(const struct cmd_word *w, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (has_8bit(w[i].s, w[i].len))
+			return true;
+	return false;
+}
+
 static int add_criteria(struct builder *b, const struct cmd_word *w, size_t n, bool default_all)
 {
 	size_t i;
@@ -534,9 +553,17 @@ static int add_criteria(struct builder *b, const struct cmd_word *w, size_t n, b
 		return add_arg(b, IMAP_ARG_RAW, 0, "ALL", 3);
 	if (n == 0)
 		return err_set(b->err, IMAP_ERR_ERROR, "%s: search criteria missing (e.g. ALL)", b->cmdname);
-	for (i = 0; i < n; i++)
-		if (add_raw(b, &w[i]))
+	for (i = 0; i < n; i++) {
+		/* 8-bit text is no atom: a bare word goes as a string (the
+		 * encoder makes it a literal); a list (...) stays as typed */
+		if (!w[i].quoted && !w[i].from_file && w[i].raw_len && w[i].raw[0] != '(' &&
+		    has_8bit(w[i].raw, w[i].raw_len)) {
+			if (add_arg(b, IMAP_ARG_STRING, 0, w[i].s, w[i].len))
+				return -1;
+		} else if (add_raw(b, &w[i])) {
 			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -700,6 +727,11 @@ static int build_args(struct builder *b, const struct cmd_spec *spec,
 		if (p.charset && (add_arg(b, IMAP_ARG_RAW, 0, "CHARSET", 7) ||
 				  add_arg(b, IMAP_ARG_ASTRING, 0, p.charset->s, p.charset->len)))
 			return -1;
+		/* 8-bit keys and no charset named: they are UTF-8, so say so
+		 * (RFC 9051 6.4.4: a server may refuse 8-bit without CHARSET) */
+		if (!p.charset && !p.none && criteria_8bit(w, n) &&
+		    add_arg(b, IMAP_ARG_RAW, 0, "CHARSET UTF-8", 13))
+			return -1;
 		return add_criteria(b, w, n, false);
 	}
 	case CS_SORT: {
@@ -827,6 +859,35 @@ static int build_args(struct builder *b, const struct cmd_spec *spec,
 	return err_set(b->err, IMAP_ERR_ERROR, "internal error: unknown command shape");
 }
 
+int cmd_check_allowed(const struct cmd_spec *spec, const struct session *s, struct imap_err *err)
+{
+	enum imap_state st = session_state(s);
+	if (!(spec->states & st)) {
+		struct buf allowed = BUF_INIT;
+		unsigned bit;
+		for (bit = 1; bit <= IMAP_STATE_LOGOUT; bit <<= 1) {
+			if (!(spec->states & bit))
+				continue;
+			if (allowed.len)
+				buf_adds(&allowed, ", ");
+			buf_adds(&allowed, imap_state_name(bit));
+		}
+		err_set(err, IMAP_ERR_ERROR, "%s is not allowed in state %s (only in %s)",
+			spec->verb ? spec->verb : spec->name, imap_state_name(st), allowed.buf);
+		buf_release(&allowed);
+		return -1;
+	}
+	if (!strcmp(spec->name, "login") && session_has_cap(s, "LOGINDISABLED"))
+		return err_set(err, IMAP_ERR_ERROR,
+			       "LOGIN is disabled by the server (LOGINDISABLED): use starttls "
+			       "first, or authenticate");
+	if (spec->cap_required && spec->capability && !session_has_cap(s, spec->capability))
+		return err_set(err, IMAP_ERR_ERROR,
+			       "%s needs the server capability %s, which this server does not offer",
+			       spec->name, spec->capability);
+	return 0;
+}
+
 int cmd_build(const struct cmd_spec *spec, const struct cmd_word *words, size_t nwords,
 	      const struct session *s, struct cmd_call *out, struct imap_err *err)
 {
@@ -842,32 +903,11 @@ int cmd_build(const struct cmd_spec *spec, const struct cmd_word *words, size_t 
 		buf_release(&u);
 		return -1;
 	}
-	if (s) {
-		enum imap_state st = session_state(s);
-		if (!(spec->states & st)) {
-			struct buf allowed = BUF_INIT;
-			unsigned bit;
-			for (bit = 1; bit <= IMAP_STATE_LOGOUT; bit <<= 1) {
-				if (!(spec->states & bit))
-					continue;
-				if (allowed.len)
-					buf_adds(&allowed, ", ");
-				buf_adds(&allowed, imap_state_name(bit));
-			}
-			err_set(err, IMAP_ERR_ERROR, "%s is not allowed in state %s (only in %s)",
-				spec->verb ? spec->verb : spec->name, imap_state_name(st), allowed.buf);
-			buf_release(&allowed);
-			return -1;
-		}
-		if (!strcmp(spec->name, "login") && session_has_cap(s, "LOGINDISABLED"))
-			return err_set(err, IMAP_ERR_ERROR,
-				       "LOGIN is disabled by the server (LOGINDISABLED): use starttls "
-				       "first, or authenticate");
-		if (spec->cap_required && spec->capability && !session_has_cap(s, spec->capability))
-			return err_set(err, IMAP_ERR_ERROR,
-				       "%s needs the server capability %s, which this server does not offer",
-				       spec->name, spec->capability);
-	}
+	if (s && cmd_check_allowed(spec, s, err) < 0)
+		return -1;
+	if (spec->kinds[0] == CA_ASTRING && spec->kinds[1] == CA_SECRET && nwords < 2)
+		return err_set(err, IMAP_ERR_ERROR, "%s: no password given (the shell asks for it)",
+			       spec->name);
 	for (i = 0; i < nwords; i++)
 		if (words[i].source && !(spec->shape == CS_APPEND && i + 1 == nwords))
 			return err_set(err, IMAP_ERR_ERROR,

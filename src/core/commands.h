@@ -105,6 +105,10 @@ struct cmd_call {
 void cmd_call_init(struct cmd_call *c);
 void cmd_call_release(struct cmd_call *c);
 
+/* May spec run in s's state, with this server (LOGINDISABLED, a required
+ * capability)?  0, or -1 with err saying why not.  cmd_build() checks it. */
+int cmd_check_allowed(const struct cmd_spec *spec, const struct session *s, struct imap_err *err);
+
 /*
  * Checks and converts: argument count, the state (ERROR "SELECT is not
  * allowed in state NONAUTH"), the capability (ERROR naming it), and each

@@ -15,6 +15,13 @@
 #include "net/tls.h"
 #include "net/transport.h"
 
+/* Without --timeout, a TCP connection is made within 30 s and greets
+ * within 15 s (its TLS handshake too), and then waits as long as the
+ * server takes: a long FETCH or IDLE is no timeout.  --stream is not
+ * limited: "ssh host imapd" may be asking for a password. */
+#define CONN_CONNECT_MS 30000
+#define CONN_GREETING_MS 15000
+
 const char *conn_port(const struct conn_opts *o)
 {
 	if (o->port)
@@ -67,6 +74,20 @@ static int require_starttls(struct session *s, const struct conn_opts *o, struct
 	return 0;
 }
 
+/* The greeting did not come in time on a port that is TLS's by
+ * convention, without --ssl: the server is most likely waiting for a
+ * TLS handshake. */
+static void greeting_hint(const struct conn_opts *o, struct imap_err *err)
+{
+	const char *port = conn_port(o);
+	if (o->stream_cmd || o->ssl || !strstr(err->msg, "timed out"))
+		return;
+	if (!strcmp(port, "993") || !strcmp(port, "995") || !strcmp(port, "imaps"))
+		err_append(err, " (port %s is a TLS port: try --ssl)", port);
+	else
+		err_append(err, " (if port %s is a TLS port, try --ssl)", port);
+}
+
 struct session *conn_open(const struct conn_opts *o, const struct session_hooks *hooks,
 			  struct imap_err *err)
 {
@@ -76,13 +97,18 @@ struct session *conn_open(const struct conn_opts *o, const struct session_hooks 
 
 	if (o->insecure && (o->ssl || o->starttls))
 		warn(hooks, "warning: --insecure: the server's certificate is not verified");
-	if (o->stream_cmd)
+	if (o->stream_cmd) {
 		c = child = net_child_spawn(o->stream_cmd, o->timeout_ms, err);
-	else
-		c = net_tcp_connect(o->host, conn_port(o), o->timeout_ms, err);
+	} else {
+		c = net_tcp_connect(o->host, conn_port(o), o->timeout_ms > 0 ? o->timeout_ms : CONN_CONNECT_MS,
+				    err);
+		if (c && o->timeout_ms <= 0)
+			c->timeout_ms = CONN_GREETING_MS;
+	}
 	if (c && o->ssl) {
 		struct net_tls_opts t = tls_opts(o);
-		c = net_tls_wrap(c, &t, err);
+		t.timeout_ms = c->timeout_ms;
+		c = net_tls_wrap(c, &t, err); /* it says when the server speaks no TLS */
 	}
 	if (!c)
 		return NULL;
@@ -101,9 +127,12 @@ struct session *conn_open(const struct conn_opts *o, const struct session_hooks 
 	if (child) /* the session owns it (and it is open) until session_free */
 		net_child_take_terminal(child);
 	if (greeted < 0) {
+		greeting_hint(o, err);
 		session_free(s, NULL);
 		return NULL;
 	}
+	if (!o->stream_cmd)
+		s->conn->timeout_ms = o->timeout_ms; /* from now on: --timeout, or none */
 	if (greeted == 1) {
 		char msg[sizeof(err->msg) + 16];
 		snprintf(msg, sizeof(msg), "warning: %s", err->msg);
@@ -123,6 +152,12 @@ int conn_starttls(struct session *s, const struct conn_opts *o, struct imap_err 
 	if (o->insecure)
 		warn(&s->hooks, "warning: --insecure: the server's certificate is not verified");
 	return session_starttls(s, &t, err);
+}
+
+int conn_poll_fd(struct session *s)
+{
+	struct net_conn *c = session_conn(s);
+	return c && c->ops->pollfd ? c->ops->pollfd(c) : -1;
 }
 
 void conn_describe(struct session *s, struct buf *out)

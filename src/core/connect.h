@@ -49,6 +49,10 @@ struct session *conn_open(const struct conn_opts *o, const struct session_hooks 
 /* The starttls command on an open session, with o's TLS options. */
 int conn_starttls(struct session *s, const struct conn_opts *o, struct imap_err *err);
 
+/* The fd to poll() for the server's next bytes (the shell's prompt
+ * watches it); -1 when there is none. */
+int conn_poll_fd(struct session *s);
+
 /* One line on the connection: transport, peer, local address. */
 void conn_describe(struct session *s, struct buf *out);
 /* The TLS session (protocol, cipher, certificate...), one "key: value"

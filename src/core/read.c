@@ -2,7 +2,8 @@
  * read.c - what the session reads from the server: one whole response at
  * a time within the timeout (a server that drips bytes cannot hold it),
  * each traced and its numbers checked; the responses already there before
- * a command goes out (sess_drain); IDLE's wait; the shell's raw reads.
+ * a command goes out (sess_drain); IDLE's wait; the shell's raw reads;
+ * the progress of the literals that come in (session_set_progress).
  */
 #include "core/session_int.h"
 
@@ -40,6 +41,8 @@ bool sess_pre_tls_discards(const struct session *s, const struct imap_response *
 /* A whole response came: trace it, check it.  0, or -1 (*r freed). */
 static int got_response(struct session *s, struct imap_response **r, struct imap_err *err)
 {
+	/* a kept literal ends with its response at the latest */
+	sess_progress_stop(s, true);
 	sess_trace(s, 4, sess_pre_tls_discards(s, *r) ? TRACE_RECEIVED_CLEAR : TRACE_RECEIVED,
 		   (*r)->raw, (*r)->raw_len);
 	if ((*r)->kind == IMAP_RESP_TAGGED)
@@ -64,6 +67,12 @@ static ssize_t read_into_parser(struct session *s, struct imap_err *err)
 	ssize_t n = net_read(s->conn, space, SESS_CHUNK, err);
 
 	imap_parser_feed_commit(s->parser, n > 0 ? (size_t)n : 0);
+	if (n > 0 && s->prog_kept) {
+		/* what was read is the kept literal's, as far as it goes */
+		uint64_t left = s->prog.total - s->prog.done;
+		s->prog.done += (uint64_t)n < left ? (uint64_t)n : left;
+		sess_progress(s, false);
+	}
 	return n;
 }
 
@@ -261,3 +270,103 @@ int session_idle_wait(struct session *s, int timeout_ms, int extra_fd, struct im
 	}
 }
 
+/* ---- progress of literal transfers (session.h: session_set_progress) ---- */
+
+void sess_progress(struct session *s, bool end)
+{
+	if (!s->prog_active)
+		return;
+	s->prog.end = end;
+	if (end)
+		s->prog_active = s->prog_kept = false;
+	if (s->progress)
+		s->progress(s->progress_ctx, &s->prog);
+}
+
+void sess_progress_stop(struct session *s, bool complete)
+{
+	if (!s->prog_active)
+		return;
+	if (complete)
+		s->prog.done = s->prog.total;
+	sess_progress(s, true);
+}
+
+/* While progress is on the parser's sink is this one: every literal is
+ * offered to it (threshold 0); it reports, and hands the literals that
+ * hooks.sink would have been offered on to it, with the same info (so
+ * the serials match the values), and the handle it gave. */
+static void *prog_begin(void *ctx, const struct imap_literal_info *info)
+{
+	struct session *s = ctx;
+	const struct imap_literal_sink *in = s->hooks.sink;
+	void *h = NULL;
+
+	sess_progress_stop(s, true); /* a kept literal before this one */
+	if (in && in->begin && info->size >= in->threshold)
+		h = in->begin(in->ctx, info);
+	memset(&s->prog, 0, sizeof(s->prog));
+	s->prog.dir = SESSION_XFER_RECEIVE;
+	s->prog.total = info->size;
+	s->prog.verb = "";
+	snprintf(s->prog_name, sizeof(s->prog_name), "%s", info->resp_name ? info->resp_name : "");
+	snprintf(s->prog_key, sizeof(s->prog_key), "%s", info->key ? info->key : "");
+	s->prog.resp_name = s->prog_name;
+	s->prog.key = s->prog_key;
+	s->prog.has_number = info->has_number;
+	s->prog.number = info->number;
+	s->prog_active = true;
+	s->prog_kept = !h; /* NULL: the parser keeps it */
+	sess_progress(s, false);
+	return h;
+}
+
+static int prog_data(void *ctx, void *h, const char *data, size_t len, struct imap_err *err)
+{
+	struct session *s = ctx;
+	const struct imap_literal_sink *in = s->hooks.sink;
+	int rc = in->data ? in->data(in->ctx, h, data, len, err) : 0;
+
+	if (rc == 0) {
+		s->prog.done += len;
+		sess_progress(s, false);
+	}
+	return rc;
+}
+
+static int prog_end(void *ctx, void *h, struct imap_err *err)
+{
+	struct session *s = ctx;
+	const struct imap_literal_sink *in = s->hooks.sink;
+	int rc = in->end ? in->end(in->ctx, h, err) : 0;
+
+	sess_progress_stop(s, true);
+	return rc;
+}
+
+static void prog_abort(void *ctx, void *h)
+{
+	struct session *s = ctx;
+	const struct imap_literal_sink *in = s->hooks.sink;
+
+	if (in->abort)
+		in->abort(in->ctx, h);
+	sess_progress_stop(s, false);
+}
+
+void session_set_progress(struct session *s, session_progress_fn fn, void *ctx)
+{
+	s->progress = fn;
+	s->progress_ctx = ctx;
+	if (fn) {
+		s->prog_sink.begin = prog_begin;
+		s->prog_sink.data = prog_data;
+		s->prog_sink.end = prog_end;
+		s->prog_sink.abort = prog_abort;
+		s->prog_sink.ctx = s;
+		s->prog_sink.threshold = 0;
+		imap_parser_set_sink(s->parser, &s->prog_sink);
+	} else {
+		imap_parser_set_sink(s->parser, s->hooks.sink); /* as session_new() */
+	}
+}

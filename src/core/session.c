@@ -85,6 +85,7 @@ void session_free(struct session *s, struct buf *report)
 {
 	if (!s)
 		return;
+	s->progress = NULL; /* its ctx may be gone; a literal in flight is dropped */
 	net_close(s->conn, report); /* NULL-safe */
 	imap_parser_free(s->parser);
 	clear_caps(s);
@@ -296,6 +297,7 @@ int sess_fail(struct session *s, struct imap_err *err)
 	s->alive = false;
 	if (err->kind == IMAP_ERR_NONE)
 		err->kind = IMAP_ERR_ABORT;
+	sess_progress_stop(s, false); /* a literal in flight is abandoned */
 	return -1;
 }
 
@@ -315,18 +317,30 @@ static int send_bytes(struct session *s, const struct imap_wire *w, size_t off, 
 	return 0;
 }
 
-/* Sends a literal's data from its source, exactly size bytes. */
-static int send_stream(struct session *s, const struct imap_literal_source *src,
+/* Sends a literal's data from its source, exactly size bytes (verb: of
+ * the command, for the progress report). */
+static int send_stream(struct session *s, const char *verb, const struct imap_literal_source *src,
 		       struct imap_err *err)
 {
 	char *chunk = xmalloc(SESS_CHUNK);
 	uint64_t left = src->size;
+	bool report = s->progress != NULL;
 	int rc = 0;
 
 	if (sess_tracing(s, 4)) {
 		char note[80];
 		int n = snprintf(note, sizeof(note), "<%" PRIu64 " bytes of literal data>", src->size);
 		sess_trace(s, 4, TRACE_SENT, note, (size_t)n);
+	}
+	if (report) {
+		sess_progress_stop(s, true);
+		memset(&s->prog, 0, sizeof(s->prog));
+		s->prog.dir = SESSION_XFER_SEND;
+		s->prog.total = src->size;
+		s->prog.verb = verb;
+		s->prog.resp_name = s->prog.key = "";
+		s->prog_active = true;
+		sess_progress(s, false);
 	}
 	while (left) {
 		size_t want = left < SESS_CHUNK ? (size_t)left : SESS_CHUNK;
@@ -346,15 +360,21 @@ static int send_stream(struct session *s, const struct imap_literal_source *src,
 			break;
 		}
 		left -= (uint64_t)n;
+		if (report) {
+			s->prog.done += (uint64_t)n;
+			sess_progress(s, false);
+		}
 	}
+	if (report && !rc)
+		sess_progress_stop(s, true);
 	free(chunk);
 	return rc;
 }
 
 /* Sends bytes [off, off+len) of w, with the streamed literals that fall
  * inside the range. */
-static int send_range(struct session *s, const struct imap_wire *w, size_t off, size_t len,
-		      struct imap_err *err)
+static int send_range(struct session *s, const char *verb, const struct imap_wire *w, size_t off,
+		      size_t len, struct imap_err *err)
 {
 	size_t end = off + len, pos = off, i;
 	for (i = 0; i < w->nstreams; i++) {
@@ -363,7 +383,7 @@ static int send_range(struct session *s, const struct imap_wire *w, size_t off, 
 			continue;
 		if (at > pos && send_bytes(s, w, pos, at - pos, err))
 			return -1;
-		if (send_stream(s, w->streams[i].source, err))
+		if (send_stream(s, verb, w->streams[i].source, err))
 			return -1;
 		pos = at;
 	}
@@ -535,7 +555,7 @@ int session_command(struct session *s, const struct session_cmd *cmd,
 	s->data_name = cmd->data_name;
 	sess_tracef(s, 2, "command %s %s", tag, cmd->verb);
 
-	if (send_range(s, &w, w.chunks[0].off, w.chunks[0].len, err))
+	if (send_range(s, cmd->verb, &w, w.chunks[0].off, w.chunks[0].len, err))
 		goto out;
 	chunk = 1;
 	for (;;) {
@@ -559,7 +579,8 @@ int session_command(struct session *s, const struct session_cmd *cmd,
 		}
 		/* continuation */
 		if (chunk < w.nchunks) {
-			if (send_range(s, &w, w.chunks[chunk].off, w.chunks[chunk].len, err)) {
+			if (send_range(s, cmd->verb, &w, w.chunks[chunk].off, w.chunks[chunk].len,
+				       err)) {
 				imap_response_free(r);
 				goto out;
 			}

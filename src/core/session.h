@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "proto/encode.h"
 #include "proto/parser.h"
@@ -210,6 +211,40 @@ void session_set_state(struct session *s, enum imap_state st);
 
 /* Waits on the server at most ms from now on (LOGOUT at exit). */
 void session_limit_timeout(struct session *s, int ms);
+
+/*
+ * Progress of literal transfers (for a progress line; nothing is decided
+ * here: every literal is reported, however small, and the caller chooses
+ * what to show).  Reported: a streamed literal as it is sent (APPEND's
+ * message from a file; literals inside the command's bytes are not), and
+ * every literal of a response as it arrives, whether the sink takes it
+ * or the parser keeps it.  For each literal, fn gets one call with done
+ * 0 and end false, calls as its data moves (done growing up to total),
+ * and one last call with end set: done == total when it is complete, less
+ * when it was abandoned (the session failed: the call comes before the
+ * failing session call returns).  A kept literal is counted by the bytes
+ * read since it began, so done may lag by one read (64 KiB) until end.
+ * One literal moves at a time.  fn runs inside session calls and must not
+ * call the session; p's strings are valid during the call only.
+ * fn NULL turns it off.  Kept over STARTTLS; session_free() says nothing.
+ */
+enum session_xfer_dir {
+	SESSION_XFER_SEND,
+	SESSION_XFER_RECEIVE,
+};
+struct session_progress {
+	enum session_xfer_dir dir;
+	uint64_t done, total;     /* bytes of the literal's data */
+	bool end;
+	/* what the literal belongs to */
+	const char *verb;         /* sending: the command's verb, "APPEND" */
+	const char *resp_name;    /* receiving: as the sink is told (parser.h), */
+	bool has_number;          /* e.g. "FETCH", 12, "BODY[]"; "" if none */
+	uint64_t number;
+	const char *key;
+};
+typedef void (*session_progress_fn)(void *ctx, const struct session_progress *p);
+void session_set_progress(struct session *s, session_progress_fn fn, void *ctx);
 
 /* Policy (policy.h): a password may cross an unprotected link. */
 void session_set_allow_plaintext(struct session *s, bool allow);

@@ -45,6 +45,15 @@ struct session {
 	bool pre_tls;
 	bool greeted;          /* the greeting was read */
 	size_t pre_tls_bytes, pre_tls_lines, pre_tls_responses;
+	/* progress of literal transfers (session_set_progress, read.c) */
+	session_progress_fn progress;
+	void *progress_ctx;
+	struct imap_literal_sink prog_sink; /* the parser's sink while progress is on:
+	                                     * reports, and hands on to hooks.sink */
+	struct session_progress prog;       /* the literal in flight */
+	bool prog_active;                   /* prog has had its first call, not its end */
+	bool prog_kept;                     /* ... and the parser keeps it: counted by reads */
+	char prog_name[32], prog_key[96];   /* prog's strings */
 };
 
 /* Bytes read, or literal data sent, at a time. */
@@ -56,6 +65,10 @@ void sess_tracef(struct session *s, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Marks the session dead (ABORT unless err has a kind); returns -1. */
 int sess_fail(struct session *s, struct imap_err *err);
+/* Progress (read.c): a report of s->prog (and its end, when end is set);
+ * the end of the literal in flight, if any, as abandoned or complete. */
+void sess_progress(struct session *s, bool end);
+void sess_progress_stop(struct session *s, bool complete);
 /* Reads one whole response within the session's timeout. */
 int sess_read_response(struct session *s, struct imap_response **r, struct imap_err *err);
 /* Clear text before a required TLS that is not shown (see pre_tls): any

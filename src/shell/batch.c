@@ -14,6 +14,7 @@
 
 #include "shell/hold.h"
 #include "shell/msgfile.h"
+#include "shell/vars.h"
 #include "util/xalloc.h"
 
 int shell_prepare(struct shell *sh, const char *line, size_t len, struct shell_pending *p)
@@ -27,8 +28,18 @@ int shell_prepare(struct shell *sh, const char *line, size_t len, struct shell_p
 
 	memset(p, 0, sizeof(*p));
 	cmd_call_init(&p->call);
-	if (shell_lex(line, len, &p->line, &err) < 0)
-		return 0; /* shell_exec reports it */
+	{
+		/* $NAME expanded as shell_exec() would (the tokens are copies) */
+		struct buf exp = BUF_INIT;
+		char *msg = NULL;
+		int rc = vars_expand(sh->vars, line, len, &exp, &msg);
+		free(msg);
+		if (rc == 0)
+			rc = shell_lex(exp.buf ? exp.buf : "", exp.len, &p->line, &err);
+		buf_release_secret(&exp);
+		if (rc < 0)
+			return 0; /* shell_exec reports it */
+	}
 	if (!p->line.count)
 		return 2;
 	if (!sh->session || !session_alive(sh->session) || sh->redir ||

@@ -23,6 +23,11 @@
 #include "shell/interrupt.h"
 #include "shell/lexer.h"
 #include "shell/login.h"
+#include "shell/reconnect.h"
+#include "shell/pager.h"
+#include "shell/progress.h"
+#include "shell/target.h"
+#include "shell/vars.h"
 #include "shell/msgfile.h"
 #include "shell/sink.h"
 #include "util/xalloc.h"
@@ -30,6 +35,9 @@
 /* Literals at least this big are not kept in memory: they go to the
  * redirect target, or to the spool until their response is shown. */
 #define STREAM_THRESHOLD (1024 * 1024)
+
+/* The longest line typed during IDLE that is kept to run after it. */
+#define AFTER_IDLE_MAX 65536
 
 /* ---- messages ---------------------------------------------------------- */
 
@@ -40,12 +48,15 @@ static void say(struct shell *sh, const char *type, bool json, const char *fmt, 
 	struct buf b = BUF_INIT, msg = BUF_INIT;
 
 	fflush(sh->out);
+	pager_sync(sh->pager); /* what the command printed before, first */
 	buf_vaddf(&msg, fmt, ap);
 	buf_adds(&b, "imapsh: ");
 	if (sh->lineno && !sh->interactive) {
+		/* FILE:N: as compilers say it, which editors jump to */
 		if (sh->source)
-			buf_addf(&b, "%s:", sh->source);
-		buf_addf(&b, "line %lu: ", sh->lineno);
+			buf_addf(&b, "%s:%lu: ", sh->source, sh->lineno);
+		else
+			buf_addf(&b, "line %lu: ", sh->lineno);
 	}
 	if (strcmp(type, "error"))
 		buf_addf(&b, "%s: ", type);
@@ -53,6 +64,7 @@ static void say(struct shell *sh, const char *type, bool json, const char *fmt, 
 	 * or what the server sent */
 	render_safe(&b, msg.buf, msg.len);
 	buf_addch(&b, '\n');
+	progress_clear(sh->progress);
 	fwrite(b.buf, 1, b.len, stderr);
 	fflush(stderr);
 	if (json && sh->render.format == RENDER_JSON) {
@@ -168,7 +180,10 @@ int shell_need_session(struct shell *sh)
 {
 	if (sh->session && session_alive(sh->session))
 		return 0;
-	shell_error(sh, "not connected (use open)");
+	if (reconnect_offer(sh) == 0)
+		return 0;
+	shell_error(sh, sh->session ? "not connected (the connection is closed: use reconnect)"
+				    : "not connected (use open)");
 	return -1;
 }
 
@@ -180,8 +195,7 @@ static bool unprotected(struct shell *sh)
 	return sh->pre_tls || (sh->target.starttls && sh->session && !session_is_tls(sh->session));
 }
 
-/* The terminal's columns (COLUMNS, else the tty's, else 80). */
-static unsigned terminal_width(void)
+unsigned shell_terminal_width(void)
 {
 	struct winsize ws;
 	const char *c = getenv("COLUMNS");
@@ -254,7 +268,7 @@ void shell_show_as(struct shell *sh, const struct imap_response *r, const char *
 	o.spool = sink_spool(sh);
 	o.utf8_names = sh->session && session_utf8_names(sh->session);
 	o.show_wire = sh->trace.level >= 1;
-	o.width = o.tty ? terminal_width() : 0;
+	o.width = o.tty ? shell_terminal_width() : 0;
 	if (!into)
 		buf_reset(b);
 	from = b->len;
@@ -279,8 +293,30 @@ void shell_show_as(struct shell *sh, const struct imap_response *r, const char *
 		buf_release(b);
 }
 
+/* "connecting to HOST:PORT..." on a terminal's stderr while a TCP
+ * connection is made; whatever is shown next (the greeting, a trace
+ * line, a warning, the error) replaces it. */
+static void connecting_show(struct shell *sh)
+{
+	if (!sh->interactive || sh->target.stream_cmd || !isatty(STDERR_FILENO))
+		return;
+	fprintf(stderr, "connecting to %s:%s...", sh->target.host, conn_port(&sh->target));
+	fflush(stderr);
+	sh->connecting_shown = true;
+}
+
+static void connecting_clear(struct shell *sh)
+{
+	if (sh->connecting_shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		sh->connecting_shown = false;
+	}
+}
+
 static void on_untagged(void *ctx, const struct imap_response *r)
 {
+	connecting_clear(ctx);
 	hold_untagged(ctx, r);
 }
 
@@ -288,11 +324,16 @@ static void on_untagged(void *ctx, const struct imap_response *r)
 static void on_trace(void *ctx, int level, enum trace_kind kind, const char *text, size_t len)
 {
 	struct shell *sh = ctx;
+	if (level <= sh->trace.level) {
+		connecting_clear(sh);
+		progress_clear(sh->progress);
+	}
 	trace_hook(&sh->trace, level, kind, text, len);
 }
 
 static void on_warn(void *ctx, const char *msg)
 {
+	connecting_clear(ctx);
 	if (!strncmp(msg, "warning: ", 9))
 		msg += 9;
 	shell_warn(ctx, "%s", msg);
@@ -317,7 +358,11 @@ int shell_connect(struct shell *sh)
 	hooks.ctx = sh;
 	sh->pre_tls = sh->target.starttls && !sh->target.ssl;
 	sh->greeting_pending = true;
+	connecting_show(sh);
 	sh->session = conn_open(&sh->target, &hooks, &err);
+	connecting_clear(sh);
+	if (sh->session)
+		progress_attach(sh->progress, sh->session);
 	sh->greeting_pending = false;
 	sh->pre_tls = false;
 	if (!sh->session) {
@@ -365,8 +410,8 @@ static int idle_cont(void *ctx, const struct imap_response *r, struct buf *reply
 	(void)secret;
 	on_untagged(sh, r);
 	if (sh->interactive) {
-		fputs(ic->ms < 0 ? "(idling; press Enter or Ctrl-C to stop)\n"
-				 : "(idling; Enter or Ctrl-C stops early)\n", sh->out);
+		fputs(ic->ms < 0 ? "(idling; type a command, or press Enter or Ctrl-C, to stop)\n"
+				 : "(idling; a command typed, Enter or Ctrl-C stops early)\n", sh->out);
 		fflush(sh->out);
 	}
 	rc = session_idle_wait(sh->session, ic->ms, fd, err);
@@ -377,9 +422,15 @@ static int idle_cont(void *ctx, const struct imap_response *r, struct buf *reply
 		fputc('\n', sh->out); /* after the terminal's "^C" */
 	}
 	if (rc == 1) {
+		/* the line typed ends IDLE, and runs after it (repl.c) */
+		struct buf line = BUF_INIT;
 		char ch;
 		while (read(fd, &ch, 1) == 1 && ch != '\n')
-			;
+			if (line.len < AFTER_IDLE_MAX)
+				buf_addch(&line, ch);
+		free(sh->after_idle);
+		sh->after_idle = line.len ? buf_detach(&line, NULL) : NULL;
+		buf_release(&line);
 	}
 	if (session_send_done(sh->session, err) < 0)
 		return -1;
@@ -531,7 +582,7 @@ int shell_run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_l
 	struct idle_ctx idle;
 	struct attrib_cmd attrib;
 	struct hold_cmd hc;
-	bool cancelled = false;
+	bool cancelled = false, prompted = false;
 	size_t i;
 	int st = SHELL_OK;
 
@@ -548,7 +599,17 @@ int shell_run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_l
 		st = shell_report(sh, &err);
 		goto out;
 	}
-	if (spec) {
+	if (spec && (!strcmp(spec->name, "login") || (nwords == 1 && !strcmp(spec->name, "login_cram_md5")))) {
+		/* login USER [PASSWORD] (noted for reconnecting), login_cram_md5
+		 * USER: a missing password is asked */
+		if (cmd_check_allowed(spec, sh->session, &err) < 0) {
+			st = shell_report(sh, &err);
+			goto out;
+		}
+		prompted = true;
+		snprintf(call.verb, sizeof(call.verb), "%s", spec->verb);
+		call.cmd.verb = call.verb;
+	} else if (spec) {
 		if (cmd_build(spec, words, nwords, sh->session, &call, &err) < 0) {
 			st = shell_report(sh, &err);
 			goto out;
@@ -592,6 +653,11 @@ int shell_run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_l
 		snprintf(mech, sizeof(mech), "%.*s", cram ? 8 : (int)words[0].len, cram ? "CRAM-MD5" : words[0].s);
 		if (shell_authenticate(sh, mech, words + (cram ? 0 : 1), nwords - (cram ? 0 : 1), &call,
 				       &tagged, &err) < 0) {
+			st = shell_report(sh, &err);
+			goto out;
+		}
+	} else if (prompted) {
+		if (shell_login_user(sh, words[0].s, nwords > 1 ? words[1].s : NULL, &tagged, &err) < 0) {
 			st = shell_report(sh, &err);
 			goto out;
 		}
@@ -715,17 +781,29 @@ int shell_exec(struct shell *sh, const char *line, size_t len)
 {
 	struct shell_line l = SHELL_LINE_INIT;
 	struct imap_err err = IMAP_ERR_INIT;
+	struct buf exp = BUF_INIT;
+	char *msg = NULL;
 	int st, rst;
 
 	sink_spool_clear(sh);
+	/* $NAME and ${NAME} (vars.h); the rest of the line sees the result */
+	if (vars_expand(sh->vars, line, len, &exp, &msg) < 0) {
+		err_set(&err, IMAP_ERR_ERROR, "%s", msg);
+		free(msg);
+		goto failed;
+	}
+	line = exp.buf ? exp.buf : "";
+	len = exp.len;
 	if (shell_lex(line, len, &l, &err) < 0)
 		goto failed;
 	if (!l.count) {
 		shell_line_release(&l);
+		buf_release_secret(&exp);
 		return SHELL_OK;
 	}
 	if (sink_take_redirect(sh, &l) < 0) {
 		shell_line_release(&l);
+		buf_release_secret(&exp);
 		return shell_note(sh, SHELL_FAILED);
 	}
 	if (!l.count) {
@@ -738,6 +816,7 @@ int shell_exec(struct shell *sh, const char *line, size_t len)
 	if (rst > st)
 		st = rst;
 	shell_line_release(&l);
+	buf_release_secret(&exp);
 	fflush(sh->out);
 	if (st != SHELL_OK && sh->stop_on_error)
 		sh->quit = true;
@@ -745,6 +824,7 @@ int shell_exec(struct shell *sh, const char *line, size_t len)
 failed:
 	shell_error(sh, "%s", err.msg);
 	shell_line_release(&l);
+	buf_release_secret(&exp);
 	if (sh->stop_on_error)
 		sh->quit = true;
 	return shell_note(sh, SHELL_FAILED);
@@ -758,6 +838,9 @@ void shell_init(struct shell *sh)
 	sh->trace.fp = stderr;
 	sh->render.format = RENDER_PRETTY;
 	sh->stream_threshold = STREAM_THRESHOLD;
+	sh->vars = vars_new();
+	sh->pager_mode = PAGER_AUTO;
+	sh->hints = true;
 }
 
 /* How long the LOGOUT sent at exit waits for its answer at most. */
@@ -807,6 +890,17 @@ void shell_release(struct shell *sh)
 	sink_release(sh);
 	known_release(&sh->known);
 	buf_release(&sh->scratch);
+	reconnect_forget(sh);
+	vars_free(sh->vars);
+	sh->vars = NULL;
+	target_release(sh);
+	progress_free(sh->progress);
+	sh->progress = NULL;
+	if (sh->after_idle) {
+		explicit_bzero(sh->after_idle, strlen(sh->after_idle));
+		free(sh->after_idle);
+		sh->after_idle = NULL;
+	}
 	wipe_free(sh->auth.env_password);
 	wipe_free(sh->auth.env_token);
 	sh->auth.env_password = sh->auth.env_token = NULL;

@@ -67,7 +67,21 @@ struct shell {
 	struct buf scratch;          /* rendering, reused from response to response */
 	struct hold *hold;           /* commands in flight, their output in order (hold.h) */
 	bool greeting_pending;       /* connecting: the next status response is the greeting */
+	bool connecting_shown;       /* "connecting to..." is on the terminal's stderr */
 	struct known known;          /* mailbox names and flags seen, for completion */
+	struct vars *vars;           /* $NAME in command lines (vars.h) */
+	struct profile **profiles;   /* profiles the target points into (target.h) */
+	size_t nprofiles;
+	int pager_mode;              /* enum pager_mode (pager.h): auto unless --no-pager */
+	struct pager *pager;         /* of the running command, or NULL */
+	struct progress *progress;   /* the progress line (progress.h), NULL: none */
+	char *after_idle;            /* a line typed during IDLE: it ends IDLE, then runs */
+	bool hints;                  /* hints as you type (interactive, a terminal); --no-hints */
+	struct {                     /* the last login, for reconnecting (reconnect.h) */
+		char *user;          /* NULL: a mechanism answered by hand */
+		char *mech;          /* NULL: the LOGIN command */
+		bool valid;
+	} relogin;
 	struct imap_literal_sink sink; /* literals to files or the spool (the parser keeps a pointer) */
 };
 
@@ -111,6 +125,8 @@ int shell_note(struct shell *sh, int st);
 int shell_report(struct shell *sh, const struct imap_err *err);
 /* "imapsh: [line N: ]WHAT failed: NO [CODE] text" for a tagged NO/BAD. */
 void shell_report_result(struct shell *sh, const char *what, const struct imap_response *t);
+/* The terminal's columns (COLUMNS, else the tty's, else 80). */
+unsigned shell_terminal_width(void);
 /* Writes b to the output (flushed on a terminal). */
 void shell_print(struct shell *sh, const struct buf *b);
 /* Prints "imapsh: [FILE:]line N: message" on stderr (with -o json also

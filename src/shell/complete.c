@@ -14,10 +14,10 @@
 
 #include "core/commands.h"
 #include "shell/call.h"
+#include "shell/scan.h"
 #include "util/xalloc.h"
 
-#define NONE ((size_t)-1)
-#define MAX_DEPTH 32
+#define NONE SCAN_NONE
 
 /* ---- word lists ------------------------------------------------------- */
 
@@ -89,99 +89,14 @@ static const char *const uid_subs[] = {
 	"copy", "expunge", "fetch", "move", "search", "sort", "store", "thread",
 };
 
-/* ---- the partial line --------------------------------------------------- */
-
-struct span {
-	size_t a, b;
-};
-
-struct scan {
-	const char *line;
-	struct span *arg;   /* complete top-level arguments, the command first */
-	size_t nargs, alloc;
-	struct span prev, prev2; /* the last two complete words, any depth (a == NONE: none) */
-	size_t astart;      /* the argument being typed */
-	size_t wstart;      /* the word being typed */
-	bool quoted;        /* it has a quote in it */
-	char stack[MAX_DEPTH]; /* open '(' and '[' */
-	size_t depth;
-};
-
-static void end_word(struct scan *s, size_t i)
-{
-	if (s->wstart == NONE)
-		return;
-	s->prev2 = s->prev;
-	s->prev.a = s->wstart;
-	s->prev.b = i;
-	s->wstart = NONE;
-}
-
-static void start_word(struct scan *s, size_t i)
-{
-	if (s->wstart == NONE) {
-		s->wstart = i;
-		s->quoted = false;
-	}
-}
-
-/* false when the line nests too deep to say */
-static bool scan_line(struct scan *s, const char *line, size_t end)
-{
-	char q = 0; /* the open quote */
-	size_t i;
-
-	memset(s, 0, sizeof(*s));
-	s->line = line;
-	s->astart = s->wstart = s->prev.a = s->prev2.a = NONE;
-	for (i = 0; i < end; i++) {
-		char ch = line[i];
-		if (q) {
-			if (q == '"' && ch == '\\' && i + 1 < end)
-				i++;
-			else if (ch == q)
-				q = 0;
-			continue;
-		}
-		if (ch == ' ' || ch == '\t') {
-			end_word(s, i);
-			if (!s->depth && s->astart != NONE) {
-				xgrow((void **)&s->arg, &s->alloc, s->nargs + 1, sizeof(*s->arg));
-				s->arg[s->nargs].a = s->astart;
-				s->arg[s->nargs++].b = i;
-				s->astart = NONE;
-			}
-			continue;
-		}
-		if (s->astart == NONE)
-			s->astart = i;
-		if (ch == '(' || ch == ')')
-			end_word(s, i); /* a list's words complete on their own */
-		else
-			start_word(s, i);
-		if (ch == '(' || ch == '[') {
-			if (s->depth == MAX_DEPTH)
-				return false;
-			s->stack[s->depth++] = ch;
-		} else if ((ch == ')' || ch == ']') && s->depth) {
-			s->depth--;
-		} else if (ch == '"' || (ch == '\'' && !s->depth)) {
-			q = ch;
-			s->quoted = true;
-		}
-	}
-	if (s->astart == NONE)
-		s->astart = end;
-	start_word(s, end);
-	return true;
-}
+/* ---- the partial line (scan.h) ------------------------------------------ */
 
 static bool in_brackets(const struct scan *s)
 {
 	return memchr(s->stack, '[', s->depth) != NULL;
 }
 
-static bool span_is(const struct scan *s, struct span sp, const char *w)
+static bool span_is(const struct scan *s, struct scan_span sp, const char *w)
 {
 	return sp.a != NONE && sp.b - sp.a == strlen(w) && !strncasecmp(s->line + sp.a, w, sp.b - sp.a);
 }
@@ -345,7 +260,7 @@ static int cmp_cand(const void *a, const void *b)
 /* Search keys; `from` is where the criteria begin in the line. */
 static void complete_search(struct out *o, const struct scan *s, size_t from)
 {
-	const struct span *last = s->nargs ? &s->arg[s->nargs - 1] : NULL;
+	const struct scan_span *last = s->nargs ? &s->arg[s->nargs - 1] : NULL;
 	size_t i;
 
 	if (s->depth && last && last->a >= from && span_is(s, *last, "RETURN")) {
@@ -485,7 +400,7 @@ static void complete_line(struct out *o, const struct scan *s)
 	const struct cmd_spec *spec;
 	char name[32];
 	size_t i, base = 1, pos;
-	struct span cmd;
+	struct scan_span cmd;
 
 	if (s->nargs == 0) {
 		if (!s->depth)
@@ -534,7 +449,7 @@ char **complete_words(const struct complete_ctx *c, const char *line, size_t sta
 {
 	struct scan s;
 	struct out o;
-	const struct span *last;
+	const struct scan_span *last;
 	char *word = NULL;
 	size_t i, n;
 
@@ -569,7 +484,7 @@ char **complete_words(const struct complete_ctx *c, const char *line, size_t sta
 	complete_line(&o, &s);
 done:
 	free(word);
-	free(s.arg);
+	scan_release(&s);
 	if (!o.n) {
 		free(o.v);
 		return NULL;

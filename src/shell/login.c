@@ -10,8 +10,12 @@
 #include "core/auth.h"
 #include "core/policy.h"
 #include "shell/netrc.h"
+#include "shell/reconnect.h"
 #include "util/base64.h"
 #include "util/xalloc.h"
+
+/* Passwords asked on the terminal: tries before a login gives up. */
+#define LOGIN_TRIES 3
 
 char *shell_ask(const char *prompt, bool echo)
 {
@@ -96,7 +100,7 @@ static void wipe_free(char *s)
 	}
 }
 
-char *shell_password(struct shell *sh, const char *user, struct imap_err *err)
+char *shell_password(struct shell *sh, const char *user, bool *asked, struct imap_err *err)
 {
 	/* IMAPSH_PASSWORD: main.c takes it out of the environment at start */
 	const char *env = sh->auth.env_password; /* IMAPSH_PASSWORD, taken at start */
@@ -130,6 +134,8 @@ char *shell_password(struct shell *sh, const char *user, struct imap_err *err)
 	}
 	buf_addf(&prompt, "Password for %s: ", user);
 	pw = shell_ask(prompt.buf, false);
+	if (pw && asked)
+		*asked = true;
 	buf_release(&prompt);
 	if (!pw)
 		err_set(err, IMAP_ERR_ERROR,
@@ -139,7 +145,7 @@ char *shell_password(struct shell *sh, const char *user, struct imap_err *err)
 }
 
 static int run_builtin(struct shell *sh, const char *mech, const char *user, const char *given,
-		       struct imap_response **tagged, struct imap_err *err)
+		       bool *asked, struct imap_response **tagged, struct imap_err *err)
 {
 	const struct sasl_mech_info *info = sasl_find(mech);
 	struct sasl_params p;
@@ -158,7 +164,7 @@ static int run_builtin(struct shell *sh, const char *mech, const char *user, con
 			secret = xstrdup(given);
 		else if ((info->needs & SASL_NEEDS_TOKEN) && sh->auth.env_token)
 			secret = xstrdup(sh->auth.env_token);
-		else if (!(secret = shell_password(sh, user ? user : "", err)))
+		else if (!(secret = shell_password(sh, user ? user : "", asked, err)))
 			return -1;
 		if (info->needs & SASL_NEEDS_TOKEN)
 			p.token = secret;
@@ -168,6 +174,74 @@ static int run_builtin(struct shell *sh, const char *mech, const char *user, con
 	rc = auth_run(sh->session, info->name, &p, tagged, err);
 	wipe_free(secret);
 	return rc;
+}
+
+/* The LOGIN command with user's password (given, or from shell_password). */
+static int login_command(struct shell *sh, const char *user, const char *given, bool *asked,
+			 struct imap_response **tagged, struct imap_err *err)
+{
+	const struct cmd_spec *spec = cmd_lookup("login");
+	struct cmd_word w[2];
+	struct cmd_call call;
+	char *pw;
+	int rc;
+
+	/* before a password is asked for: may it go out at all? */
+	if (policy_check_login(sh->session, err) < 0)
+		return -1;
+	if (!(pw = given ? xstrdup(given) : shell_password(sh, user, asked, err)))
+		return -1;
+	memset(w, 0, sizeof(w));
+	w[0].s = w[0].raw = user;
+	w[0].len = w[0].raw_len = strlen(user);
+	w[1].s = w[1].raw = pw;
+	w[1].len = w[1].raw_len = strlen(pw);
+	cmd_call_init(&call);
+	rc = cmd_build(spec, w, 2, sh->session, &call, err);
+	if (rc == 0)
+		rc = session_command(sh->session, &call.cmd, tagged, err);
+	cmd_call_release(&call);
+	wipe_free(pw);
+	return rc;
+}
+
+/*
+ * Logs in with mech (NULL: the LOGIN command).  A password asked on the
+ * terminal may have been mistyped: after a NO it is asked again, three
+ * tries in all, each failure reported.  A password that came from a file,
+ * the environment or ~/.netrc would fail the same way again: one try.
+ */
+static int login_tries(struct shell *sh, const char *mech, const char *user, const char *given,
+		       struct imap_response **tagged, struct imap_err *err)
+{
+	int try, rc;
+
+	for (try = 1;; try++) {
+		bool asked = false;
+		rc = mech ? run_builtin(sh, mech, user, given, &asked, tagged, err)
+			  : login_command(sh, user, given, &asked, tagged, err);
+		if (rc == 0 && (*tagged)->status == IMAP_STATUS_OK)
+			reconnect_note_login(sh, mech, user);
+		if (rc < 0 || !asked || (*tagged)->status != IMAP_STATUS_NO || try == LOGIN_TRIES ||
+		    !session_alive(sh->session) || session_state(sh->session) != IMAP_STATE_NONAUTH)
+			return rc;
+		shell_report_result(sh, mech ? "authenticate" : "login", *tagged);
+		imap_response_free(*tagged);
+		*tagged = NULL;
+		fprintf(stderr, "imapsh: try again (%d of %d)\n", try + 1, LOGIN_TRIES);
+	}
+}
+
+int shell_login_user(struct shell *sh, const char *user, const char *given,
+		     struct imap_response **tagged, struct imap_err *err)
+{
+	return login_tries(sh, NULL, user, given, tagged, err);
+}
+
+int shell_login_again(struct shell *sh, const char *mech, const char *user,
+		      struct imap_response **tagged, struct imap_err *err)
+{
+	return login_tries(sh, mech, user, NULL, tagged, err);
 }
 
 int shell_authenticate(struct shell *sh, const char *mech, const struct cmd_word *w, size_t n,
@@ -185,7 +259,7 @@ int shell_authenticate(struct shell *sh, const char *mech, const struct cmd_word
 			user = xmemdup(w[0].s, w[0].len);
 		if (n >= 2)
 			pass = xmemdup(w[1].s, w[1].len);
-		rc = run_builtin(sh, name, user, pass, tagged, err);
+		rc = login_tries(sh, name, user, pass, tagged, err);
 		free(user);
 		wipe_free(pass);
 		return rc;
@@ -197,14 +271,16 @@ int shell_authenticate(struct shell *sh, const char *mech, const struct cmd_word
 	call->cmd.nargs = 1; /* the mechanism alone; the rest is typed at each challenge */
 	call->cmd.cont = shell_sasl_by_hand;
 	call->cmd.cont_ctx = sh;
-	return session_command(sh->session, &call->cmd, tagged, err);
+	rc = session_command(sh->session, &call->cmd, tagged, err);
+	if (rc == 0 && (*tagged)->status == IMAP_STATUS_OK)
+		reconnect_note_login(sh, name, NULL); /* to be named, not answered again */
+	return rc;
 }
 
 int shell_login(struct shell *sh)
 {
 	struct imap_err err = IMAP_ERR_INIT;
 	struct imap_response *t = NULL;
-	const char *user = sh->auth.user;
 	const char *mech = sh->auth.mech;
 	int rc;
 
@@ -216,36 +292,13 @@ int shell_login(struct shell *sh)
 			have |= SASL_NEEDS_CLIENT_CERT;
 		mech = auth_choose(sh->session, have);
 	}
-	if (mech) {
-		if (!auth_is_builtin(mech)) {
-			shell_error(sh, "-a %s: not a built-in mechanism", mech);
-			shell_note(sh, SHELL_USAGE);
-			return -1;
-		}
-		rc = run_builtin(sh, mech, user, NULL, &t, &err);
-	} else {
-		/* no AUTH= mechanism in common: the LOGIN command */
-		const struct cmd_spec *spec = cmd_lookup("login");
-		struct cmd_word w[2];
-		struct cmd_call call;
-		char *pw;
-		if (policy_check_login(sh->session, &err) < 0 ||
-		    !(pw = shell_password(sh, user, &err))) {
-			shell_report(sh, &err);
-			return -1;
-		}
-		memset(w, 0, sizeof(w));
-		w[0].s = w[0].raw = user;
-		w[0].len = w[0].raw_len = strlen(user);
-		w[1].s = w[1].raw = pw;
-		w[1].len = w[1].raw_len = strlen(pw);
-		cmd_call_init(&call);
-		rc = cmd_build(spec, w, 2, sh->session, &call, &err);
-		if (rc == 0)
-			rc = session_command(sh->session, &call.cmd, &t, &err);
-		cmd_call_release(&call);
-		wipe_free(pw);
+	if (mech && !auth_is_builtin(mech)) {
+		shell_error(sh, "-a %s: not a built-in mechanism", mech);
+		shell_note(sh, SHELL_USAGE);
+		return -1;
 	}
+	/* no AUTH= mechanism in common (mech NULL): the LOGIN command */
+	rc = login_tries(sh, mech, sh->auth.user, NULL, &t, &err);
 	if (rc < 0) {
 		shell_report(sh, &err);
 		return -1;

@@ -17,6 +17,11 @@
 
 #include "core/commands.h"
 #include "shell/json.h"
+#include "shell/login.h"
+#include "shell/pager.h"
+#include "shell/reconnect.h"
+#include "shell/target.h"
+#include "shell/vars.h"
 #include "util/utf7.h"
 #include "util/xalloc.h"
 
@@ -162,8 +167,55 @@ static void help_states(struct buf *b, unsigned states)
 			buf_addf(b, " %s", imap_state_name(bit));
 }
 
+/* Help's column of descriptions. */
+#define HELP_COL 47
+
+/* One row of help: "  USAGE   description", the description wrapped
+ * at word boundaries to width (0: no wrapping) under its own column; a
+ * usage too long for its column puts the description on the next line. */
+static void help_row(struct buf *b, const char *usage, const char *help, unsigned width)
+{
+	size_t col = 2 + render_text_columns(usage, strlen(usage));
+	const char *p = help;
+
+	buf_addf(b, "  %s", usage);
+	if (col + 1 > HELP_COL) {
+		buf_addch(b, '\n');
+		col = 0;
+	}
+	while (col < HELP_COL) {
+		buf_addch(b, ' ');
+		col++;
+	}
+	while (*p) {
+		const char *w = p, *e;
+		size_t wl;
+		while (*w == ' ')
+			w++;
+		e = w;
+		while (*e && *e != ' ')
+			e++;
+		wl = render_text_columns(w, (size_t)(e - w));
+		if (col > HELP_COL && width && col + 1 + wl > width) {
+			buf_addch(b, '\n');
+			for (col = 0; col < HELP_COL; col++)
+				buf_addch(b, ' ');
+		} else if (col > HELP_COL) {
+			buf_addch(b, ' ');
+			col++;
+		}
+		buf_add(b, w, (size_t)(e - w));
+		col += wl;
+		p = e;
+		while (*p == ' ')
+			p++;
+	}
+	buf_addch(b, '\n');
+}
+
 static int m_help(struct shell *sh, const struct meta_args *a)
 {
+	unsigned width = sh->render.tty ? shell_terminal_width() : 0;
 	struct buf b = BUF_INIT;
 	size_t i;
 	if (a->l->count > 1) {
@@ -194,7 +246,7 @@ static int m_help(struct shell *sh, const struct meta_args *a)
 	for (i = 0; i < cmd_table_size; i++) {
 		struct buf u = BUF_INIT;
 		cmd_usage(&cmd_table[i], &u);
-		buf_addf(&b, "  %-44s %s\n", u.buf, cmd_table[i].help);
+		help_row(&b, u.buf, cmd_table[i].help, width);
 		buf_release(&u);
 	}
 	buf_adds(&b, "Shell commands:\n");
@@ -202,7 +254,7 @@ static int m_help(struct shell *sh, const struct meta_args *a)
 		const struct meta_spec *m = &shell_meta_table[i];
 		struct buf u = BUF_INIT;
 		buf_addf(&u, "%s%s%s", m->name, m->usage[0] ? " " : "", m->usage);
-		buf_addf(&b, "  %-44s %s\n", u.buf, m->help);
+		help_row(&b, u.buf, m->help, width);
 		buf_release(&u);
 	}
 	buf_adds(&b, "Any command may end with > FILE, >> FILE or > DIR/ to save literals (message data).\n"
@@ -363,6 +415,7 @@ static int m_response(struct shell *sh, const struct meta_args *a)
 static int m_open(struct shell *sh, const struct meta_args *a)
 {
 	size_t i;
+	int prof;
 	if (a->l->count >= 3 && !strcmp(a->l->tok[1].value, "--stream")) {
 		for (i = 0; i < 3; i++) {
 			free(sh->target_store[i]);
@@ -372,6 +425,16 @@ static int m_open(struct shell *sh, const struct meta_args *a)
 		sh->target.stream_cmd = sh->target_store[0];
 		sh->target.host = NULL;
 		sh->target.port = NULL;
+	} else if (a->l->count == 2 && (prof = target_open_profile(sh, a->l->tok[1].value)) != 0) {
+		/* open PROFILE: its settings replace the target's */
+		if (prof < 0)
+			return shell_note(sh, SHELL_FAILED);
+		reconnect_forget(sh);
+		if (shell_connect(sh) < 0)
+			return SHELL_BROKEN;
+		if (sh->auth.user && session_state(sh->session) == IMAP_STATE_NONAUTH && shell_login(sh) < 0)
+			return SHELL_FAILED;
+		return SHELL_OK;
 	} else if (a->l->count >= 2 && a->l->count <= 3) {
 		for (i = 0; i < 3; i++) {
 			free(sh->target_store[i]);
@@ -391,9 +454,82 @@ static int m_open(struct shell *sh, const struct meta_args *a)
 	}
 	if (!sh->target.host && !sh->target.stream_cmd)
 		return usage(sh, "open");
+	if (a->l->count == 1) /* the same server again: log in and select again */
+		return shell_reconnect(sh);
+	reconnect_forget(sh); /* another server: another login */
 	if (shell_connect(sh) < 0)
 		return SHELL_BROKEN;
+	if (sh->auth.user && session_state(sh->session) == IMAP_STATE_NONAUTH && shell_login(sh) < 0)
+		return SHELL_FAILED;
 	return SHELL_OK;
+}
+
+/* set [NAME [VALUE]], unset NAME...: the variables of vars.h */
+static int m_set(struct shell *sh, const struct meta_args *a)
+{
+	struct buf b = BUF_INIT;
+	char *msg = NULL;
+	if (sh->redir) {
+		shell_error(sh, "%s: no redirection (a > in a value: quote it)", a->l->tok[0].value);
+		return shell_note(sh, SHELL_FAILED);
+	}
+	if (vars_command(sh->vars, a->line, a->len, &b, &msg) < 0) {
+		shell_error(sh, "%s", msg);
+		free(msg);
+		return shell_note(sh, SHELL_FAILED);
+	}
+	if (b.len && sh->render.format == RENDER_JSON) {
+		/* {"type":"variables","variables":{"NAME":"VALUE",...}} */
+		struct json j;
+		struct buf o = BUF_INIT;
+		const char *value;
+		size_t i, n = vars_count(sh->vars), vlen;
+		shell_json_open(sh, &j, &o, "variables");
+		json_key(&j, "variables");
+		json_obj_open(&j);
+		for (i = 0; i < n; i++) {
+			const char *name = vars_nth(sh->vars, i, &value, &vlen);
+			if (a->l->count == 2 && strcmp(name, a->l->tok[1].value))
+				continue;
+			json_key(&j, name);
+			json_str(&j, value, vlen);
+		}
+		json_obj_close(&j);
+		shell_json_close(sh, &j);
+		buf_release(&o);
+	} else if (b.len) {
+		shell_print(sh, &b);
+	}
+	buf_release_secret(&b);
+	return SHELL_OK;
+}
+
+/* pager [on|off|auto] */
+static int m_pager(struct shell *sh, const struct meta_args *a)
+{
+	enum pager_mode m;
+	if (a->l->count > 2 || (a->l->count == 2 && pager_mode_parse(a->l->tok[1].value, &m) < 0))
+		return usage(sh, "pager");
+	if (a->l->count == 2)
+		sh->pager_mode = (int)m;
+	if (sh->render.format == RENDER_JSON) {
+		json_setting(sh, "pager", pager_mode_name((enum pager_mode)sh->pager_mode), 0);
+	} else {
+		struct buf b = BUF_INIT;
+		const char *cmd = pager_command();
+		buf_addf(&b, "pager %s (%s)\n", pager_mode_name((enum pager_mode)sh->pager_mode),
+			 cmd ? cmd : "no pager command: PAGER is empty or cat");
+		shell_print(sh, &b);
+		buf_release(&b);
+	}
+	return SHELL_OK;
+}
+
+static int m_reconnect(struct shell *sh, const struct meta_args *a)
+{
+	if (a->l->count != 1)
+		return usage(sh, "reconnect");
+	return shell_reconnect(sh);
 }
 
 static int m_send(struct shell *sh, const struct meta_args *a)
@@ -648,17 +784,21 @@ const struct meta_spec shell_meta_table[] = {
 	{ "exit", "", "same as quit", m_quit },
 	{ "format", "[pretty|raw|json]", "show or set the output format", m_format },
 	{ "help", "[COMMAND]", "list commands, or show one", m_help },
-	{ "open", "[HOST [PORT]] | open --stream COMMAND", "connect (again); no PORT: 143, or 993 with --ssl", m_open },
+	{ "open", "[HOST [PORT] | PROFILE | --stream COMMAND]", "connect; no PORT: 143, or 993 with --ssl; alone: reconnect", m_open },
+	{ "pager", "[on|off|auto]", "page output longer than the screen: auto (default), on, off", m_pager },
 	{ "quit", "", "leave the shell (sends LOGOUT if still connected)", m_quit },
 	{ "raw", "LINE", "send LINE as a tagged command, exactly as typed", m_raw },
 	{ "read", "[N]", "read up to N bytes from the server and show them escaped", m_read },
 	{ "readline", "", "read one response from the server and show it", m_readline },
+	{ "reconnect", "", "connect again with the same options, log in and select as before", m_reconnect },
 	{ "response", "NAME", "show and forget kept untagged responses (imaplib's response())", m_response },
 	{ "send", "STRING", "send bytes (C escapes: \\r \\n \\xHH), no tag, nothing added", m_send },
 	{ "show", "", "show PROTOCOL_VERSION, capabilities, state, mailbox, debug level", m_show },
+	{ "set", "[NAME [VALUE]]", "show or set variables, used as $NAME or ${NAME}", m_set },
 	{ "shutdown", "", "close the connection", m_shutdown },
 	{ "socket", "", "describe the connection (transport, peer, local address)", m_socket },
 	{ "tls", "", "show the TLS session: protocol, cipher, certificate, fingerprint", m_tls },
+	{ "unset", "NAME...", "remove variables", m_set },
 };
 
 const size_t shell_meta_table_size = sizeof(shell_meta_table) / sizeof(shell_meta_table[0]);

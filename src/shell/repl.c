@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -14,8 +15,11 @@
 #include "core/commands.h"
 #include "core/policy.h"
 #include "shell/complete.h"
+#include "shell/hint.h"
 #include "shell/interrupt.h"
 #include "shell/lexer.h"
+#include "shell/pager.h"
+#include "shell/reconnect.h"
 #include "util/buf.h"
 #include "util/utf7.h"
 #include "util/xalloc.h"
@@ -236,15 +240,158 @@ static char **complete(const char *text, int start, int end)
 	return matches;
 }
 
+/* ---- hints as you type ------------------------------------------------- */
+
+/* Columns the hint on the screen takes after the typed line (0: none). */
+static int hint_cols;
+/* Enter was pressed: the hint goes before readline moves on. */
+static bool hint_off;
+
+/* Display width of s[0..n): UTF-8 code points, without the prompt's
+ * invisible parts; -1 for a control character (readline shows ^X). */
+static int hint_width(const char *s, size_t n, bool prompt)
+{
+	bool hidden = false;
+	int w = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (prompt && c == RL_PROMPT_START_IGNORE)
+			hidden = true;
+		else if (prompt && c == RL_PROMPT_END_IGNORE)
+			hidden = false;
+		else if (hidden)
+			continue;
+		else if (c < 0x20 || c == 0x7f)
+			return -1;
+		else if ((c & 0xc0) != 0x80)
+			w++;
+	}
+	return w;
+}
+
+/* Readline's redisplay, then the hint (hint.h) dimmed after the line when
+ * the cursor is at its end and it fits on the terminal line; the cursor
+ * goes back, so readline never sees it.  A hint shown before is erased. */
+static void hint_redisplay(void)
+{
+	FILE *out = rl_outstream ? rl_outstream : stdout;
+	const char *prompt = rl_display_prompt ? rl_display_prompt : "", *nl;
+	struct buf h = BUF_INIT;
+	int rows = 0, cols = 0, pw, lw, hw = 0, tail;
+
+	rl_redisplay();
+	if ((nl = strrchr(prompt, '\n')))
+		prompt = nl + 1;
+	pw = hint_width(prompt, strlen(prompt), true);
+	lw = hint_width(rl_line_buffer, (size_t)rl_end, false);
+	rl_get_screen_size(&rows, &cols);
+	/* not while readline shows a message of its own (searching, an argument) */
+	if (!hint_off && rl_point == rl_end && rl_display_prompt == rl_prompt &&
+	    !RL_ISSTATE(RL_STATE_ISEARCH | RL_STATE_NSEARCH | RL_STATE_NUMERICARG) && pw >= 0 &&
+	    lw >= 0 && hint_for(rl_line_buffer, (size_t)rl_end, &h)) {
+		hw = hint_width(h.buf, h.len, false);
+		if (hw < 0 || pw + lw + hw >= cols)
+			hw = 0;
+	}
+	if (rl_point == rl_end && (hint_cols || hw)) {
+		fputs("\033[K", out);
+		if (hw)
+			fprintf(out, "\033[2m%s\033[m\033[%dD", h.buf, hw);
+	} else if (hint_cols && pw >= 0 && lw >= 0 && pw + lw < cols &&
+		   (tail = hint_width(rl_line_buffer + rl_point, (size_t)(rl_end - rl_point), false)) > 0) {
+		/* the cursor moved back into the line: erase after its end */
+		fprintf(out, "\033[%dC\033[K\033[%dD", tail, tail);
+	}
+	hint_cols = hw;
+	fflush(out);
+	buf_release(&h);
+}
+
+/* Enter: the hint is erased before the line is accepted. */
+static int hint_accept(int count, int key)
+{
+	hint_off = true;
+	(*rl_redisplay_function)();
+	hint_off = false;
+	return rl_newline(count, key);
+}
+
+/* Readline turns bracketed paste off once the redisplay function is not
+ * its own (the hints'): switch it on and off around each line ourselves,
+ * so that a pasted block is still one edit, not several commands run. */
+static void paste_prep(int meta)
+{
+	FILE *out = rl_outstream ? rl_outstream : stdout;
+	rl_prep_terminal(meta);
+	fputs("\033[?2004h", out);
+	fflush(out);
+}
+
+static void paste_deprep(void)
+{
+	FILE *out = rl_outstream ? rl_outstream : stdout;
+	fputs("\033[?2004l", out);
+	fflush(out);
+	rl_deprep_terminal();
+}
+
+/* Hints on a terminal that takes escapes (not TERM=dumb). */
+static void hint_install(void)
+{
+	const char *term = getenv("TERM");
+	Keymap maps[] = { emacs_standard_keymap, vi_insertion_keymap, vi_movement_keymap };
+	size_t i;
+
+	if (!term || !*term || !strcmp(term, "dumb"))
+		return;
+	rl_redisplay_function = hint_redisplay;
+	rl_prep_term_function = paste_prep;
+	rl_deprep_term_function = paste_deprep;
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		rl_bind_key_in_map('\r', hint_accept, maps[i]);
+		rl_bind_key_in_map('\n', hint_accept, maps[i]);
+	}
+}
+
+/* IMAPSH_HISTFILE, else $XDG_STATE_HOME/imapsh/history (~/.local/state);
+ * an ~/.imapsh_history of older versions is moved there once (and used
+ * where it is if it cannot be moved). */
+/* mkdir -p with mode 0700 for the last part (history is private). */
+static void mkdir_private(const char *path)
+{
+	char *p = xstrdup(path), *s;
+	for (s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0755);
+			*s = '/';
+		}
+	mkdir(p, 0700);
+	free(p);
+}
+
 static char *history_path(void)
 {
-	const char *home = getenv("HOME");
-	struct buf b = BUF_INIT;
+	const char *home = getenv("HOME"), *state = getenv("XDG_STATE_HOME");
+	struct buf b = BUF_INIT, old = BUF_INIT;
 	if (getenv("IMAPSH_HISTFILE"))
 		return xstrdup(getenv("IMAPSH_HISTFILE"));
 	if (!home || !*home)
 		return NULL;
-	buf_addf(&b, "%s/.imapsh_history", home);
+	if (state && *state == '/')
+		buf_addf(&b, "%s/imapsh", state);
+	else
+		buf_addf(&b, "%s/.local/state/imapsh", home);
+	buf_addf(&old, "%s/.imapsh_history", home);
+	mkdir_private(b.buf);
+	buf_adds(&b, "/history");
+	if (access(old.buf, F_OK) == 0 && access(b.buf, F_OK) != 0 && rename(old.buf, b.buf) != 0) {
+		buf_release(&b);
+		return buf_detach(&old, NULL);
+	}
+	buf_release(&old);
 	return buf_detach(&b, NULL);
 }
 
@@ -255,7 +402,22 @@ static void make_prompt(struct shell *sh, struct buf *p)
 		buf_adds(p, "imapsh [not connected]> ");
 		return;
 	}
-	buf_addf(p, "imapsh [%s", imap_state_name(session_state(sh->session)));
+	/* who and where: user@host once a login told the user */
+	buf_adds(p, "imapsh ");
+	if (sh->relogin.user || sh->target.host) {
+		/* bold green with colour on; \001 \002 tell readline that the
+		 * escapes take no room */
+		if (sh->render.color)
+			buf_adds(p, "\001\033[1;32m\002");
+		if (sh->relogin.user && sh->target.host)
+			buf_addf(p, "%s@%s", sh->relogin.user, sh->target.host);
+		else
+			buf_adds(p, sh->relogin.user ? sh->relogin.user : sh->target.host);
+		if (sh->render.color)
+			buf_adds(p, "\001\033[m\002");
+		buf_addch(p, ' ');
+	}
+	buf_addf(p, "[%s", imap_state_name(session_state(sh->session)));
 	if (session_mailbox(sh->session)) {
 		/* as the user would type it: Entw&APw-rfe is shown as Entwürfe */
 		const char *mb = session_mailbox(sh->session);
@@ -265,6 +427,8 @@ static void make_prompt(struct shell *sh, struct buf *p)
 		else
 			buf_addf(p, " %s", mb);
 		buf_release(&dec);
+		if (session_readonly(sh->session))
+			buf_adds(p, ", read-only");
 	}
 	if (!session_alive(sh->session))
 		buf_adds(p, ", closed");
@@ -289,35 +453,100 @@ static void on_line(char *line)
  * in bash) instead of readline's default of killing the program.  NULL at
  * end of input.
  */
-static char *read_line(const char *prompt)
+static char *read_line(struct shell *sh, struct buf *prompt)
 {
 	typed = NULL;
 	typed_done = false;
-	rl_callback_handler_install(prompt, on_line);
+	rl_callback_handler_install(prompt->buf, on_line);
 	while (!typed_done) {
-		struct pollfd p[2] = {
+		struct pollfd p[3] = {
 			{ .fd = fileno(rl_instream ? rl_instream : stdin), .events = POLLIN },
 			{ .fd = interrupt_fd(), .events = POLLIN },
+			{ .fd = reconnect_watch_fd(sh), .events = POLLIN },
 		};
-		int rc = poll(p, p[1].fd >= 0 ? 2 : 1, -1);
+		int rc = poll(p, 3, -1);
 		if (rc < 0 && errno != EINTR) { /* cannot wait for input: as at its end */
 			rl_callback_handler_remove();
 			return NULL;
 		}
 		if ((rc < 0 && errno == EINTR) || (rc > 0 && p[1].revents)) {
 			if (interrupt_take()) {
+				/* the typed text goes, the prompt stays where it is */
 				rl_free_line_state();
 				rl_callback_sigcleanup();
 				rl_callback_handler_remove();
-				fputs("^C\n", rl_outstream ? rl_outstream : stdout);
-				rl_callback_handler_install(prompt, on_line);
+				fputs("\r\033[K", rl_outstream ? rl_outstream : stdout);
+				rl_callback_handler_install(prompt->buf, on_line);
 			}
+			continue;
+		}
+		if (rc > 0 && p[2].revents) {
+			/* the server spoke while the user types: its words above the
+			 * prompt, then the prompt (its state may have changed) and
+			 * the typed line again */
+			char *saved = rl_copy_text(0, rl_end);
+			int point = rl_point;
+			rl_set_prompt("");
+			rl_replace_line("", 0);
+			(*rl_redisplay_function)();
+			fputc('\r', rl_outstream ? rl_outstream : stdout);
+			fflush(rl_outstream ? rl_outstream : stdout);
+			reconnect_watch_read(sh);
+			make_prompt(sh, prompt);
+			rl_set_prompt(prompt->buf);
+			rl_replace_line(saved, 0);
+			rl_point = point;
+			(*rl_redisplay_function)();
+			free(saved);
 			continue;
 		}
 		if (rc > 0)
 			rl_callback_read_char();
 	}
 	return typed;
+}
+
+/* Commands whose output must show as it comes, or that ask on the
+ * terminal or hand it to a child: never paged. */
+static bool live_command(const char *line)
+{
+	static const char *const live[] = {
+		"idle", "open", "reconnect", "login", "login_cram_md5", "authenticate", "starttls",
+		"pager", "quit", "exit", "logout", "readline", "read",
+	};
+	const char *w, *we = first_word(line, &w);
+	size_t i;
+	for (i = 0; i < sizeof(live) / sizeof(live[0]); i++)
+		if (is_word(w, we, live[i]))
+			return true;
+	/* raw IDLE and raw AUTHENTICATE run as those commands do */
+	if (is_word(w, we, "raw")) {
+		const char *v, *ve = first_word(we, &v);
+		return is_word(v, ve, "idle") || is_word(v, ve, "authenticate");
+	}
+	return false;
+}
+
+/* Runs a typed line with its output through the pager (pager.h) when it
+ * does not fit on the screen: on a terminal, pager on or auto, no trace
+ * on stderr to garble it. */
+static void paged_exec(struct shell *sh, const char *line)
+{
+	FILE *saved = sh->out;
+	struct pager *pg;
+	int rows = 0, cols = 0;
+	enum pager_mode mode = (enum pager_mode)sh->pager_mode;
+
+	if (!isatty(fileno(saved)) || sh->trace.level > 0 || sh->render.format == RENDER_JSON)
+		mode = PAGER_OFF;
+	rl_get_screen_size(&rows, &cols);
+	pg = pager_begin(mode, live_command(line) ? PAGER_LIVE : 0, saved, rows, cols, NULL);
+	sh->out = pager_stream(pg);
+	sh->pager = pg;
+	shell_exec(sh, line, strlen(line));
+	sh->out = saved;
+	sh->pager = NULL;
+	pager_end(pg);
 }
 
 void repl_interactive(struct shell *sh)
@@ -334,6 +563,8 @@ void repl_interactive(struct shell *sh)
 	rl_completer_word_break_characters = " \t(@>";
 	rl_variable_bind("completion-ignore-case", "on");
 	completing = sh;
+	if (sh->hints && isatty(STDOUT_FILENO))
+		hint_install();
 	using_history();
 	stifle_history(1000);
 	if (hist) {
@@ -346,24 +577,33 @@ void repl_interactive(struct shell *sh)
 	sh->source = NULL;
 	while (!sh->quit) {
 		make_prompt(sh, &prompt);
-		line = read_line(prompt.buf);
+		line = read_line(sh, &prompt);
 		if (!line) {
 			fputc('\n', stdout);
 			break;
 		}
-		if (*line) {
-			char *h = repl_history_line(line);
-			add_history(h);
-			if (hist)
-				append_history(1, hist);
-			free(h);
+		for (;;) {
+			if (*line) {
+				char *h = repl_history_line(line);
+				HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
+				if (!last || strcmp(last->line, h)) { /* ↑ shows a line once */
+					add_history(h);
+					if (hist)
+						append_history(1, hist);
+				}
+				free(h);
+			}
+			sh->lineno = 1;
+			paged_exec(sh, line);
+			interrupt_take(); /* one that came too late to cancel anything */
+			sh->lineno = 0;
+			explicit_bzero(line, strlen(line)); /* it may have held a password */
+			free(line);
+			/* a line typed during IDLE ended it: now it runs */
+			if (!(line = sh->after_idle) || sh->quit)
+				break;
+			sh->after_idle = NULL;
 		}
-		sh->lineno = 1;
-		shell_exec(sh, line, strlen(line));
-		interrupt_take(); /* one that came too late to cancel anything */
-		sh->lineno = 0;
-		explicit_bzero(line, strlen(line)); /* it may have held a password */
-		free(line);
 	}
 	if (hist)
 		history_truncate_file(hist, 1000);

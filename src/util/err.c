@@ -32,6 +32,18 @@ int err_set_errno(struct imap_err *e, enum imap_err_kind kind, int errnum,
 	return -1;
 }
 
+void err_append(struct imap_err *e, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+	if (!e)
+		return;
+	n = strlen(e->msg);
+	va_start(ap, fmt);
+	vsnprintf(e->msg + n, sizeof(e->msg) - n, fmt, ap);
+	va_end(ap);
+}
+
 void err_prefix(struct imap_err *e, const char *fmt, ...)
 {
 	char head[256], old[sizeof(e->msg)];

@@ -36,6 +36,8 @@ int err_set_errno(struct imap_err *e, enum imap_err_kind kind, int errnum,
 /* Puts "context: " in front of an existing message. */
 void err_prefix(struct imap_err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Appends to an existing message (as much as fits). */
+void err_append(struct imap_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void err_clear(struct imap_err *e);
 const char *err_kind_name(enum imap_err_kind kind);
 

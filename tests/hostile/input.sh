@@ -144,7 +144,7 @@ for sep in $'\r\n' $'\n' $'\r'; do
 	name="-c atom $(printf %q "$sep")"
 	one "$name" -c "select INBOX" -c "search SUBJECT x${sep}${INJ}" -c noop
 	expect_exit "$name" 1
-	expect_match "$name: one-line error" "$err" '^imapsh: -c:line 2: .*(line break|not allowed|usage)'
+	expect_match "$name: one-line error" "$err" '^imapsh: -c:2: .*(line break|not allowed|usage)'
 	sent "$name" "SELECT NOOP LOGOUT"
 	traced "$name" 3
 	trash_intact "$name"
@@ -155,7 +155,7 @@ for sep in $'\r\n' $'\n'; do
 	name="-c raw $(printf %q "$sep")"
 	one "$name" -c "raw NOOP${sep}${INJ}" -c noop
 	expect_exit "$name" 1
-	expect_match "$name: one-line error" "$err" '^imapsh: -c:line 1: .*(not allowed|line break)'
+	expect_match "$name: one-line error" "$err" '^imapsh: -c:1: .*(not allowed|line break)'
 	sent "$name" "NOOP LOGOUT"
 	traced "$name" 2
 	trash_intact "$name"
@@ -193,7 +193,7 @@ expect_count "$name: both NOOPs answered" 2 "$out" '^OK NOOP completed'
 name="script -f --no-pipeline: NUL in an atom"
 one "$name" --no-pipeline -f "$T_TMP/nul-atom"
 expect_exit "$name" 1
-expect_match "$name: one-line error" "$err" "^imapsh: $T_TMP/nul-atom:line 2: .*NUL"
+expect_match "$name: one-line error" "$err" "^imapsh: $T_TMP/nul-atom:2: .*NUL"
 sent "$name" "SELECT NOOP NOOP LOGOUT"
 
 # raw with NUL: refused (or sent whole, as typed, which IMAP cannot carry);

@@ -5,6 +5,7 @@
 # own create), FETCH items inside a list, STORE's forms and flags, SEARCH
 # keys, uid subcommands and help topics.  What completion typed is checked
 # in the commands the server got (the -d 4 trace), not on the screen.
+# Hints as you type are checked on the screen: shown dimmed, erased.
 set -eu
 
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -49,5 +50,35 @@ expect_match "a uid subcommand and its items" "$trace" 'C: [A-Z]+[0-9]+ UID FETC
 expect_match "a mailbox the shell created, a STATUS item" "$trace" \
 	'C: [A-Z]+[0-9]+ STATUS Projects \(MESSAGES\)'
 expect_contains "a help topic" "$(tr -d '\r' <"$T_TMP/pty.out")" "fetch SET PARTS"
+
+# Hints as you type (TERM set: none on a dumb terminal): the rest of the
+# command's synopsis, dimmed after the cursor, the cursor moved back; gone
+# once the arguments are typed, and erased by Enter.
+rc=0
+printf '%s\n' 'expect \]> ' \
+	'send select INBOX' 'expect readonly' 'send \r' 'expect Select completed' \
+	'send fetch ' 'expect SET PARTS' 'send 1 ' 'expect PARTS' \
+	'send (FLAGS)\r' 'expect Fetch completed' \
+	'send quit\r' |
+	TERM=xterm "$PYTHON3" "$SRCDIR/tests/lib/ptyrun.py" "$T_TMP/hint.out" 30 \
+		"$IMAPSH" --stream "$stream" || rc=$?
+hout=$(cat "$T_TMP/hint.out")
+expect_exit "a session with hints" 0 "$rc"
+expect_contains "a hint after \"fetch \", dimmed, the cursor back" "$hout" \
+	$'\033[2mSET PARTS\033[m\033[9D'
+dim_parts=$'\033[2mPARTS\033[m'
+tail=${hout##*"$dim_parts"}
+tail=${tail%%Fetch completed*}
+expect_contains "the hint follows the arguments typed" "$hout" "$dim_parts"
+expect_not_contains "no hint once the arguments are typed" "$tail" $'\033[2m'
+expect_contains "the hint erased then" "$tail" $'\033[K'
+expect_contains "Enter erases the hint" "$hout" $'\033[2m [readonly]\033[m\033[11D\033[K\r'
+
+rc=0
+printf '%s\n' 'expect \]> ' 'send fetch ' 'expect fetch ' 'send 1 ' 'expect 1 ' 'send \x15quit\r' |
+	TERM=xterm "$PYTHON3" "$SRCDIR/tests/lib/ptyrun.py" "$T_TMP/nohint.out" 30 \
+		"$IMAPSH" --no-hints || rc=$?
+expect_exit "a session with --no-hints" 0 "$rc"
+expect_not_contains "no hint with --no-hints" "$(cat "$T_TMP/nohint.out")" $'\033[2m'
 
 test_done

@@ -159,7 +159,7 @@ jcheck "errors are objects with their line" "
 e = of('error')
 assert [o['line'] for o in e] == [10, 12], e
 assert all(o['source'] and o['message'] for o in e), e"
-expect_match "errors also on stderr" "$err" 'line 10: .*fetch'
+expect_match "errors also on stderr" "$err" ':10: .*fetch'
 jcheck "kept responses shown again name the response command" "
 f = of('flags', command='response')
 assert f and f[0]['line'] == 13, of('flags')"

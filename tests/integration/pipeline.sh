@@ -50,7 +50,7 @@ expect_eq "same results, in command order" \
 	"$(printf '%s\n' "$plain_out" | grep -v '^\*')" \
 	"$(printf '%s\n' "$piped_out" | grep -v '^\*')"
 expect_match "the failure names its line" "$piped_err" \
-	'imapsh: .*line 50: FETCH failed: BAD .*Invalid messageset'
+	'imapsh: .*:50: FETCH failed: BAD .*Invalid messageset'
 
 # -o json: each result names its command and script line, in line order
 run_imapsh -o json --stream "$stream" -f "$T_TMP/script"

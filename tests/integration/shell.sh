@@ -44,8 +44,8 @@ on_failure show_logs
 dovecot_setup "$T_TMP/dc" || hard_error "dovecot_setup failed"
 stream=$(dovecot_stream_cmd "$T_TMP/dc")
 # start of an error line for script line N: "imapsh: line N: " (cli.md);
-# "imapsh: FILE:line N: " and "imapsh: -c:line N: " are accepted too
-L='^imapsh: ([^ ]*:)?line'
+# "imapsh: FILE:N: " and "imapsh: -c:N: " (as compilers say it) too
+L='^imapsh: ([^ ]*:|line )'
 
 # --- comments, blank lines, indentation: a clean script exits 0
 cat >"$T_TMP/clean.imapsh" <<'EOF'
@@ -83,7 +83,7 @@ fetch 1 (FLAGS)
 EOF
 run_imapsh --stream "$stream" -f "$T_TMP/state.imapsh"
 expect_exit "FETCH in state AUTH" 1
-expect_imatch "error names line 4 and the state" "$err" "$L 4: .*fetch.*(state|AUTH|select)"
+expect_imatch "error names line 4 and the state" "$err" "${L}4: .*fetch.*(state|AUTH|select)"
 expect_count "exactly one error line" 1 "$err" '^imapsh: '
 expect_line_prefix "later commands ran" "$out" "OK [READ-WRITE] Select completed"
 expect_line "FETCH after SELECT ran" "$out" '* 1 FETCH  \Seen'
@@ -92,13 +92,13 @@ expect_line "FETCH after SELECT ran" "$out" '* 1 FETCH  \Seen'
 sed 's/$/\r/' "$T_TMP/state.imapsh" >"$T_TMP/state-crlf"
 RUN_STDIN=$T_TMP/state-crlf run_imapsh --stream "$stream"
 expect_exit "FETCH in state AUTH (CRLF on stdin)" 1
-expect_match "stdin error names line 4" "$err" "$L 4: "
+expect_match "stdin error names line 4" "$err" "${L}4: "
 expect_no_match "no CR in the error message" "$err" $'\r'
 
 # --- --stop-on-error: nothing after the failing line runs
 run_imapsh --stop-on-error --stream "$stream" -f "$T_TMP/state.imapsh"
 expect_exit "--stop-on-error" 1
-expect_match "--stop-on-error: error for line 4" "$err" "$L 4: "
+expect_match "--stop-on-error: error for line 4" "$err" "${L}4: "
 expect_not_contains "--stop-on-error: SELECT not run" "$out" "Select completed"
 expect_not_contains "--stop-on-error: FETCH not run" "$out" "FETCH  "
 
@@ -107,16 +107,16 @@ printf 'select Nope\nraw XYZZY\nexamine INBOX\n' >"$T_TMP/no.imapsh"
 run_imapsh --stream "$stream" -f "$T_TMP/no.imapsh"
 expect_exit "NO and BAD results" 1
 expect_match "NO: line-numbered error" "$err" \
-	"$L 1: SELECT failed: NO Mailbox doesn't exist: Nope"
-expect_match "BAD: line-numbered error" "$err" "$L 2: .*BAD.*[Uu]nknown command"
+	"${L}1: SELECT failed: NO Mailbox doesn't exist: Nope"
+expect_match "BAD: line-numbered error" "$err" "${L}2: .*BAD.*[Uu]nknown command"
 expect_line_prefix "NO/BAD: the session goes on" "$out" "OK [READ-ONLY] Examine completed"
 
 # --- unknown command and bad arguments are refused locally
 printf 'frobnicate INBOX\nselect INBOX\nfetch\nfetch 1 (UID)\n' >"$T_TMP/local.imapsh"
 run_imapsh --stream "$stream" -f "$T_TMP/local.imapsh"
 expect_exit "unknown command and missing arguments" 1
-expect_imatch "unknown command on line 1" "$err" "$L 1: .*(unknown|frobnicate)"
-expect_imatch "missing FETCH arguments on line 3" "$err" "$L 3: .*fetch"
+expect_imatch "unknown command on line 1" "$err" "${L}1: .*(unknown|frobnicate)"
+expect_imatch "missing FETCH arguments on line 3" "$err" "${L}3: .*fetch"
 expect_line "valid commands still ran" "$out" "* 1 FETCH  UID 1"
 expect_count "nothing unknown reached the server" 0 "$out$err" 'FROBNICATE.*(BAD|Unknown command)'
 # a mistyped command: the nearest one suggested (edit distance 2, a swap

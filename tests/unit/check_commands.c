@@ -1,5 +1,7 @@
 /* Unit tests for the command table and cmd_build (src/core/commands.c). */
 #include <check.h>
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +175,11 @@ START_TEST(build_search_sort_thread)
 	WIRE_IS("sort", "SUBJECT", "A1 SORT (SUBJECT) UTF-8 ALL\r\n");
 	WIRE_IS("thread", "REFERENCES UTF-8 ALL", "A1 THREAD REFERENCES UTF-8 ALL\r\n");
 	WIRE_IS("thread", "ORDEREDSUBJECT UNSEEN", "A1 THREAD ORDEREDSUBJECT UTF-8 UNSEEN\r\n");
+	/* 8-bit keys: CHARSET UTF-8 said, a bare 8-bit word sent as a string */
+	WIRE_IS("search", "SUBJECT \xc3\x98rjan", "A1 SEARCH CHARSET UTF-8 SUBJECT {6+}\r\n\xc3\x98rjan\r\n");
+	WIRE_IS("search", "SUBJECT \"\xc3\x98 x\"", "A1 SEARCH CHARSET UTF-8 SUBJECT {4+}\r\n\xc3\x98 x\r\n");
+	WIRE_IS("search", "UTF-8 SUBJECT \xc3\x98", "A1 SEARCH CHARSET UTF-8 SUBJECT {2+}\r\n\xc3\x98\r\n");
+	WIRE_IS("sort", "SUBJECT UTF-8 SUBJECT \xc3\x98", "A1 SORT (SUBJECT) UTF-8 SUBJECT {2+}\r\n\xc3\x98\r\n");
 }
 END_TEST
 
@@ -192,6 +199,7 @@ END_TEST
 START_TEST(build_login_append_misc)
 {
 	WIRE_IS("login", "alice wonderland", "A1 LOGIN alice wonderland\r\n");
+	WIRE_FAILS("login", "alice", "no password given (the shell asks for it)");
 	WIRE_IS("login", "carol \"p@ss w\\rd\"", "A1 LOGIN carol \"p@ss w\\\\rd\"\r\n");
 	WIRE_IS("append", "INBOX \"Subject: hi\nhello\n\"",
 		"A1 APPEND INBOX {20+}\r\nSubject: hi\r\nhello\r\n\r\n");
@@ -730,22 +738,64 @@ static char *slurp(const char *rel)
 	return data;
 }
 
-/* The man page and the completions are kept in step with the table. */
+/* Can c be part of a command or option name? */
+static bool is_name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
+/* Is word in text as a whole name ("set" is not in "setacl" or "unset")? */
+static bool has_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+	for (p = strstr(text, word); p; p = strstr(p + 1, word))
+		if ((p == text || !is_name_char(p[-1])) && !is_name_char(p[n]))
+			return true;
+	return false;
+}
+
+/* The man page and the completions for bash, zsh and fish are kept in step
+ * with the table (tests/integration/completions.sh checks the options and
+ * the shell's own commands). */
 START_TEST(docs_name_every_command)
 {
+	static const char *const completions[] = {
+		"completions/imapsh",      /* bash */
+		"completions/_imapsh",     /* zsh */
+		"completions/imapsh.fish", /* fish */
+	};
+	static const struct {
+		const char *text, *word;
+		bool found;
+	} words[] = {
+		{ "setacl set", "set", true },
+		{ "setacl unset", "set", false },
+		{ "login_cram_md5", "login", false },
+		{ "'id:exchange", "id", true },
+		{ "\tid 'Ex", "id", true },
+		{ "uid", "id", false },
+		{ "check\n", "check", true },
+		{ "--check", "check", false },
+	};
 	char *man = slurp("man/imapsh.1");
-	char *comp = slurp("completions/imapsh");
-	size_t i;
+	size_t i, f;
+	for (i = 0; i < N(words); i++)
+		ck_assert_msg(has_word(words[i].text, words[i].word) == words[i].found,
+			      "has_word(\"%s\", \"%s\")", words[i].text, words[i].word);
 	for (i = 0; i < cmd_table_size; i++) {
 		char want[64];
 		snprintf(want, sizeof(want), ".B %s", cmd_table[i].name);
 		ck_assert_msg(strstr(man, want) != NULL, "man page lacks \"%s\"", want);
-		snprintf(want, sizeof(want), " %s", cmd_table[i].name);
-		ck_assert_msg(strstr(comp, want) != NULL || strstr(comp, cmd_table[i].name) != NULL,
-			      "completions lack %s", cmd_table[i].name);
 	}
 	free(man);
-	free(comp);
+	for (f = 0; f < N(completions); f++) {
+		char *comp = slurp(completions[f]);
+		for (i = 0; i < cmd_table_size; i++)
+			ck_assert_msg(has_word(comp, cmd_table[i].name), "%s lacks the command %s",
+				      completions[f], cmd_table[i].name);
+		free(comp);
+	}
 }
 END_TEST
 

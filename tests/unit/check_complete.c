@@ -33,9 +33,9 @@ struct ccase {
 static const struct ccase cases[] = {
 	/* the first word: commands allowed in the state and meta commands */
 	{ SE, "fe", "fetch", false, AUTO },
-	{ SE, "s", "search select send show shutdown socket status store subscribe", false, AUTO },
+	{ SE, "s", "search select send set show shutdown socket status store subscribe", false, AUTO },
 	{ SE, "  ST", "status store", false, AUTO },
-	{ NA, "s", "send show shutdown socket", false, AUTO }, /* no STARTTLS listed */
+	{ NA, "s", "send set show shutdown socket", false, AUTO }, /* no STARTTLS listed */
 	{ -1, "so", "socket sort", false, AUTO },
 	{ NA, "m", "move myrights", false, AUTO }, /* nothing allowed: all that match */
 	{ SE, "deb", "debug", false, AUTO },

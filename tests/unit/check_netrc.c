@@ -220,7 +220,7 @@ static char *password_from(const char *file, struct imap_err *err)
 	struct shell sh;
 	memset(&sh, 0, sizeof(sh));
 	sh.auth.password_file = file;
-	return shell_password(&sh, "alice", err);
+	return shell_password(&sh, "alice", NULL, err);
 }
 
 static char long_ok[NETRC_LINE_MAX + 1], too_long[NETRC_LINE_MAX + 2];
