@@ -4,6 +4,7 @@
 
 #include "net/transport.h"
 #include "util/clock.h"
+#include "util/fdio.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -269,7 +270,6 @@ exec_child(int in, int out, const char *command, long maxfd, bool shield)
 	static const int reset[] = { SIGPIPE, SIGCHLD, SIGALRM, SIGTERM, SIGUSR1, SIGUSR2 };
 	sigset_t none;
 	size_t i;
-	int fd;
 
 	/* No setpgid(): a command like "ssh host imapd" may ask for a
 	 * password on /dev/tty, which a background process group cannot
@@ -294,12 +294,7 @@ exec_child(int in, int out, const char *command, long maxfd, bool shield)
 	out = fcntl(out, F_DUPFD, 3);
 	if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0)
 		_exit(127);
-#ifdef SYS_close_range
-	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
-		maxfd = 0;
-#endif
-	for (fd = 3; fd < maxfd; fd++)
-		close(fd);
+	fd_close_from(3, maxfd);
 	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
 	if (write(2, msg, sizeof(msg) - 1) < 0) {
 		/* nothing left to do */
@@ -330,9 +325,7 @@ struct net_conn *net_child_spawn(const char *command, int timeout_ms, struct ima
 		err_set_errno(err, IMAP_ERR_ABORT, e, "cannot start \"%s\": pipe", command);
 		return NULL;
 	}
-	maxfd = sysconf(_SC_OPEN_MAX);
-	if (maxfd < 0 || maxfd > 65536)
-		maxfd = 65536;
+	maxfd = fd_max();
 	shield = net_interrupt_enabled();
 	pid = fork();
 	if (pid < 0) {

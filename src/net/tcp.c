@@ -4,6 +4,7 @@
 
 #include "net/transport.h"
 #include "util/clock.h"
+#include "util/fdio.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -114,33 +115,6 @@ ssize_t net_fd_read(int fd, void *buf, size_t len, int timeout_ms, struct imap_e
 	}
 }
 
-/* A write to a pipe whose reader is gone raises SIGPIPE: block it around
- * the write and take back a signal the write raised (one that was pending
- * before stays).  Single-threaded callers only need sigprocmask. */
-static ssize_t pipe_write_nosig(int fd, const void *buf, size_t len)
-{
-	sigset_t pipe_set, old, pending;
-	bool was_pending;
-	ssize_t n;
-	int e;
-
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	sigpending(&pending);
-	was_pending = sigismember(&pending, SIGPIPE) == 1;
-	sigprocmask(SIG_BLOCK, &pipe_set, &old);
-	n = write(fd, buf, len);
-	e = errno;
-	if (n < 0 && e == EPIPE && !was_pending) {
-		static const struct timespec zero = { 0, 0 };
-		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
-			;
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	errno = e;
-	return n;
-}
-
 static int fd_write(int fd, bool sock, const void *buf, size_t len, int timeout_ms,
 		    struct imap_err *err)
 {
@@ -166,7 +140,7 @@ static int fd_write(int fd, bool sock, const void *buf, size_t len, int timeout_
 		if (sock)
 			n = send(fd, p, len, MSG_NOSIGNAL | (timeout_ms > 0 ? MSG_DONTWAIT : 0));
 		else
-			n = pipe_write_nosig(fd, p, len);
+			n = fd_write_nosigpipe(fd, p, len);
 		if (n < 0) {
 			if (errno == EINTR && net_interrupted())
 				return err_set(err, IMAP_ERR_ABORT, NET_INTERRUPTED_MSG);

@@ -83,6 +83,7 @@ static const struct word enable_caps[] = {
 	{ "UIDONLY", "UIDONLY", 0 },
 };
 static const struct word formats[] = { W("pretty"), W("raw"), W("json") };
+static const struct word pager_modes[] = { W("auto"), W("on"), W("off") };
 
 /* the subcommands cmd_build's uid takes (commands.c, build_uid) */
 static const char *const uid_subs[] = {
@@ -420,6 +421,11 @@ static void complete_line(struct out *o, const struct scan *s)
 	}
 	if (s->nargs == 1 && !s->depth && !strcasecmp(name, "format"))
 		offer_list(o, formats, N(formats), 0);
+	if (s->nargs == 1 && !s->depth && !strcasecmp(name, "pager"))
+		offer_list(o, pager_modes, N(pager_modes), 0);
+	if (s->nargs == 1 && !s->depth && !strcasecmp(name, "open"))
+		for (i = 0; i < o->c->nprofiles; i++)
+			offer(o, o->c->profiles[i]);
 	/* (meta commands are not in cmd_table: no more for them) */
 	spec = cmd_lookup(name);
 	if (!spec)

@@ -32,6 +32,8 @@ struct complete_ctx {
 	size_t nflags;
 	const char *const *caps;      /* the server's capabilities (any case); none: offer all */
 	size_t ncaps;
+	const char *const *profiles;  /* profile names (profile.h), for open */
+	size_t nprofiles;
 };
 
 /*

@@ -114,6 +114,28 @@ void hold_end(struct shell *sh)
 	sh->hold = NULL;
 }
 
+/* -d 3: which command an untagged response was taken to belong to (the
+ * attribution of core/attrib.h), and whether it waits to be shown. */
+static void trace_match(struct shell *sh, const struct imap_response *r, const char *verb,
+			unsigned long line, const char *how)
+{
+	struct buf t = BUF_INIT;
+	if (sh->trace.level < 3)
+		return;
+	buf_adds(&t, "untagged ");
+	if (r->has_number)
+		buf_addf(&t, "%llu ", (unsigned long long)r->number);
+	buf_adds(&t, r->name ? r->name : "?");
+	if (verb) {
+		buf_addf(&t, ": data of %s", verb);
+		if (line)
+			buf_addf(&t, " (line %lu)", line);
+	}
+	buf_addf(&t, "%s%s", verb ? ", " : ": ", how);
+	trace_hook(&sh->trace, 3, TRACE_EVENT, t.buf, t.len);
+	buf_release(&t);
+}
+
 void hold_untagged(struct shell *sh, const struct imap_response *r)
 {
 	struct hold *h = sh->hold;
@@ -127,6 +149,7 @@ void hold_untagged(struct shell *sh, const struct imap_response *r)
 				    sh->session && session_utf8_names(sh->session));
 
 	if (!h) {
+		trace_match(sh, r, NULL, 0, "shown (no command in flight)");
 		shell_show_as(sh, r, NULL, 0, false, NULL);
 		return;
 	}
@@ -138,15 +161,18 @@ void hold_untagged(struct shell *sh, const struct imap_response *r)
 	}
 	found = attrib_find(r, h->live, nlive);
 	if (found < 0) {
+		trace_match(sh, r, NULL, 0, "unsolicited (no command asked for it)");
 		shell_show_as(sh, r, NULL, 0, true, NULL);
 		return;
 	}
 	i = h->live_idx[found];
 	c = &h->cmds[i];
 	if (i == h->head || h->overflow) {
+		trace_match(sh, r, c->verb, c->line, "shown");
 		shell_show_as(sh, r, c->verb, c->line, false, NULL);
 		return;
 	}
+	trace_match(sh, r, c->verb, c->line, "held until the results before it");
 	if (sink_spool(sh)) {
 		/* a literal too big to keep in memory is shown as it is read */
 		sh->lineno = c->line;

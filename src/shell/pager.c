@@ -13,13 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/fdio.h"
 #include "util/xalloc.h"
 
 extern char **environ;
@@ -141,39 +141,12 @@ static bool count(struct pager *p, const char *data, size_t len)
 
 /* ---- the pager process --------------------------------------------------- */
 
-/* A write to a pipe whose reader is gone raises SIGPIPE: block it around
- * the write and take back a signal the write raised (one that was pending
- * before stays), whatever imapsh does with SIGPIPE.  As net/tcp.c. */
-static ssize_t write_nosig(int fd, const void *data, size_t len)
-{
-	sigset_t pipe_set, old, pending;
-	bool was_pending;
-	ssize_t n;
-	int e;
-
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	sigpending(&pending);
-	was_pending = sigismember(&pending, SIGPIPE) == 1;
-	sigprocmask(SIG_BLOCK, &pipe_set, &old);
-	n = write(fd, data, len);
-	e = errno;
-	if (n < 0 && e == EPIPE && !was_pending) {
-		static const struct timespec zero = { 0, 0 };
-		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
-			;
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	errno = e;
-	return n;
-}
-
 /* Down the pipe, all of it; a Ctrl-C meanwhile (EINTR) does not stop the
  * pager, so the output goes on.  Any error means the pager is gone. */
 static void to_pager(struct pager *p, const char *data, size_t len)
 {
 	while (len && p->state == PG_PIPE) {
-		ssize_t n = write_nosig(p->fd, data, len);
+		ssize_t n = fd_write_nosigpipe(p->fd, data, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -213,7 +186,6 @@ exec_pager(int in, int out, const char *cmd, char **env, long maxfd)
 	static const char msg[] = "imapsh: cannot run /bin/sh for the pager\n";
 	char *argv[4];
 	sigset_t none;
-	int fd;
 
 	/* SIGPIPE is ignored in imapsh and an ignored signal stays so over
 	 * exec: give it back.  SIGINT is imapsh's handler, reset by exec
@@ -226,12 +198,7 @@ exec_pager(int in, int out, const char *cmd, char **env, long maxfd)
 		_exit(127);
 	if (out >= 0 && out != 1 && dup2(out, 1) < 0)
 		_exit(127);
-#ifdef SYS_close_range
-	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
-		maxfd = 0;
-#endif
-	for (fd = 3; fd < maxfd; fd++)
-		close(fd);
+	fd_close_from(3, maxfd);
 	argv[0] = (char *)"sh";
 	argv[1] = (char *)"-c";
 	argv[2] = (char *)cmd;
@@ -259,9 +226,7 @@ static void start(struct pager *p)
 	/* the pager's stdout: the real stream's descriptor (stdout) */
 	out = fileno(p->real);
 	env = pager_env();
-	maxfd = sysconf(_SC_OPEN_MAX);
-	if (maxfd < 0 || maxfd > 65536)
-		maxfd = 65536;
+	maxfd = fd_max();
 	p->pid = fork();
 	if (p->pid == 0)
 		exec_pager(fds[0], out, p->cmd, env, maxfd);

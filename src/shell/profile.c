@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/distance.h"
 #include "util/xalloc.h"
 
 /* inih keeps section names in a char[50] and cuts longer ones */
@@ -449,40 +450,12 @@ static int set_value(struct load_ctx *c, const struct key *k, const char *v)
 	return 1;
 }
 
-/* Edit distance of a and b (a swap of two neighbours counts one: "hots"),
- * or more than max; a is compared lower-cased (keys are lower case). */
-static size_t distance(const char *a, const char *b, size_t max)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, d[3][32];
-	if (la >= 31 || lb >= 31 || (la > lb ? la - lb : lb - la) > max)
-		return max + 1;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t *cur = d[i % 3], *prev = d[(i - 1) % 3], *prev2 = d[(i + 1) % 3];
-		int ca = tolower((unsigned char)a[i - 1]);
-		cur[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t v = prev[j - 1] + (ca != b[j - 1]);
-			if (prev[j] + 1 < v)
-				v = prev[j] + 1;
-			if (cur[j - 1] + 1 < v)
-				v = cur[j - 1] + 1;
-			if (i > 1 && j > 1 && ca == b[j - 2] &&
-			    tolower((unsigned char)a[i - 2]) == b[j - 1] && prev2[j - 2] + 1 < v)
-				v = prev2[j - 2] + 1;
-			cur[j] = v;
-		}
-	}
-	return d[la % 3][lb];
-}
-
 static const char *nearest_key(const char *name)
 {
 	size_t max = strlen(name) <= 4 ? 1 : 2, best = max + 1, i, d;
 	const char *near = NULL;
 	for (i = 0; i < NKEYS; i++)
-		if ((d = distance(name, keys[i].name, max)) < best) {
+		if ((d = edit_distance(name, keys[i].name, max)) < best) {
 			best = d;
 			near = keys[i].name;
 		}

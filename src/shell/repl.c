@@ -19,6 +19,7 @@
 #include "shell/interrupt.h"
 #include "shell/lexer.h"
 #include "shell/pager.h"
+#include "shell/profile.h"
 #include "shell/reconnect.h"
 #include "util/buf.h"
 #include "util/utf7.h"
@@ -199,7 +200,7 @@ static char **complete(const char *text, int start, int end)
 	struct shell *sh = completing;
 	struct complete_ctx ctx;
 	const char *const *caps = NULL;
-	char **matches;
+	char **matches, **profiles, *path;
 	bool files = false;
 	size_t n;
 
@@ -215,8 +216,17 @@ static char **complete(const char *text, int start, int end)
 			ctx.caps = caps;
 		}
 	}
+	/* open PROFILE: the names in the config file, read as Tab is pressed */
+	path = profile_path();
+	profiles = profile_names(path);
+	free(path);
+	for (n = 0; profiles && profiles[n]; n++)
+		;
+	ctx.profiles = (const char *const *)profiles;
+	ctx.nprofiles = n;
 	complete_free(cands);
 	cands = complete_words(&ctx, rl_line_buffer, (size_t)start, (size_t)end, &files);
+	profile_names_free(profiles);
 	if (files) {
 		rl_attempted_completion_over = 0; /* readline's file names */
 		return NULL;
@@ -563,7 +573,8 @@ void repl_interactive(struct shell *sh)
 	rl_completer_word_break_characters = " \t(@>";
 	rl_variable_bind("completion-ignore-case", "on");
 	completing = sh;
-	if (sh->hints && isatty(STDOUT_FILENO))
+	/* hints are dimmed text: not without colour (NO_COLOR, --color=never) */
+	if (sh->hints && sh->render.color && isatty(STDOUT_FILENO))
 		hint_install();
 	using_history();
 	stifle_history(1000);

@@ -3,7 +3,8 @@
  *
  *   1  connection events, greeting, capabilities, state changes
  *   2  each command and its result
- *   3  (reserved: untagged responses matched)
+ *   3  also which command each untagged response was taken for (its data,
+ *      held in script order, or unsolicited)
  *   4  every line sent ("C: ") and received ("S: "), secrets as <redacted>;
  *      clear text before a required TLS as "S (before TLS, discarded): "
  *   5  also read sizes and long lines in full

@@ -60,7 +60,7 @@ printf '%s\n' 'expect \]> ' \
 	'send fetch ' 'expect SET PARTS' 'send 1 ' 'expect PARTS' \
 	'send (FLAGS)\r' 'expect Fetch completed' \
 	'send quit\r' |
-	TERM=xterm "$PYTHON3" "$SRCDIR/tests/lib/ptyrun.py" "$T_TMP/hint.out" 30 \
+	env -u NO_COLOR TERM=xterm "$PYTHON3" "$SRCDIR/tests/lib/ptyrun.py" "$T_TMP/hint.out" 30 \
 		"$IMAPSH" --stream "$stream" || rc=$?
 hout=$(cat "$T_TMP/hint.out")
 expect_exit "a session with hints" 0 "$rc"
@@ -80,5 +80,14 @@ printf '%s\n' 'expect \]> ' 'send fetch ' 'expect fetch ' 'send 1 ' 'expect 1 ' 
 		"$IMAPSH" --no-hints || rc=$?
 expect_exit "a session with --no-hints" 0 "$rc"
 expect_not_contains "no hint with --no-hints" "$(cat "$T_TMP/nohint.out")" $'\033[2m'
+
+# NO_COLOR (testlib sets it): no hint either, and no escape that styles text
+rc=0
+printf '%s\n' 'expect \]> ' 'send fetch ' 'expect fetch ' 'send 1 ' 'expect 1 ' 'send \x15quit\r' |
+	TERM=xterm "$PYTHON3" "$SRCDIR/tests/lib/ptyrun.py" "$T_TMP/nocolor.out" 30 \
+		"$IMAPSH" || rc=$?
+expect_exit "a session with NO_COLOR" 0 "$rc"
+expect_no_match "NO_COLOR: no styling escape at all (hints are dimmed text)" \
+	"$(cat "$T_TMP/nocolor.out")" $'\033\\[[0-9;]*m'
 
 test_done

@@ -77,6 +77,14 @@ expect_line "an undefined \${NAME}: error at FILE:N:" "$err" "imapsh: $T_TMP/und
 run_imapsh -v 1X=2 --stream true
 expect_exit "-v with a bad name: usage error" 64
 
+# --- -d 3: which command each untagged response was taken for
+printf 'select INBOX\nfetch 1 (FLAGS)\nnoop\n' >"$T_TMP/d3.imapsh"
+run_imapsh -d 3 --stream "$stream" -f "$T_TMP/d3.imapsh"
+expect_exit "-d 3" 0
+expect_contains "-d 3: the greeting, with no command in flight" "$err" "untagged PREAUTH: shown (no command in flight)"
+expect_contains "-d 3: SELECT's data" "$err" "untagged 12 EXISTS: data of SELECT (line 1)"
+expect_contains "-d 3: FETCH's data" "$err" "untagged 1 FETCH: data of FETCH (line 2)"
+
 # --- on a terminal: the empty shell, the banner; the pager
 rc=0
 printf '%s\n' 'expect not connected\]> ' "send open demo\r" 'expect \[AUTH\]> ' 'send quit\r' |

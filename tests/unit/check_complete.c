@@ -31,6 +31,10 @@ struct ccase {
 };
 
 static const struct ccase cases[] = {
+	/* open PROFILE, pager MODE */
+	{ -1, "open ", "demo home-imap work", false, AUTO },
+	{ -1, "open h", "home-imap", false, AUTO },
+	{ AU, "pager o", "off on", false, AUTO },
 	/* the first word: commands allowed in the state and meta commands */
 	{ SE, "fe", "fetch", false, AUTO },
 	{ SE, "s", "search select send set show shutdown socket status store subscribe", false, AUTO },
@@ -132,6 +136,7 @@ static const struct ccase cases[] = {
 static const char *const mailboxes[] = { "INBOX", "Archive", "Archive.2024", "Entwürfe", "My files" };
 static const char *const flags[] = { "$Label1", "\\Seen" };
 static const char *const caps[] = { "IMAP4rev1", "CONDSTORE", "ENABLE" };
+static const char *const profiles[] = { "work", "demo", "home-imap" };
 
 START_TEST(test_complete_cases)
 {
@@ -141,6 +146,7 @@ START_TEST(test_complete_cases)
 		.mailboxes = mailboxes, .nmailboxes = sizeof(mailboxes) / sizeof(mailboxes[0]),
 		.flags = flags, .nflags = sizeof(flags) / sizeof(flags[0]),
 		.caps = caps, .ncaps = sizeof(caps) / sizeof(caps[0]),
+		.profiles = profiles, .nprofiles = sizeof(profiles) / sizeof(profiles[0]),
 	};
 	size_t end = strlen(t->line), start = end;
 	bool files = !t->files;
