@@ -369,6 +369,8 @@ int main(int argc, char **argv)
 
 	sh.auth.env_password = take_env_secret("IMAPSH_PASSWORD");
 	sh.auth.env_token = take_env_secret("IMAPSH_TOKEN");
+	if (getenv("IMAPSH_PROMPT") && *getenv("IMAPSH_PROMPT"))
+		sh.prompt = getenv("IMAPSH_PROMPT"); /* over a profile's */
 	if (progress || (isatty(STDIN_FILENO) && isatty(STDERR_FILENO)))
 		sh.progress = progress_new(NULL);
 	if (sh.interactive) /* Ctrl-C cancels what waits on the server, not imapsh */

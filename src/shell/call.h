@@ -77,6 +77,7 @@ struct shell {
 	struct progress *progress;   /* the progress line (progress.h), NULL: none */
 	char *after_idle;            /* a line typed during IDLE: it ends IDLE, then runs */
 	bool hints;                  /* hints as you type (interactive, a terminal); --no-hints */
+	const char *prompt;          /* the prompt's format (prompt.h), NULL: the default */
 	struct {                     /* the last login, for reconnecting (reconnect.h) */
 		char *user;          /* NULL: a mechanism answered by hand */
 		char *mech;          /* NULL: the LOGIN command */

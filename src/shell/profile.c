@@ -66,6 +66,7 @@ static const struct key {
 	{ "pager", K_PAGER, offsetof(struct profile, pager) },
 	{ "pipeline", K_BOOL, offsetof(struct profile, pipeline) },
 	{ "debug", K_DEBUG, offsetof(struct profile, debug) },
+	{ "prompt", K_TEXT, offsetof(struct profile, prompt) },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 enum { KEY_HOST = 0, KEY_STREAM = 2, KEY_SSL = 3, KEY_STARTTLS = 4 };

@@ -38,6 +38,7 @@ struct profile {
 	char *host, *port, *stream, *user, *auth;
 	char *cafile, *certfile, *keyfile, *tls_priority, *tls_name, *pinnedpubkey;
 	char *password_file;
+	char *prompt;              /* the prompt's format (shell/prompt.h) */
 	/* booleans: -1 unset, else 0 or 1 */
 	int ssl, starttls, insecure, allow_plaintext, pipeline;
 	int timeout_ms;            /* 0 unset, else > 0 (as --timeout) */

@@ -20,6 +20,7 @@
 #include "shell/lexer.h"
 #include "shell/pager.h"
 #include "shell/profile.h"
+#include "shell/prompt.h"
 #include "shell/reconnect.h"
 #include "util/buf.h"
 #include "util/utf7.h"
@@ -407,42 +408,25 @@ static char *history_path(void)
 
 static void make_prompt(struct shell *sh, struct buf *p)
 {
-	buf_reset(p);
-	if (!sh->session) {
-		buf_adds(p, "imapsh [not connected]> ");
-		return;
-	}
-	/* who and where: user@host once a login told the user */
-	buf_adds(p, "imapsh ");
-	if (sh->relogin.user || sh->target.host) {
-		/* bold green with colour on; \001 \002 tell readline that the
-		 * escapes take no room */
-		if (sh->render.color)
-			buf_adds(p, "\001\033[1;32m\002");
-		if (sh->relogin.user && sh->target.host)
-			buf_addf(p, "%s@%s", sh->relogin.user, sh->target.host);
-		else
-			buf_adds(p, sh->relogin.user ? sh->relogin.user : sh->target.host);
-		if (sh->render.color)
-			buf_adds(p, "\001\033[m\002");
-		buf_addch(p, ' ');
-	}
-	buf_addf(p, "[%s", imap_state_name(session_state(sh->session)));
-	if (session_mailbox(sh->session)) {
-		/* as the user would type it: Entw&APw-rfe is shown as Entwürfe */
+	struct prompt_info pi;
+	struct buf dec = BUF_INIT;
+
+	memset(&pi, 0, sizeof(pi));
+	if (sh->session) {
 		const char *mb = session_mailbox(sh->session);
-		struct buf dec = BUF_INIT;
-		if (strchr(mb, '&') && utf7_decode(mb, strlen(mb), &dec) == 0)
-			buf_addf(p, " %s", dec.buf);
-		else
-			buf_addf(p, " %s", mb);
-		buf_release(&dec);
-		if (session_readonly(sh->session))
-			buf_adds(p, ", read-only");
+		pi.connected = true;
+		pi.alive = session_alive(sh->session);
+		pi.user = sh->relogin.user; /* once a login told the user */
+		pi.host = sh->target.host;
+		pi.state = imap_state_name(session_state(sh->session));
+		/* as the user would type it: Entw&APw-rfe is shown as Entwürfe */
+		if (mb && strchr(mb, '&') && utf7_decode(mb, strlen(mb), &dec) == 0)
+			mb = dec.buf;
+		pi.mailbox = mb;
+		pi.readonly = mb && session_readonly(sh->session);
 	}
-	if (!session_alive(sh->session))
-		buf_adds(p, ", closed");
-	buf_adds(p, "]> ");
+	prompt_format(p, sh->prompt, &pi, sh->render.color);
+	buf_release(&dec);
 }
 
 /* ---- reading a line ------------------------------------------------------ */

@@ -86,6 +86,8 @@ void target_fill(struct shell *sh, struct profile *p, const struct target_given 
 		sh->trace.level = p->debug;
 	if (p->pipeline == 0)
 		*no_pipeline = true;
+	if (!sh->prompt && p->prompt)
+		sh->prompt = p->prompt;
 	keep(sh, p);
 }
 

@@ -38,6 +38,10 @@ output = json
 [other]
 host = 127.0.0.1
 port = 1
+
+[prompted]
+stream = $T_TMP/demo-server
+prompt = %s:%m>
 EOF
 run_imapsh -c noop demo
 expect_exit "imapsh PROFILE: connects as the profile says" 0
@@ -76,6 +80,17 @@ expect_exit "an undefined \${NAME}: the command fails" 1
 expect_line "an undefined \${NAME}: error at FILE:N:" "$err" "imapsh: $T_TMP/undef.imapsh:2: undefined variable NOPE"
 run_imapsh -v 1X=2 --stream true
 expect_exit "-v with a bad name: usage error" 64
+
+# --- the prompt's format: a profile's, IMAPSH_PROMPT over it
+rc=0
+printf '%s\n' 'expect AUTH:> ' 'send select INBOX\r' 'expect SELECTED:INBOX> ' 'send quit\r' |
+	"$PYTHON3" "$SRCDIR/tests/lib/ptyrun.py" "$T_TMP/prompt.out" 20 "$IMAPSH" prompted || rc=$?
+expect_exit "a profile's prompt" 0 "$rc"
+rc=0
+printf '%s\n' 'expect <AUTH> ' 'send quit\r' |
+	IMAPSH_PROMPT='<%s>' "$PYTHON3" "$SRCDIR/tests/lib/ptyrun.py" "$T_TMP/prompt2.out" 20 \
+		"$IMAPSH" prompted || rc=$?
+expect_exit "IMAPSH_PROMPT over a profile's prompt" 0 "$rc"
 
 # --- -d 3: which command each untagged response was taken for
 printf 'select INBOX\nfetch 1 (FLAGS)\nnoop\n' >"$T_TMP/d3.imapsh"

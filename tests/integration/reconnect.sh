@@ -134,13 +134,28 @@ rc=0
 printf '%s\n' 'expect not connected\]> ' 'send quit\r' |
 	"$PYTHON3" "$SRCDIR/tests/lib/ptyrun.py" "$T_TMP/conn.out" 20 "$IMAPSH" --color=never --timeout 1 \
 		-p "$port" 127.0.0.1 || rc=$?
+screen=$(tr -d '\r' <"$T_TMP/conn.out" | sed 's/\x1b\[?2004[hl]//g')
 kill "$fake_pid" 2>/dev/null || true
 wait "$fake_pid" 2>/dev/null || true
-screen=$(tr -d '\r' <"$T_TMP/conn.out" | sed 's/\x1b\[?2004[hl]//g')
 expect_contains "connecting: said on the terminal" "$screen" "connecting to 127.0.0.1:$port..."
 expect_contains "connecting: then replaced (erased)" "$screen" "connecting to 127.0.0.1:$port..."$'\e[K'
 expect_contains "connecting: the TLS port hint" "$screen" "(if port $port is a TLS port, try --ssl)"
 expect_contains "connecting failed on a terminal: the shell opens anyway" "$screen" "imapsh [not connected]> "
+# Ctrl-C while the greeting is awaited: back to a prompt, not out
+rm -f "$T_TMP/port"
+$FAKE --tcp "$T_TMP/port" "$T_TMP/silent.scn" >/dev/null 2>&1 &
+fake_pid=$!
+for _ in $(seq 50); do [ -s "$T_TMP/port" ] && break; sleep 0.1; done
+port=$(cat "$T_TMP/port" 2>/dev/null || echo 1)
+rc=0
+printf '%s\n' 'expect connecting to' 'send \x03' 'expect not connected\]> ' 'send quit\r' |
+	"$PYTHON3" "$SRCDIR/tests/lib/ptyrun.py" "$T_TMP/conn2.out" 20 "$IMAPSH" --color=never \
+		-p "$port" 127.0.0.1 || rc=$?
+kill "$fake_pid" 2>/dev/null || true
+wait "$fake_pid" 2>/dev/null || true
+expect_contains "Ctrl-C while connecting: the shell, not an exit" "$(tr -d '\r' <"$T_TMP/conn2.out")" \
+	"imapsh [not connected]> "
+expect_contains "Ctrl-C while connecting: said so" "$(tr -d '\r' <"$T_TMP/conn2.out")" "interrupted"
 
 # --- a script's login USER: the password from IMAPSH_PASSWORD, one try
 cat >"$T_TMP/script.scn" <<'SCN'
