@@ -184,7 +184,8 @@ int main(int argc, char **argv)
 			double d = strtod(optarg, &end);
 			if (*end || !(d > 0 && d <= 86400)) { /* NaN too */
 				fprintf(stderr, "imapsh: --timeout takes seconds (e.g. 30 or 0.5)\n");
-				return SHELL_USAGE;
+				status = SHELL_USAGE;
+				goto done;
 			}
 			sh.target.timeout_ms = (int)(d * 1000);
 			if (!sh.target.timeout_ms)
@@ -242,8 +243,8 @@ int main(int argc, char **argv)
 			if (vars_assign(sh.vars, optarg, &msg) < 0) {
 				fprintf(stderr, "imapsh: -v %s\n", msg);
 				free(msg);
-				shell_release(&sh);
-				return SHELL_USAGE;
+				status = SHELL_USAGE;
+				goto done;
 			}
 			break;
 		}
@@ -267,7 +268,8 @@ int main(int argc, char **argv)
 				sh.render.format = RENDER_JSON;
 			else {
 				fprintf(stderr, "imapsh: --output is pretty, raw or json\n");
-				return SHELL_USAGE;
+				status = SHELL_USAGE;
+				goto done;
 			}
 			break;
 		case OPT_COLOR:
@@ -280,7 +282,8 @@ int main(int argc, char **argv)
 				color = -1;
 			else {
 				fprintf(stderr, "imapsh: --color is auto, always or never\n");
-				return SHELL_USAGE;
+				status = SHELL_USAGE;
+				goto done;
 			}
 			break;
 		case 'd':
@@ -288,7 +291,8 @@ int main(int argc, char **argv)
 			v = strtol(optarg, &end, 10);
 			if (*end || v < 0 || v > 5) {
 				fprintf(stderr, "imapsh: --debug takes a level from 0 to 5\n");
-				return SHELL_USAGE;
+				status = SHELL_USAGE;
+				goto done;
 			}
 			sh.trace.level = (int)v;
 			break;
@@ -300,32 +304,38 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			status = 0;
+			goto done;
 		case 'V':
 			printf("imapsh %s\n", PACKAGE_VERSION);
-			return 0;
+			status = 0;
+			goto done;
 		case ':':
 			fprintf(stderr, "imapsh: option %s needs a value\nTry 'imapsh --help'.\n",
 				argv[optind - 1]);
-			return SHELL_USAGE;
+			status = SHELL_USAGE;
+			goto done;
 		default:
 			if (optopt)
 				fprintf(stderr, "imapsh: unknown option -%c\n", optopt);
 			else
 				fprintf(stderr, "imapsh: unknown option %s\n", argv[optind - 1]);
 			fprintf(stderr, "Try 'imapsh --help'.\n");
-			return SHELL_USAGE;
+			status = SHELL_USAGE;
+			goto done;
 		}
 	}
 	if (optind < argc)
 		arg = argv[optind++];
 	if (optind < argc) {
 		fprintf(stderr, "imapsh: unexpected argument \"%s\"\nTry 'imapsh --help'.\n", argv[optind]);
-		return SHELL_USAGE;
+		status = SHELL_USAGE;
+		goto done;
 	}
 	if (arg && sh.target.stream_cmd) {
 		fprintf(stderr, "imapsh: give a HOST or --stream COMMAND, not both\n");
-		return SHELL_USAGE;
+		status = SHELL_USAGE;
+		goto done;
 	}
 	if (arg) {
 		/* a profile's name, else a host */
@@ -336,8 +346,8 @@ int main(int argc, char **argv)
 		if (rc < 0) {
 			fprintf(stderr, "imapsh: %s\n", perr.msg);
 			profile_release(&prof);
-			shell_release(&sh);
-			return SHELL_USAGE;
+			status = SHELL_USAGE;
+			goto done;
 		}
 		if (rc > 0)
 			target_fill(&sh, &prof, &given, &color, &no_pipeline);
@@ -348,23 +358,28 @@ int main(int argc, char **argv)
 	sh.interactive = !file && !ncommands && isatty(STDIN_FILENO);
 	if (!sh.target.host && !sh.target.stream_cmd && !sh.interactive) {
 		fprintf(stderr, "imapsh: no server: give a HOST or --stream COMMAND\nTry 'imapsh --help'.\n");
-		return SHELL_USAGE;
+		status = SHELL_USAGE;
+		goto done;
 	}
 	if (sh.target.ssl && sh.target.starttls) {
 		fprintf(stderr, "imapsh: --ssl and --starttls exclude each other\n");
-		return SHELL_USAGE;
+		status = SHELL_USAGE;
+		goto done;
 	}
 	if (sh.auth.mech && !sh.auth.user) {
 		fprintf(stderr, "imapsh: -a/--auth goes with -u/--user\n");
-		return SHELL_USAGE;
+		status = SHELL_USAGE;
+		goto done;
 	}
 	if (sh.target.keyfile && !sh.target.certfile) {
 		fprintf(stderr, "imapsh: --keyfile goes with --certfile\n");
-		return SHELL_USAGE;
+		status = SHELL_USAGE;
+		goto done;
 	}
 	if (file && ncommands) {
 		fprintf(stderr, "imapsh: give --file or --command, not both\n");
-		return SHELL_USAGE;
+		status = SHELL_USAGE;
+		goto done;
 	}
 
 	sh.auth.env_password = take_env_secret("IMAPSH_PASSWORD");
@@ -435,6 +450,7 @@ int main(int argc, char **argv)
 	}
 	fflush(stdout);
 	status = sh.status;
+done:
 	shell_release(&sh);
 	free(commands);
 	charset_cleanup(); /* iconv descriptors the renderer kept */

@@ -24,9 +24,11 @@ void reconnect_forget(struct shell *sh)
 
 void reconnect_note_login(struct shell *sh, const char *mech, const char *user)
 {
+	/* copies first: a relogin passes the strings kept here */
+	char *u = user ? xstrdup(user) : NULL, *m = mech ? xstrdup(mech) : NULL;
 	reconnect_forget(sh);
-	sh->relogin.user = user ? xstrdup(user) : NULL;
-	sh->relogin.mech = mech ? xstrdup(mech) : NULL;
+	sh->relogin.user = u;
+	sh->relogin.mech = m;
 	sh->relogin.valid = true;
 }
 
