@@ -1,3 +1,7 @@
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
 #include "core/commands.h"
 
 #include <ctype.h>
@@ -54,7 +58,7 @@ const struct cmd_spec cmd_table[] = {
 	{ "getquotaroot", "GETQUOTAROOT", 1, 1, { CA_MAILBOX }, CS_PLAIN, AU | SE, "QUOTA", false, "QUOTAROOT",
 	  "MAILBOX", "show the quota roots of MAILBOX and their quotas" },
 	{ "id", "ID", 0, CMD_MANY, { CA_ASTRING }, CS_ID, NA | AU | SE, "ID", false, "ID",
-	  "[FIELD VALUE]...", "exchange client and server identification (RFC 2971)" },
+	  "[FIELD VALUE]...", "exchange identification (RFC 2971); alone: imapsh's name and version, NIL: none" },
 	{ "idle", "IDLE", 0, 1, { CA_SECONDS }, CS_IDLE, AU | SE, "IDLE", true, NULL,
 	  "[SECONDS]", "wait for server updates (RFC 2177) for SECONDS, or until Enter on a terminal" },
 	{ "list", "LIST", 0, 2, { CA_MAILBOX, CA_PATTERN }, CS_LIST, AU | SE, NULL, false, "LIST",
@@ -806,7 +810,13 @@ static int build_args(struct builder *b, const struct cmd_spec *spec,
 	case CS_ID: {
 		struct buf l = BUF_INIT;
 		int rc;
-		if (n == 0)
+		/* no fields: who we are, as RFC 2971 asks a client to say;
+		 * "id NIL" says nothing */
+		if (n == 0) {
+			static const char self[] = "(\"name\" \"imapsh\" \"version\" \"" PACKAGE_VERSION "\")";
+			return add_arg(b, IMAP_ARG_RAW, 0, self, sizeof(self) - 1);
+		}
+		if (n == 1 && word_is(&w[0], "NIL"))
 			return add_arg(b, IMAP_ARG_RAW, 0, "NIL", 3);
 		if (n % 2)
 			return err_set(b->err, IMAP_ERR_ERROR, "id: give FIELD VALUE pairs (e.g. id name imapsh version 1)");
@@ -857,6 +867,15 @@ static int build_args(struct builder *b, const struct cmd_spec *spec,
 	}
 	}
 	return err_set(b->err, IMAP_ERR_ERROR, "internal error: unknown command shape");
+}
+
+enum cmd_avail cmd_availability(const struct cmd_spec *spec, const struct session *s)
+{
+	if (spec->capability && !session_has_cap(s, spec->capability))
+		return CMD_AVAIL_CAPABILITY;
+	if (!(spec->states & session_state(s)))
+		return CMD_AVAIL_STATE;
+	return CMD_AVAIL_NOW;
 }
 
 int cmd_check_allowed(const struct cmd_spec *spec, const struct session *s, struct imap_err *err)

@@ -105,6 +105,14 @@ struct cmd_call {
 void cmd_call_init(struct cmd_call *c);
 void cmd_call_release(struct cmd_call *c);
 
+/* Whether spec can run now on s (help marks each command so). */
+enum cmd_avail {
+	CMD_AVAIL_NOW,        /* allowed in this state; the server has its capability */
+	CMD_AVAIL_STATE,      /* only in another state */
+	CMD_AVAIL_CAPABILITY, /* the server did not announce spec->capability */
+};
+enum cmd_avail cmd_availability(const struct cmd_spec *spec, const struct session *s);
+
 /* May spec run in s's state, with this server (LOGINDISABLED, a required
  * capability)?  0, or -1 with err saying why not.  cmd_build() checks it. */
 int cmd_check_allowed(const struct cmd_spec *spec, const struct session *s, struct imap_err *err);

@@ -94,9 +94,19 @@ static void json_states(struct json *j, unsigned states)
 	json_arr_close(j);
 }
 
-static void json_help_imap(struct json *j, const struct cmd_spec *spec)
+/* What help says of spec on this connection; NULL when not connected. */
+static const char *avail_name(const struct shell *sh, const struct cmd_spec *spec)
+{
+	static const char *const names[] = { "now", "state", "capability" };
+	if (!sh->session || !session_alive(sh->session))
+		return NULL;
+	return names[cmd_availability(spec, sh->session)];
+}
+
+static void json_help_imap(const struct shell *sh, struct json *j, const struct cmd_spec *spec)
 {
 	struct buf u = BUF_INIT;
+	const char *avail = avail_name(sh, spec);
 
 	cmd_usage(spec, &u);
 	json_obj_open(j);
@@ -107,6 +117,8 @@ static void json_help_imap(struct json *j, const struct cmd_spec *spec)
 	json_states(j, spec->states);
 	if (spec->capability)
 		json_kcstr(j, "capability", spec->capability);
+	if (avail)
+		json_kcstr(j, "available", avail);
 	json_obj_close(j);
 	buf_release(&u);
 }
@@ -136,12 +148,12 @@ static int json_help(struct shell *sh, const struct cmd_spec *spec, const struct
 	json_key(&j, "commands");
 	json_arr_open(&j);
 	if (spec)
-		json_help_imap(&j, spec);
+		json_help_imap(sh, &j, spec);
 	else if (m)
 		json_help_meta(&j, m);
 	else {
 		for (i = 0; i < cmd_table_size; i++)
-			json_help_imap(&j, &cmd_table[i]);
+			json_help_imap(sh, &j, &cmd_table[i]);
 		for (i = 0; i < shell_meta_table_size; i++)
 			json_help_meta(&j, &shell_meta_table[i]);
 	}
@@ -173,12 +185,12 @@ static void help_states(struct buf *b, unsigned states)
 /* One row of help: "  USAGE   description", the description wrapped
  * at word boundaries to width (0: no wrapping) under its own column; a
  * usage too long for its column puts the description on the next line. */
-static void help_row(struct buf *b, const char *usage, const char *help, unsigned width)
+static void help_row(struct buf *b, char mark, const char *usage, const char *help, unsigned width)
 {
 	size_t col = 2 + render_text_columns(usage, strlen(usage));
 	const char *p = help;
 
-	buf_addf(b, "  %s", usage);
+	buf_addf(b, "%c %s", mark, usage);
 	if (col + 1 > HELP_COL) {
 		buf_addch(b, '\n');
 		col = 0;
@@ -224,12 +236,20 @@ static int m_help(struct shell *sh, const struct meta_args *a)
 		if ((spec || m) && json_out(sh))
 			return json_help(sh, spec, spec ? NULL : m);
 		if (spec) {
+			const char *avail = avail_name(sh, spec);
 			cmd_usage(spec, &b);
 			buf_addf(&b, "\n    %s\n", spec->help);
 			help_states(&b, spec->states);
 			if (spec->capability)
 				buf_addf(&b, "; capability %s", spec->capability);
 			buf_addch(&b, '\n');
+			if (avail && !strcmp(avail, "now"))
+				buf_adds(&b, "    this server: available now\n");
+			else if (avail && !strcmp(avail, "capability"))
+				buf_addf(&b, "    this server: does not offer %s\n", spec->capability);
+			else if (avail)
+				buf_addf(&b, "    this server: not in state %s\n",
+					 imap_state_name(session_state(sh->session)));
 		} else if (m) {
 			buf_addf(&b, "%s%s%s\n    %s\n", m->name, m->usage[0] ? " " : "", m->usage, m->help);
 		} else {
@@ -242,11 +262,18 @@ static int m_help(struct shell *sh, const struct meta_args *a)
 	}
 	if (json_out(sh))
 		return json_help(sh, NULL, NULL);
-	buf_adds(&b, "IMAP commands (imaplib's methods):\n");
+	buf_adds(&b, "IMAP commands (imaplib's methods)");
+	if (sh->session && session_alive(sh->session))
+		buf_addf(&b, "; - only in another state than %s, ! a capability this server lacks",
+			 imap_state_name(session_state(sh->session)));
+	buf_adds(&b, ":\n");
 	for (i = 0; i < cmd_table_size; i++) {
+		static const char marks[] = { ' ', '-', '!' };
+		const char *avail = avail_name(sh, &cmd_table[i]);
 		struct buf u = BUF_INIT;
 		cmd_usage(&cmd_table[i], &u);
-		help_row(&b, u.buf, cmd_table[i].help, width);
+		help_row(&b, avail ? marks[cmd_availability(&cmd_table[i], sh->session)] : ' ', u.buf,
+			 cmd_table[i].help, width);
 		buf_release(&u);
 	}
 	buf_adds(&b, "Shell commands:\n");
@@ -254,7 +281,7 @@ static int m_help(struct shell *sh, const struct meta_args *a)
 		const struct meta_spec *m = &shell_meta_table[i];
 		struct buf u = BUF_INIT;
 		buf_addf(&u, "%s%s%s", m->name, m->usage[0] ? " " : "", m->usage);
-		help_row(&b, u.buf, m->help, width);
+		help_row(&b, ' ', u.buf, m->help, width);
 		buf_release(&u);
 	}
 	buf_adds(&b, "Any command may end with > FILE, >> FILE or > DIR/ to save literals (message data).\n"

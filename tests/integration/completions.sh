@@ -73,7 +73,7 @@ done
 # each file, as a whole word
 run_imapsh --stream 'printf "* OK [CAPABILITY IMAP4rev1] hi\r\n"; cat >/dev/null' -c help
 expect_exit "help without a server" 0
-commands=$(printf '%s\n' "$out" | sed -n 's/^  \([a-z][a-z0-9_]*\)\( .*\)\{0,1\}$/\1/p' | sort -u)
+commands=$(printf '%s\n' "$out" | sed -n 's/^[ !-] \([a-z][a-z0-9_]*\)\( .*\)\{0,1\}$/\1/p' | sort -u)
 for want in select fetch uid debug format help quit; do
 	expect_line "help lists $want" "$commands" "$want"
 done

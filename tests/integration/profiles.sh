@@ -92,6 +92,19 @@ printf '%s\n' 'expect <AUTH> ' 'send quit\r' |
 		"$IMAPSH" prompted || rc=$?
 expect_exit "IMAPSH_PROMPT over a profile's prompt" 0 "$rc"
 
+# --- help knows the server: each IMAP command marked for this connection
+run_imapsh --stream "$stream" -c help -c "help getannotation" -c "help getquota" -c "help check"
+expect_exit "help on a connection" 0
+expect_contains "help: the marks explained" "$out" "- only in another state than AUTH, ! a capability this server lacks"
+expect_line_prefix "help: ! for a capability Dovecot lacks" "$out" "! getannotation MAILBOX"
+expect_line_prefix "help: - for another state" "$out" "- check "
+expect_line_prefix "help: nothing for what runs now" "$out" "  getquota ROOT"
+expect_contains "help CMD: a capability not offered" "$out" "this server: does not offer ANNOTATEMORE"
+expect_contains "help CMD: available" "$out" "this server: available now"
+expect_contains "help CMD: another state" "$out" "this server: not in state AUTH"
+run_imapsh -o json --stream "$stream" -c "help getannotation"
+expect_contains "help -o json: available" "$out" '"available":"capability"'
+
 # --- -d 3: which command each untagged response was taken for
 printf 'select INBOX\nfetch 1 (FLAGS)\nnoop\n' >"$T_TMP/d3.imapsh"
 run_imapsh -d 3 --stream "$stream" -f "$T_TMP/d3.imapsh"

@@ -1,4 +1,7 @@
 /* Unit tests for the command table and cmd_build (src/core/commands.c). */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
 #include <check.h>
 #include <ctype.h>
 #include <stdbool.h>
@@ -200,6 +203,9 @@ START_TEST(build_login_append_misc)
 {
 	WIRE_IS("login", "alice wonderland", "A1 LOGIN alice wonderland\r\n");
 	WIRE_FAILS("login", "alice", "no password given (the shell asks for it)");
+	WIRE_IS("id", "", "A1 ID (\"name\" \"imapsh\" \"version\" \"" PACKAGE_VERSION "\")\r\n");
+	WIRE_IS("id", "NIL", "A1 ID NIL\r\n");
+	WIRE_IS("id", "name x", "A1 ID (\"name\" \"x\")\r\n");
 	WIRE_IS("login", "carol \"p@ss w\\rd\"", "A1 LOGIN carol \"p@ss w\\\\rd\"\r\n");
 	WIRE_IS("append", "INBOX \"Subject: hi\nhello\n\"",
 		"A1 APPEND INBOX {20+}\r\nSubject: hi\r\nhello\r\n\r\n");
