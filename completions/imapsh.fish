@@ -121,6 +121,7 @@ function __imapsh_commands
         subscribe 'Subscribe to a mailbox' \
         thread 'Threaded search, e.g. thread REFERENCES UTF-8 ALL (RFC 5256)' \
         uid 'Copy, fetch, move, search, sort, store, thread or expunge by UID' \
+        unauthenticate 'End the login, back to not authenticated (RFC 8437)' \
         unselect 'Leave the mailbox without expunging (RFC 3691)' \
         unsubscribe 'Unsubscribe from a mailbox' \
         xatom 'Send a command the shell does not know, arguments as typed' \

@@ -111,6 +111,8 @@ const struct cmd_spec cmd_table[] = {
 	  "ALGORITHM [CHARSET] SEARCH...", "threaded search, e.g. thread REFERENCES UTF-8 ALL (RFC 5256)" },
 	{ "uid", "UID", 2, CMD_MANY, { CA_RAW }, CS_UID, SE, NULL, false, NULL,
 	  "COMMAND ARGS...", "copy, fetch, move, search, sort, store, thread or expunge by UID" },
+	{ "unauthenticate", "UNAUTHENTICATE", 0, 0, { CA_NONE }, CS_PLAIN, AU | SE, "UNAUTHENTICATE", true, NULL,
+	  "", "end the login: back to the not-authenticated state, to log in again (RFC 8437)" },
 	{ "unselect", "UNSELECT", 0, 0, { CA_NONE }, CS_PLAIN, SE, "UNSELECT", false, NULL,
 	  "", "leave the mailbox without expunging (RFC 3691)" },
 	{ "unsubscribe", "UNSUBSCRIBE", 1, 1, { CA_MAILBOX }, CS_PLAIN, AU | SE, NULL, false, NULL,

@@ -497,6 +497,13 @@ void sess_after_tagged(struct session *s, const struct session_cmd *cmd,
 	} else if (name_is(v, "CLOSE") || name_is(v, "UNSELECT")) {
 		if (ok)
 			session_set_state(s, IMAP_STATE_AUTH);
+	} else if (name_is(v, "UNAUTHENTICATE")) {
+		/* RFC 8437: as if just connected (a [CAPABILITY] code in the
+		 * answer was learned above) */
+		if (ok) {
+			session_set_state(s, IMAP_STATE_NONAUTH);
+			sess_tracef(s, 1, "state NONAUTH");
+		}
 	} else if (name_is(v, "LOGOUT")) {
 		session_set_state(s, IMAP_STATE_LOGOUT);
 		s->alive = false;

@@ -674,6 +674,8 @@ int shell_run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_l
 	}
 	hold_end(sh);
 	shell_show(sh, tagged, call.cmd.verb, sh->interactive ? 0 : sh->lineno);
+	if (tagged->status == IMAP_STATUS_OK && spec && !strcmp(spec->name, "unauthenticate"))
+		reconnect_forget(sh); /* no login to repeat, no user in the prompt */
 	if (tagged->status == IMAP_STATUS_OK && spec && sh->interactive) {
 		/* create, delete, rename: the names completion offers */
 		const char *args[2] = { NULL, NULL };

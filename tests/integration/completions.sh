@@ -153,7 +153,7 @@ imapsh -a SCRAM-SHA-256|SCRAM-SHA-256 SCRAM-SHA-256-PLUS
 imapsh --auth = EXT|EXTERNAL
 imapsh -p 9|993
 imapsh -c sel|select
-imapsh -c un|unselect unset unsubscribe
+imapsh -c un|unauthenticate unselect unset unsubscribe
 imapsh -c rec|recent reconnect
 imapsh -c pa|pager partial
 imapsh --command = log|login login_cram_md5 logout
@@ -211,7 +211,7 @@ imapsh --output=j|--output=json
 imapsh --color=a|--color=always --color=auto
 imapsh -a SCRAM-SHA-256|SCRAM-SHA-256 SCRAM-SHA-256-PLUS
 imapsh -c sel|select
-imapsh -c un|unselect unset unsubscribe
+imapsh -c un|unauthenticate unselect unset unsubscribe
 imapsh -c rec|recent reconnect
 imapsh -c "format j|format json
 imapsh -c "uid fe|uid fetch
