@@ -82,6 +82,7 @@ function __imapsh_commands
         capability 'Ask the server what it supports' \
         check 'Checkpoint the selected mailbox' \
         close 'Close the mailbox, expunging \\Deleted messages' \
+        compress 'Compress the connection with DEFLATE (RFC 4978)' \
         copy 'Copy messages to MAILBOX' \
         create 'Create a mailbox' \
         delete 'Delete a mailbox' \
@@ -90,13 +91,16 @@ function __imapsh_commands
         examine 'Select a mailbox read-only' \
         expunge 'Remove \\Deleted messages' \
         fetch 'Fetch message data, e.g. fetch 1:5 (FLAGS ENVELOPE)' \
+        genurlauth 'Make URLs another party may fetch (RFC 4467)' \
         getacl 'Show the access control list of MAILBOX' \
         getannotation 'Read annotations (draft ANNOTATEMORE)' \
+        getmetadata 'Read annotations (RFC 5464)' \
         getquota 'Show usage and limits of a quota root (RFC 9208)' \
         getquotaroot 'Show the quota roots of MAILBOX and their quotas' \
         id 'Exchange client and server identification (RFC 2971)' \
         idle 'Wait for server updates (RFC 2177)' \
         list 'List mailboxes' \
+        listrights 'Show the rights WHO may be given on MAILBOX (RFC 4314)' \
         login 'Log in with a plain-text password' \
         login_cram_md5 'Log in with AUTHENTICATE CRAM-MD5 (RFC 2195)' \
         logout 'End the session' \
@@ -104,15 +108,19 @@ function __imapsh_commands
         move 'Move messages to MAILBOX (RFC 6851)' \
         myrights 'Show your rights on MAILBOX' \
         namespace 'Show the personal, other users\' and shared namespaces' \
+        notify 'Have the server report events as they happen (RFC 5465)' \
         noop 'Do nothing; lets the server send updates' \
         partial 'Fetch part of a message (obsolete IMAP2bis)' \
         proxyauth 'Act as USER (administrators)' \
         recent 'Show the RECENT count (sends NOOP)' \
+        replace 'Replace a message with a new one (RFC 8508)' \
+        resetkey 'Revoke the URLs made so far (RFC 4467)' \
         rename 'Rename a mailbox' \
         search 'Search the selected mailbox, e.g. search UNSEEN FROM "Ann"' \
         select 'Select a mailbox (default INBOX)' \
         setacl 'Set the rights of WHO on MAILBOX' \
         setannotation 'Set annotations (draft ANNOTATEMORE)' \
+        setmetadata 'Set annotations (RFC 5464)' \
         setquota 'Set limits, e.g. setquota "" (STORAGE 512)' \
         sort 'Sorted search, e.g. sort (REVERSE DATE) UTF-8 ALL (RFC 5256)' \
         starttls 'Start TLS on this connection' \
@@ -124,6 +132,7 @@ function __imapsh_commands
         unauthenticate 'End the login, back to not authenticated (RFC 8437)' \
         unselect 'Leave the mailbox without expunging (RFC 3691)' \
         unsubscribe 'Unsubscribe from a mailbox' \
+        urlfetch 'Fetch what authorized URLs point to (RFC 4467)' \
         xatom 'Send a command the shell does not know, arguments as typed' \
         debug 'Shell: show or set the trace level 0-5' \
         exit 'Shell: same as quit' \
@@ -185,6 +194,7 @@ complete -c imapsh -n __imapsh_needs_host -a '(__fish_print_hostnames)' -d Host
 complete -c imapsh -s p -l port -x -a '143 993' -d 'TCP port (default 143, with --ssl 993)'
 complete -c imapsh -l stream -x -a '(__fish_complete_command)' -d 'Speak IMAP over the stdin and stdout of COMMAND (sh -c)'
 complete -c imapsh -l timeout -x -d 'Connect and read timeout in seconds'
+complete -c imapsh -l compress -d 'Compress the connection once logged in (COMPRESS=DEFLATE)'
 # TLS
 complete -c imapsh -l ssl -d 'Implicit TLS (default port 993)'
 complete -c imapsh -l starttls -d 'Require STARTTLS before anything else'
@@ -200,6 +210,7 @@ complete -c imapsh -s u -l user -x -d 'Log in as USER after connecting'
 complete -c imapsh -s a -l auth -x -a '(__imapsh_mechs)' -d 'Log in with AUTHENTICATE MECH'
 complete -c imapsh -l password-file -r -F -d 'The password is the first line of FILE'
 complete -c imapsh -l allow-plaintext -d 'Allow a password over clear text to a remote host'
+complete -c imapsh -l no-capability-check -d 'Send extensions the server did not announce'
 # Input and output
 complete -c imapsh -s f -l file -r -F -d 'Read commands from FILE'
 complete -c imapsh -s c -l command -x -a '(__imapsh_line)' -d 'Run LINE (may be repeated), then exit'

@@ -45,6 +45,8 @@ static void usage(FILE *fp)
 		"                          stdin and stdout (imaplib's IMAP4_stream)\n"
 		"      --timeout SECONDS   connect and read timeout (default: 30 s to connect,\n"
 		"                          15 s for the greeting, then none)\n"
+		"      --compress          compress the connection once logged in\n"
+		"                          (COMPRESS=DEFLATE, RFC 4978), if the server offers it\n"
 		"TLS:\n"
 		"      --ssl               implicit TLS (default port 993)\n"
 		"      --starttls          require STARTTLS before anything else\n"
@@ -66,6 +68,8 @@ static void usage(FILE *fp)
 		"                          others); otherwise\n"
 		"                          IMAPSH_PASSWORD, ~/.netrc, or asked on the terminal\n"
 		"      --allow-plaintext   allow a password over clear text to a remote host\n"
+		"      --no-capability-check  send commands and parameters of extensions the\n"
+		"                          server did not announce (default: refused)\n"
 		"Input and output:\n"
 		"  -f, --file FILE         read commands from FILE\n"
 		"  -c, --command LINE      run LINE (may be repeated), then exit\n"
@@ -114,11 +118,13 @@ int main(int argc, char **argv)
 		OPT_STREAM = 256, OPT_TIMEOUT, OPT_STOP, OPT_SSL, OPT_STARTTLS, OPT_CAFILE,
 		OPT_CERTFILE, OPT_KEYFILE, OPT_PRIORITY, OPT_INSECURE, OPT_PLAINTEXT, OPT_PWFILE,
 		OPT_NO_PIPELINE, OPT_TLS_NAME, OPT_PINNED, OPT_COLOR, OPT_NO_PAGER, OPT_PROGRESS, OPT_NO_HINTS,
+		OPT_COMPRESS, OPT_NO_CAPCHECK,
 	};
 	static const struct option opts[] = {
 		{ "port", required_argument, NULL, 'p' },
 		{ "stream", required_argument, NULL, OPT_STREAM },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "compress", no_argument, NULL, OPT_COMPRESS },
 		{ "user", required_argument, NULL, 'u' },
 		{ "file", required_argument, NULL, 'f' },
 		{ "command", required_argument, NULL, 'c' },
@@ -142,6 +148,7 @@ int main(int argc, char **argv)
 		{ "pinnedpubkey", required_argument, NULL, OPT_PINNED },
 		{ "insecure", no_argument, NULL, OPT_INSECURE },
 		{ "allow-plaintext", no_argument, NULL, OPT_PLAINTEXT },
+		{ "no-capability-check", no_argument, NULL, OPT_NO_CAPCHECK },
 		{ "auth", required_argument, NULL, 'a' },
 		{ "password-file", required_argument, NULL, OPT_PWFILE },
 		{ "help", no_argument, NULL, 'h' },
@@ -203,6 +210,12 @@ int main(int argc, char **argv)
 			break;
 		case OPT_PLAINTEXT:
 			sh.target.allow_plaintext = true;
+			break;
+		case OPT_NO_CAPCHECK:
+			sh.target.no_cap_check = true;
+			break;
+		case OPT_COMPRESS:
+			sh.target.compress = true;
 			break;
 		case OPT_SSL:
 			sh.target.ssl = true;
@@ -425,6 +438,7 @@ int main(int argc, char **argv)
 			shell_finish(&sh);
 		}
 	} else if (!sh.auth.user || shell_login(&sh) == 0 || (sh.interactive && session_alive(sh.session))) {
+		shell_compress_auto(&sh); /* --compress: logged in, or PREAUTH */
 		if (ncommands) {
 			for (i = 0; i < ncommands && !sh.quit; i++) {
 				sh.lineno = i + 1;

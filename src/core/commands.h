@@ -37,7 +37,7 @@ enum cmd_arg {
 /* Commands whose arguments need more than a kind per position. */
 enum cmd_shape {
 	CS_PLAIN = 0, /* args[i] takes kinds[i]; the last kind repeats if max_args allows */
-	CS_SELECT,    /* MAILBOX [readonly] -> SELECT or EXAMINE */
+	CS_SELECT,    /* MAILBOX [readonly] [(PARAMS)] -> SELECT or EXAMINE */
 	CS_SEARCH,    /* [RETURN (OPTS)] [CHARSET] CRITERIA...: RETURN and
 	               * CHARSET typed in either order; sent RETURN first (RFC 4731) */
 	CS_SORT,      /* [RETURN (OPTS)] (CRITERIA) [CHARSET] SEARCH-CRITERIA...:
@@ -46,9 +46,17 @@ enum cmd_shape {
 	CS_APPEND,    /* MAILBOX [FLAGS] [DATE] MESSAGE */
 	CS_UID,       /* SUBCOMMAND ARGS... */
 	CS_XATOM,     /* NAME ARGS... sent as typed */
-	CS_LIST,      /* [REFERENCE [PATTERN]], defaults "" and * */
+	CS_LIST,      /* [(SELECT-OPTS)] [REFERENCE [PATTERN...]] [RETURN (OPTS)],
+	               * defaults "" and * */
 	CS_ID,        /* [FIELD VALUE]... -> ID NIL or ID ("f" "v" ...) */
 	CS_IDLE,      /* [SECONDS]: checked here, not sent (the shell waits) */
+	CS_FETCH,     /* SET ITEMS [(CHANGEDSINCE n [VANISHED])] (cmd_ext.c) */
+	CS_STORE,     /* SET [(UNCHANGEDSINCE n)] COMMAND FLAGS */
+	CS_CREATE,    /* MAILBOX [(USE (FLAGS))] */
+	CS_GETMETADATA, /* [(OPTIONS)] MAILBOX ENTRY... */
+	CS_SETMETADATA, /* MAILBOX ENTRY VALUE... */
+	CS_NOTIFY,    /* none | set [STATUS] (FILTER (EVENTS))... */
+	CS_REPLACE,   /* NUM MAILBOX [FLAGS] [DATE] MESSAGE (append's, one message) */
 };
 
 struct cmd_spec {
@@ -59,8 +67,8 @@ struct cmd_spec {
 	enum cmd_arg kinds[5];
 	enum cmd_shape shape;
 	unsigned states;         /* enum imap_state bits */
-	const char *capability;  /* capability the command belongs to, or NULL */
-	bool cap_required;       /* refuse locally when the server lacks it */
+	const char *capability;  /* capability the server must offer (session_offers:
+	                          * "THREAD=" is any THREAD=...), or NULL */
 	const char *data_name;   /* untagged response with the command's data */
 	const char *usage;       /* arguments, e.g. "MAILBOX [readonly]" */
 	const char *help;        /* one line */
@@ -73,6 +81,10 @@ extern const size_t cmd_table_size;
 
 /* Case-insensitive lookup by shell name; NULL if unknown. */
 const struct cmd_spec *cmd_lookup(const char *name);
+
+/* The commands uid takes (copy, expunge, fetch, ...), NULL-terminated;
+ * help, completion and hints read them from here. */
+extern const char *const cmd_uid_subcommands[];
 
 /* One word the user typed (the shell's token, seen from the core). */
 struct cmd_word {

@@ -114,6 +114,7 @@ struct session *conn_open(const struct conn_opts *o, const struct session_hooks 
 		return NULL;
 	s = session_new(c, hooks);
 	session_set_allow_plaintext(s, o->allow_plaintext);
+	session_set_cap_check(s, !o->no_cap_check);
 	/* --starttls: the greeting is shown (marked), nothing else before TLS */
 	session_set_pre_tls(s, o->starttls && !o->ssl);
 	if (hooks->trace && (!hooks->trace_level || *hooks->trace_level >= 1)) {

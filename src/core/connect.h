@@ -23,6 +23,9 @@ struct conn_opts {
 	bool ssl;                  /* --ssl: implicit TLS */
 	bool starttls;             /* --starttls: TLS before anything else */
 	bool allow_plaintext;      /* --allow-plaintext (policy.h) */
+	bool no_cap_check;         /* --no-capability-check (session_offers) */
+	bool compress;             /* --compress: COMPRESS=DEFLATE after login
+	                            * (the shell asks for it: shell_compress_auto) */
 	/* TLS */
 	const char *tls_name;      /* name to verify (and SNI); NULL: host, or
 	                            * "localhost" for --stream */

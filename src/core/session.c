@@ -212,10 +212,27 @@ static void learn_enabled(struct session *s, const struct imap_value *list)
 	size_t i;
 	for (i = 0; i < list->count; i++) {
 		const struct imap_value *v = &list->items[i];
-		if (v->type == IMAP_VALUE_ATOM &&
-		    (name_is(v->str, "UTF8=ACCEPT") || name_is(v->str, "IMAP4rev2")))
+		if (v->type != IMAP_VALUE_ATOM)
+			continue;
+		if (name_is(v->str, "UTF8=ACCEPT") || name_is(v->str, "IMAP4rev2"))
 			s->utf8_names = true;
+		if (name_is(v->str, "UTF8=ACCEPT"))
+			s->utf8_accept = true;
+		if (name_is(v->str, "QRESYNC"))
+			s->qresync = true;
 	}
+}
+
+uint64_t session_highestmodseq(const struct session *s, bool *nomodseq)
+{
+	if (nomodseq)
+		*nomodseq = s->state == IMAP_STATE_SELECTED && s->nomodseq;
+	return s->state == IMAP_STATE_SELECTED ? s->highestmodseq : 0;
+}
+
+bool session_utf8_accept(const struct session *s)
+{
+	return s->utf8_accept;
 }
 
 bool session_utf8_names(const struct session *s)
@@ -236,6 +253,11 @@ static void learn(struct session *s, const struct imap_response *r)
 		}
 		else if (name_is(r->code_name, "READ-WRITE") && s->state == IMAP_STATE_SELECTED)
 			s->readonly = false;
+		else if (name_is(r->code_name, "HIGHESTMODSEQ") && r->code_args.count &&
+			 r->code_args.items[0].type == IMAP_VALUE_NUMBER)
+			s->highestmodseq = r->code_args.items[0].num;
+		else if (name_is(r->code_name, "NOMODSEQ"))
+			s->nomodseq = true;
 	}
 	if (r->kind == IMAP_RESP_UNTAGGED) {
 		if (name_is(r->name, "CAPABILITY"))
@@ -502,6 +524,8 @@ void sess_after_tagged(struct session *s, const struct session_cmd *cmd,
 		 * answer was learned above) */
 		if (ok) {
 			session_set_state(s, IMAP_STATE_NONAUTH);
+			/* and what ENABLE turned on is off again */
+			s->utf8_names = s->utf8_accept = s->qresync = false;
 			sess_tracef(s, 1, "state NONAUTH");
 		}
 	} else if (name_is(v, "LOGOUT")) {
@@ -560,6 +584,11 @@ int session_command(struct session *s, const struct session_cmd *cmd,
 	tagger_next(&s->tagger, s->next_tag, sizeof(s->next_tag));
 	s->became_readonly = false;
 	s->data_name = cmd->data_name;
+	if (name_is(cmd->verb, "SELECT") || name_is(cmd->verb, "EXAMINE")) {
+		/* what the last mailbox said of its mod-sequences is void */
+		s->highestmodseq = 0;
+		s->nomodseq = false;
+	}
 	sess_tracef(s, 2, "command %s %s", tag, cmd->verb);
 
 	if (send_range(s, cmd->verb, &w, w.chunks[0].off, w.chunks[0].len, err))
@@ -749,6 +778,11 @@ int session_starttls(struct session *s, const struct net_tls_opts *o, struct ima
 	struct net_conn *tls;
 	bool was_pre_tls = s->pre_tls;
 	int timeout;
+
+	/* RFC 4978 sec. 4: TLS goes under compression, so it comes first */
+	if (session_is_compressed(s))
+		return err_set(err, IMAP_ERR_ERROR,
+			       "STARTTLS after COMPRESS is not possible (TLS must come first, RFC 4978)");
 
 	/* what comes until TLS is up could be anyone's */
 	s->pre_tls = true;

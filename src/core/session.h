@@ -130,6 +130,23 @@ int session_starttls(struct session *s, const struct net_tls_opts *o, struct ima
 bool session_is_tls(struct session *s);
 
 /*
+ * COMPRESS=DEFLATE (RFC 4978, compress.c): sends COMPRESS DEFLATE and, on
+ * OK, stacks net/deflate.h on the transport (above TLS); the bytes that
+ * came with the OK are the start of the compressed stream.  Refused
+ * before anything is sent (ERROR): compression is on already ("COMPRESS
+ * is already active"), or the server does not offer COMPRESS=DEFLATE
+ * (unless the capability check is off: session_set_cap_check).
+ * With tagged_r: 0 and *tagged_r (OK, NO or BAD; the caller frees), as
+ * session_command; NO or BAD leave the session as it was, uncompressed.
+ * tagged_r NULL: NO or BAD are -1 with kind ERROR and the server's text.
+ * Other failures are ABORT (the session is dead).  Traces: every read
+ * and write at -d 5 ("deflate: received 120 compressed bytes as 4000").
+ */
+int session_compress(struct session *s, struct imap_response **tagged_r, struct imap_err *err);
+/* True once compression is on. */
+bool session_is_compressed(const struct session *s);
+
+/*
  * Pipelining (RFC 9051 sec. 5.5): sends cmds[0..n) without waiting for
  * each result (a window of at most 256 commands or 32 KiB in flight, so
  * neither side can block the other), reads until every command has its
@@ -184,8 +201,26 @@ const char *session_bye_text(const struct session *s);
 /* Mailbox names are UTF-8, not modified UTF-7: the server said ENABLED
  * UTF8=ACCEPT (RFC 6855) or IMAP4rev2 (RFC 9051 sec. 6.3.1). */
 bool session_utf8_names(const struct session *s);
-/* Capabilities, upper-cased. */
+/* ENABLED UTF8=ACCEPT came (not IMAP4rev2 alone): a message with 8-bit
+ * headers is appended as UTF8 (~{n}) (RFC 6855 sec. 4). */
+bool session_utf8_accept(const struct session *s);
+/* The selected mailbox's HIGHESTMODSEQ as its SELECT said (RFC 7162),
+ * 0 when none came; *nomodseq (if not NULL): it said NOMODSEQ. */
+uint64_t session_highestmodseq(const struct session *s, bool *nomodseq);
+/* QRESYNC is enabled (ENABLED QRESYNC came): VANISHED replaces EXPUNGE,
+ * SELECT may carry (QRESYNC ...) (RFC 7162 sec. 3.2.3). */
+bool session_qresync(const struct session *s);
+/* Capabilities, upper-cased; the name exactly as announced. */
 bool session_has_cap(const struct session *s, const char *cap);
+/* Does the server offer cap (offers.c)?  As announced, or, for cap ending
+ * in "=", any of its family ("THREAD=", "AUTH="), or built into IMAP4rev2
+ * when the server announces that ("MOVE", "ESEARCH", "LIST-STATUS"...). */
+bool session_offers(const struct session *s, const char *cap);
+/* Commands and parameters whose capability the server did not announce
+ * are refused before anything is sent (on by default; off with
+ * --no-capability-check). */
+void session_set_cap_check(struct session *s, bool on);
+bool session_cap_check(const struct session *s);
 size_t session_caps(const struct session *s, const char *const **caps_r);
 /* "IMAP4REV2" when offered, else "IMAP4REV1" (imaplib's PROTOCOL_VERSION). */
 const char *session_protocol_version(const struct session *s);

@@ -26,6 +26,11 @@ struct session {
 	bool alive;
 	bool bye_seen;
 	bool utf8_names;       /* ENABLED UTF8=ACCEPT or IMAP4rev2 came */
+	bool qresync;          /* ENABLED QRESYNC came (RFC 7162) */
+	bool utf8_accept;      /* ENABLED UTF8=ACCEPT came (APPEND's UTF8 form) */
+	uint64_t highestmodseq; /* of the selected mailbox ([HIGHESTMODSEQ n]); 0: none came */
+	bool nomodseq;         /* [NOMODSEQ]: the mailbox has no mod-sequences */
+	bool no_cap_check;     /* --no-capability-check (offers.c) */
 	char bye_text[256];
 	char **caps;
 	size_t ncaps, caps_alloc;

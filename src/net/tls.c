@@ -22,6 +22,7 @@
 #endif
 
 #include "net/tls_int.h"
+#include "net/deflate.h"
 #include "util/base64.h"
 #include "util/xalloc.h"
 
@@ -847,11 +848,12 @@ fail:
 
 struct tls_conn *tls_conn_of(struct net_conn *c)
 {
+	c = net_deflate_inner(c); /* COMPRESS goes above TLS */
 	return c && c->ops == &tls_ops ? (struct tls_conn *)c : NULL;
 }
 
 bool net_is_tls(struct net_conn *c)
 {
-	return c && c->ops == &tls_ops;
+	return tls_conn_of(c) != NULL;
 }
 

@@ -55,7 +55,7 @@ static void add_dn(struct buf *out, gnutls_x509_crt_t crt, bool issuer)
 
 int net_tls_info(struct net_conn *c, struct buf *out)
 {
-	struct tls_conn *t = (struct tls_conn *)c;
+	struct tls_conn *t = tls_conn_of(c); /* under COMPRESS too */
 	gnutls_x509_crt_t crt;
 	const char *s;
 
@@ -119,7 +119,7 @@ int net_tls_info(struct net_conn *c, struct buf *out)
 int net_tls_channel_binding(struct net_conn *c, const char *type, struct buf *out,
 			    struct imap_err *err)
 {
-	struct tls_conn *t = (struct tls_conn *)c;
+	struct tls_conn *t = tls_conn_of(c);
 	gnutls_channel_binding_t cbtype;
 	gnutls_protocol_t version;
 	gnutls_datum_t cb = { NULL, 0 };
@@ -178,7 +178,7 @@ int net_tls_channel_binding_any(struct net_conn *c, struct buf *out, const char 
 	const char *type = "tls-unique";
 
 	if (net_is_tls(c) &&
-	    gnutls_protocol_get_version(((struct tls_conn *)c)->session) == GNUTLS_TLS1_3)
+	    gnutls_protocol_get_version(tls_conn_of(c)->session) == GNUTLS_TLS1_3)
 		type = "tls-exporter";
 	if (net_tls_channel_binding(c, type, out, err) < 0)
 		return -1;

@@ -64,12 +64,12 @@ static bool is_astring_atom(const char *s, size_t len)
 	return true;
 }
 
-static bool can_quote(const char *s, size_t len)
+static bool can_quote(const char *s, size_t len, bool utf8)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		if (!is_quotable((unsigned char)s[i]))
+		if (!is_quotable((unsigned char)s[i]) && !(utf8 && (unsigned char)s[i] >= 0x80))
 			return false;
 	return true;
 }
@@ -297,6 +297,8 @@ int imap_encode(struct imap_wire *w, const char *tag, const char *verb,
 			goto fail;
 		}
 		buf_addch(&w->bytes, ' ');
+		if (a->flags & IMAP_ARG_OPEN)
+			buf_addch(&w->bytes, '(');
 		off = w->bytes.len;
 		switch (a->kind) {
 		case IMAP_ARG_RAW: {
@@ -315,7 +317,7 @@ int imap_encode(struct imap_wire *w, const char *tag, const char *verb,
 			}
 			/* fall through */
 		case IMAP_ARG_STRING:
-			if (len <= IMAP_ENC_LONG_STRING && can_quote(s, len)) {
+			if (len <= IMAP_ENC_LONG_STRING && can_quote(s, len, (a->flags & IMAP_ARG_UTF8) != 0)) {
 				add_quoted(&w->bytes, s, len);
 			} else if (memchr(s, '\0', len)) {
 				/* CHAR8 is %x01-ff: no string, quoted or literal,
@@ -351,6 +353,8 @@ int imap_encode(struct imap_wire *w, const char *tag, const char *verb,
 		/* an argument on one line (not a literal) is exempt whole */
 		if (verbatim && e.lineno == line_before)
 			e.exempt += span;
+		if (a->flags & IMAP_ARG_CLOSE)
+			buf_addch(&w->bytes, ')');
 	}
 	if (end_line(&e, err) < 0)
 		goto fail;

@@ -40,6 +40,12 @@ enum imap_arg_flags {
 	                             * its bytes do not count towards
 	                             * IMAP_ENC_MAX_LINE, it is sent whatever
 	                             * its length */
+	IMAP_ARG_OPEN = 1 << 3,  /* "(" before the argument: the first of a list */
+	IMAP_ARG_CLOSE = 1 << 4, /* ")" after it: the last of a list (both: a
+	                          * list of one); a list of strings, each in its
+	                          * own form, e.g. GETMETADATA's entries */
+	IMAP_ARG_UTF8 = 1 << 5,  /* 8-bit (valid UTF-8) may go in a quoted
+	                          * string: UTF8=ACCEPT is enabled (RFC 9755) */
 };
 
 /* A STRING or ASTRING longer than this goes as a literal (RFC 2683's old

@@ -1569,3 +1569,14 @@ void imap_parser_reset(struct imap_parser *p)
 	p->failed = false;
 	err_clear(&p->err);
 }
+
+size_t imap_parser_take_pending(struct imap_parser *p, struct buf *out)
+{
+	size_t n = p->in.len - p->in_pos;
+
+	if (p->failed || p->consumed || p->resp)
+		return (size_t)-1;
+	buf_add(out, p->in.buf + p->in_pos, n);
+	imap_parser_reset(p);
+	return n;
+}

@@ -146,5 +146,15 @@ int imap_parser_next(struct imap_parser *p, struct imap_response **resp_r, struc
 size_t imap_parser_pending(const struct imap_parser *p);
 /* Drops all state and buffered bytes (e.g. after a STARTTLS upgrade). */
 void imap_parser_reset(struct imap_parser *p);
+/*
+ * Between two responses (right after next() returned one): appends the
+ * bytes fed but not parsed yet to out and leaves the parser empty, as
+ * reset() does (after COMPRESS, RFC 4978: what follows the server's OK is
+ * compressed, and goes to the layer that inflates it).  Returns how many
+ * bytes moved.  A response already begun, or an error, is not between
+ * two responses: (size_t)-1, nothing moved, nothing changed.
+ */
+struct buf;
+size_t imap_parser_take_pending(struct imap_parser *p, struct buf *out);
 
 #endif

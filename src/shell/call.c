@@ -394,6 +394,55 @@ static int run_starttls(struct shell *sh)
 	return SHELL_OK;
 }
 
+/* The compress command, and raw COMPRESS DEFLATE: COMPRESS=DEFLATE (RFC
+ * 4978); the server's answer is shown as any command's. */
+static int run_compress(struct shell *sh)
+{
+	struct imap_err err = IMAP_ERR_INIT;
+	struct imap_response *t = NULL;
+	int st = SHELL_OK;
+
+	if (session_compress(sh->session, &t, &err) < 0)
+		return shell_report(sh, &err);
+	hold_end(sh);
+	shell_show(sh, t, "COMPRESS", sh->interactive ? 0 : sh->lineno);
+	if (t->status != IMAP_STATUS_OK) {
+		if (!sh->interactive)
+			shell_report_result(sh, "COMPRESS", t);
+		st = shell_note(sh, SHELL_FAILED);
+	} else if (sh->trace.level >= 1) {
+		struct buf b = BUF_INIT;
+		conn_describe(sh->session, &b);
+		trace_hook(&sh->trace, 1, TRACE_EVENT, b.buf, b.len);
+		buf_release(&b);
+	}
+	imap_response_free(t);
+	return st;
+}
+
+void shell_compress_auto(struct shell *sh)
+{
+	enum imap_state st;
+
+	if (!sh->target.compress || !sh->session || !session_alive(sh->session) ||
+	    session_is_compressed(sh->session))
+		return;
+	st = session_state(sh->session);
+	if (st != IMAP_STATE_AUTH && st != IMAP_STATE_SELECTED)
+		return;
+	if (!session_has_cap(sh->session, "COMPRESS=DEFLATE")) {
+		/* a note, not a failure: the session works without */
+		struct buf b = BUF_INIT;
+		fflush(sh->out);
+		buf_adds(&b, "imapsh: the server does not offer COMPRESS=DEFLATE; going on "
+			 "uncompressed\n");
+		fwrite(b.buf, 1, b.len, stderr);
+		buf_release(&b);
+		return;
+	}
+	run_compress(sh);
+}
+
 struct idle_ctx {
 	struct shell *sh;
 	int ms; /* < 0: until Enter */
@@ -545,8 +594,15 @@ static int route_verbatim(struct shell *sh, struct cmd_call *call, struct idle_c
 		return 1;
 	}
 	if (!strcasecmp(v, "COMPRESS")) {
-		shell_error(sh, "%s: not sent: after COMPRESS the server's bytes are compressed, which "
-			    "this imapsh cannot read yet, so the session would be lost", v);
+		/* as the compress command: the transport is wrapped on OK */
+		const struct imap_arg *a = call->cmd.nargs ? &call->cmd.args[0] : NULL;
+		if (a && a->len == 7 && !strncasecmp(a->data, "DEFLATE", 7)) {
+			*st = run_compress(sh);
+			return 1;
+		}
+		shell_error(sh, "%s%s%.*s: not sent: imapsh can read only COMPRESS DEFLATE (RFC "
+			    "4978); after any other the session would be lost", v, a ? " " : "",
+			    a ? (int)(a->len > 40 ? 40 : a->len) : 0, a ? a->data : "");
 		return -1;
 	}
 	if (!strcasecmp(v, "IDLE")) {
@@ -665,6 +721,9 @@ int shell_run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_l
 	} else if (spec && !strcmp(spec->name, "starttls")) {
 		st = run_starttls(sh);
 		goto out;
+	} else if (spec && !strcmp(spec->name, "compress")) {
+		st = run_compress(sh);
+		goto out;
 	} else if (spec && !strcmp(spec->name, "recent")) {
 		st = shell_recent(sh, &call);
 		goto out;
@@ -676,6 +735,9 @@ int shell_run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_l
 	shell_show(sh, tagged, call.cmd.verb, sh->interactive ? 0 : sh->lineno);
 	if (tagged->status == IMAP_STATUS_OK && spec && !strcmp(spec->name, "unauthenticate"))
 		reconnect_forget(sh); /* no login to repeat, no user in the prompt */
+	if (tagged->status == IMAP_STATUS_OK && (prompted || (spec && (!strcmp(spec->name, "login") ||
+	    !strcmp(spec->name, "authenticate") || !strcmp(spec->name, "login_cram_md5")))))
+		shell_compress_auto(sh); /* --compress: after a login */
 	if (tagged->status == IMAP_STATUS_OK && spec && sh->interactive) {
 		/* create, delete, rename: the names completion offers */
 		const char *args[2] = { NULL, NULL };

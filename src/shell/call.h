@@ -117,6 +117,12 @@ void shell_pending_release(struct shell_pending *p);
 bool shell_batch_can_take(const struct shell_pending *batch, size_t n, const struct shell_pending *p);
 void shell_run_batch(struct shell *sh, struct shell_pending *batch, size_t n);
 
+/* --compress (sh->target.compress): once logged in (or at PREAUTH),
+ * COMPRESS=DEFLATE when the server offers it (shown as the compress
+ * command's result), else a one-line note on stderr; nothing when it is
+ * on already, or in another state.  Failures are reported as commands'. */
+void shell_compress_auto(struct shell *sh);
+
 /* Sends LOGOUT if the session is still up (nothing printed), closes. */
 void shell_finish(struct shell *sh);
 /* Folds st into sh->status (the worst wins) and returns it. */

@@ -85,10 +85,6 @@ static const struct word enable_caps[] = {
 static const struct word formats[] = { W("pretty"), W("raw"), W("json") };
 static const struct word pager_modes[] = { W("auto"), W("on"), W("off") };
 
-/* the subcommands cmd_build's uid takes (commands.c, build_uid) */
-static const char *const uid_subs[] = {
-	"copy", "expunge", "fetch", "move", "search", "sort", "store", "thread",
-};
 
 /* ---- the partial line (scan.h) ------------------------------------------ */
 
@@ -171,7 +167,7 @@ static bool has_cap(const struct complete_ctx *c, const char *cap)
 	n = strlen(cap);
 	for (i = 0; i < c->ncaps; i++)
 		if (c->caps[i] && !strncasecmp(c->caps[i], cap, n) &&
-		    (c->caps[i][n] == '\0' || c->caps[i][n] == '='))
+		    (c->caps[i][n] == '\0' || c->caps[i][n] == '=' || cap[n - 1] == '='))
 			return true;
 	return false;
 }
@@ -348,6 +344,13 @@ static void complete_args(struct out *o, const struct scan *s, const struct cmd_
 		return;
 	case CS_PLAIN:
 	case CS_LIST:
+	case CS_FETCH:
+	case CS_STORE:
+	case CS_CREATE:
+	case CS_GETMETADATA:
+	case CS_SETMETADATA:
+	case CS_NOTIFY:
+	case CS_REPLACE:
 		break;
 	default:
 		return;
@@ -434,14 +437,14 @@ static void complete_line(struct out *o, const struct scan *s)
 	if (spec->shape == CS_UID) {
 		if (pos == 0) {
 			if (!s->depth)
-				for (i = 0; i < N(uid_subs); i++)
-					offer(o, uid_subs[i]);
+				for (i = 0; cmd_uid_subcommands[i]; i++)
+					offer(o, cmd_uid_subcommands[i]);
 			return;
 		}
 		spec = NULL;
-		for (i = 0; i < N(uid_subs); i++)
-			if (span_is(s, s->arg[1], uid_subs[i]))
-				spec = cmd_lookup(uid_subs[i]);
+		for (i = 0; cmd_uid_subcommands[i]; i++)
+			if (span_is(s, s->arg[1], cmd_uid_subcommands[i]))
+				spec = cmd_lookup(cmd_uid_subcommands[i]);
 		if (!spec || !strcmp(spec->name, "expunge"))
 			return;
 		base = 2;

@@ -42,10 +42,6 @@ struct word {
 	bool partial;
 };
 
-/* The subcommands of uid (core/commands.c, build_uid). */
-static const char *const uid_subs[] = {
-	"copy", "expunge", "fetch", "move", "search", "sort", "store", "thread",
-};
 
 /* The first word of [p, e) in *it; false if none. */
 static bool next_item(const char *p, const char *e, struct item *it)
@@ -292,13 +288,14 @@ static bool hint_scanned(const struct scan *s, size_t len, struct buf *out)
 		return false;
 	if (spec && spec->shape == CS_UID && n > 1) {
 		sp = s->nargs > 1 ? s->arg[1] : (struct scan_span){ s->astart, len };
-		for (i = 0; i < sizeof(uid_subs) / sizeof(uid_subs[0]); i++)
-			if (span_is(line, sp, uid_subs[i]))
+		for (i = 0; cmd_uid_subcommands[i]; i++)
+			if (span_is(line, sp, cmd_uid_subcommands[i]))
 				break;
-		if (i == sizeof(uid_subs) / sizeof(uid_subs[0]))
+		if (!cmd_uid_subcommands[i])
 			return false;
 		/* UID EXPUNGE takes a UID set (RFC 4315), EXPUNGE nothing */
-		usage = strcmp(uid_subs[i], "expunge") ? cmd_lookup(uid_subs[i])->usage : "SET";
+		usage = strcmp(cmd_uid_subcommands[i], "expunge") ? cmd_lookup(cmd_uid_subcommands[i])->usage
+								   : "SET";
 		first = 2;
 	}
 	m.f[0].p = usage;

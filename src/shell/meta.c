@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/cmd_docs.h"
 #include "core/commands.h"
 #include "shell/json.h"
 #include "shell/login.h"
@@ -107,6 +108,7 @@ static void json_help_imap(const struct shell *sh, struct json *j, const struct 
 {
 	struct buf u = BUF_INIT;
 	const char *avail = avail_name(sh, spec);
+	const struct cmd_doc *doc = cmd_doc_lookup(spec->name);
 
 	cmd_usage(spec, &u);
 	json_obj_open(j);
@@ -119,6 +121,22 @@ static void json_help_imap(const struct shell *sh, struct json *j, const struct 
 		json_kcstr(j, "capability", spec->capability);
 	if (avail)
 		json_kcstr(j, "available", avail);
+	if (doc) {
+		json_kcstr(j, "rfc", doc->rfc);
+		if (doc->forms) {
+			const char *p = doc->forms, *e;
+			json_key(j, "forms");
+			json_arr_open(j);
+			for (; *p; p = *e ? e + 1 : e) {
+				e = strchr(p, '\n');
+				if (!e)
+					e = p + strlen(p);
+				json_str(j, p, (size_t)(e - p));
+			}
+			json_arr_close(j);
+		}
+		json_kcstr(j, "example", doc->example);
+	}
 	json_obj_close(j);
 	buf_release(&u);
 }
@@ -225,6 +243,26 @@ static void help_row(struct buf *b, char mark, const char *usage, const char *he
 	buf_addch(b, '\n');
 }
 
+/* The forms, the RFC and an example, indented under the synopsis. */
+static void help_doc(struct buf *b, const struct cmd_doc *doc)
+{
+	const char *p, *e;
+
+	if (!doc)
+		return;
+	if (doc->forms) {
+		buf_adds(b, "    forms:\n");
+		for (p = doc->forms; *p; p = *e ? e + 1 : e) {
+			e = strchr(p, '\n');
+			if (!e)
+				e = p + strlen(p);
+			buf_addf(b, "      %.*s\n", (int)(e - p), p);
+		}
+	}
+	buf_addf(b, "    defined in: %s\n", doc->rfc);
+	buf_addf(b, "    example: %s\n", doc->example);
+}
+
 static int m_help(struct shell *sh, const struct meta_args *a)
 {
 	unsigned width = sh->render.tty ? shell_terminal_width() : 0;
@@ -243,6 +281,7 @@ static int m_help(struct shell *sh, const struct meta_args *a)
 			if (spec->capability)
 				buf_addf(&b, "; capability %s", spec->capability);
 			buf_addch(&b, '\n');
+			help_doc(&b, cmd_doc_lookup(spec->name));
 			if (avail && !strcmp(avail, "now"))
 				buf_adds(&b, "    this server: available now\n");
 			else if (avail && !strcmp(avail, "capability"))
@@ -339,6 +378,7 @@ static int json_show(struct shell *sh)
 		const char *const *caps;
 		size_t n = session_caps(sh->session, &caps), i;
 		const char *mb = session_mailbox(sh->session);
+		bool nomodseq = false;
 
 		json_kbool(&j, "alive", session_alive(sh->session));
 		json_kcstr(&j, "protocol_version", session_protocol_version(sh->session));
@@ -358,7 +398,13 @@ static int json_show(struct shell *sh)
 				json_kcstr(&j, "mailbox", mb);
 			buf_release(&dec);
 			json_kbool(&j, "readonly", session_readonly(sh->session));
+			if (session_highestmodseq(sh->session, &nomodseq))
+				json_ku64(&j, "highestmodseq", session_highestmodseq(sh->session, NULL));
+			if (nomodseq)
+				json_kbool(&j, "nomodseq", true);
 		}
+		if (session_qresync(sh->session))
+			json_kbool(&j, "qresync", true);
 		json_kcstr(&j, "next_tag", session_next_tag(sh->session));
 	}
 	json_key(&j, "debug");
@@ -377,6 +423,7 @@ static int m_show(struct shell *sh, const struct meta_args *a)
 	if (sh->session) {
 		const char *const *caps;
 		size_t n = session_caps(sh->session, &caps), i;
+		bool nomodseq = false;
 		buf_addf(&b, "PROTOCOL_VERSION %s\n", session_protocol_version(sh->session));
 		buf_adds(&b, "capabilities");
 		for (i = 0; i < n; i++)
@@ -395,7 +442,13 @@ static int m_show(struct shell *sh, const struct meta_args *a)
 			}
 			buf_release(&dec);
 			buf_addf(&b, "%s\n", session_readonly(sh->session) ? " (read-only)" : "");
+			if (session_highestmodseq(sh->session, &nomodseq))
+				buf_addf(&b, "highestmodseq %" PRIu64 "\n", session_highestmodseq(sh->session, NULL));
+			if (nomodseq)
+				buf_adds(&b, "nomodseq (the mailbox keeps no mod-sequences)\n");
 		}
+		if (session_qresync(sh->session))
+			buf_adds(&b, "QRESYNC enabled (VANISHED instead of EXPUNGE)\n");
 		buf_addf(&b, "next tag %s\n", session_next_tag(sh->session));
 	} else {
 		buf_adds(&b, "not connected\n");
@@ -461,6 +514,7 @@ static int m_open(struct shell *sh, const struct meta_args *a)
 			return SHELL_BROKEN;
 		if (sh->auth.user && session_state(sh->session) == IMAP_STATE_NONAUTH && shell_login(sh) < 0)
 			return SHELL_FAILED;
+		shell_compress_auto(sh); /* --compress: logged in, or PREAUTH */
 		return SHELL_OK;
 	} else if (a->l->count >= 2 && a->l->count <= 3) {
 		for (i = 0; i < 3; i++) {
@@ -488,6 +542,7 @@ static int m_open(struct shell *sh, const struct meta_args *a)
 		return SHELL_BROKEN;
 	if (sh->auth.user && session_state(sh->session) == IMAP_STATE_NONAUTH && shell_login(sh) < 0)
 		return SHELL_FAILED;
+	shell_compress_auto(sh); /* --compress: logged in, or PREAUTH */
 	return SHELL_OK;
 }
 
@@ -733,6 +788,15 @@ static int m_socket(struct shell *sh, const struct meta_args *a)
 		json_one(sh, "socket", "description", &b);
 		buf_release(&b);
 		return SHELL_OK;
+	}
+	{
+		/* COMPRESS: its byte counts and ratios on a line of their own */
+		char *z = strstr(b.buf, "; deflate: ");
+		if (z) {
+			z[0] = '\n';
+			memmove(z + 1, z + 2, strlen(z + 2) + 1);
+			buf_setlen(&b, b.len - 1);
+		}
 	}
 	buf_addch(&b, '\n');
 	shell_print(sh, &b);

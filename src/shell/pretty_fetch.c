@@ -86,9 +86,10 @@ static void add_date(struct buf *out, const struct imap_fetch_date *d)
 static void first_line(struct buf *out, const struct imap_response *r,
 		       const struct imap_fetch *f, const struct render_opts *o)
 {
-	size_t i;
+	size_t i, mark;
 
 	buf_addf(out, "* %" PRIu64 " FETCH", f->seq);
+	mark = out->len;
 	if (f->has_uid)
 		buf_addf(out, "  UID %" PRIu64, f->uid);
 	if (f->has_flags) {
@@ -155,8 +156,9 @@ static void first_line(struct buf *out, const struct imap_response *r,
 			render_value(out, f->others[i].value, o);
 		}
 	}
-	if (!f->has_uid && !f->has_flags && !f->has_rfc822_size && !f->internaldate.present &&
-	    !f->nothers && !f->envelope && !f->body && !f->nsections && r->data.count)
+	/* items the first line does not show come on lines of their own */
+	if (out->len == mark && !f->envelope && !f->body && !f->nsections && !f->has_preview &&
+	    r->data.count)
 		buf_adds(out, "  ()");
 	buf_adds(out, "\n");
 }

@@ -57,6 +57,7 @@ static const struct key {
 	{ "pinnedpubkey", K_PIN, offsetof(struct profile, pinnedpubkey) },
 	{ "insecure", K_BOOL, offsetof(struct profile, insecure) },
 	{ "allow-plaintext", K_BOOL, offsetof(struct profile, allow_plaintext) },
+	{ "no-capability-check", K_BOOL, offsetof(struct profile, no_cap_check) },
 	{ "user", K_TEXT, offsetof(struct profile, user) },
 	{ "auth", K_MECH, offsetof(struct profile, auth) },
 	{ "password-file", K_FILE, offsetof(struct profile, password_file) },
@@ -67,6 +68,7 @@ static const struct key {
 	{ "pipeline", K_BOOL, offsetof(struct profile, pipeline) },
 	{ "debug", K_DEBUG, offsetof(struct profile, debug) },
 	{ "prompt", K_TEXT, offsetof(struct profile, prompt) },
+	{ "compress", K_BOOL, offsetof(struct profile, compress) },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 enum { KEY_HOST = 0, KEY_STREAM = 2, KEY_SSL = 3, KEY_STARTTLS = 4 };
@@ -84,6 +86,8 @@ void profile_init(struct profile *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->ssl = p->starttls = p->insecure = p->allow_plaintext = p->pipeline = -1;
+	p->no_cap_check = -1;
+	p->compress = -1;
 	p->output = -1;
 	p->color = p->pager = -2;
 	p->debug = -1;

@@ -14,8 +14,8 @@
  * starttls, cafile, certfile, keyfile, tls-priority, tls-name,
  * pinnedpubkey, insecure, allow-plaintext, user, auth, password-file,
  * timeout (seconds, as --timeout), output (pretty|raw|json), color
- * (auto|always|never), pager (on|off|auto), pipeline (yes|no) and debug
- * (0-5); keys are matched ignoring case.  Booleans: yes/no, true/false,
+ * (auto|always|never), pager (on|off|auto), pipeline (yes|no), compress
+ * (yes|no) and debug (0-5); keys are matched ignoring case.  Booleans: yes/no, true/false,
  * on/off, 1/0.  File values (cafile, certfile, keyfile, password-file, and
  * pinnedpubkey unless it is sha256//...) are absolute or start with "~/",
  * which becomes $HOME/.  Profile names are letters, digits, '.', '_' and
@@ -41,6 +41,8 @@ struct profile {
 	char *prompt;              /* the prompt's format (shell/prompt.h) */
 	/* booleans: -1 unset, else 0 or 1 */
 	int ssl, starttls, insecure, allow_plaintext, pipeline;
+	int compress;              /* COMPRESS=DEFLATE after login (--compress) */
+	int no_cap_check;          /* --no-capability-check */
 	int timeout_ms;            /* 0 unset, else > 0 (as --timeout) */
 	int output;                /* -1 unset, else enum render_format: 0 pretty 1 raw 2 json */
 	int color;                 /* -2 unset, -1 auto, 0 never, 1 always */

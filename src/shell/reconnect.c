@@ -97,6 +97,8 @@ int shell_reconnect(struct shell *sh)
 		if (shell_login(sh) < 0)
 			st = SHELL_FAILED;
 	}
+	if (st == SHELL_OK)
+		shell_compress_auto(sh); /* --compress, before the select */
 	if (mailbox && st == SHELL_OK && session_alive(sh->session) &&
 	    session_state(sh->session) == IMAP_STATE_AUTH)
 		st = reselect(sh, mailbox, readonly);

@@ -68,6 +68,10 @@ static void apply_conn(struct shell *sh, const struct profile *p, bool replace)
 		t->insecure = true;
 	if (p->allow_plaintext > 0)
 		t->allow_plaintext = true;
+	if (p->no_cap_check > 0)
+		t->no_cap_check = true;
+	if (p->compress >= 0 && (replace || !t->compress))
+		t->compress = p->compress > 0;
 	if (t->timeout_ms <= 0 && p->timeout_ms > 0)
 		t->timeout_ms = p->timeout_ms;
 }

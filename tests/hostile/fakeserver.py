@@ -65,6 +65,14 @@ Scenario file: one directive per line, executed in order.
                    before are taken as the start of its handshake.  A
                    failed handshake (e.g. the client rejects the
                    certificate) counts as the client hanging up.
+  DEFLATE          COMPRESS=DEFLATE (RFC 4978) from now on (after "S: $tag
+                   OK Begin compression", or unasked): what the server
+                   sends is raw deflate, each S:/S!/FILL/REPEAT piece
+                   flushed (Z_SYNC_FLUSH) before --chunk cuts it up, and
+                   what it reads is inflated (above TLS, if on)
+  DEFLATE-CUT bytes  (after DEFLATE) deflate bytes (Python escapes, as S!)
+                   and send only the first half of the result: the stream
+                   then stops in the middle of a deflate block
 At the end of the file the server behaves as for CLOSE.  When the client
 hangs up (or kills the server) at a point where no later C:, C-LITERAL or
 EXPECT-EOF step waits for it, the scenario passes: a client may abort while
@@ -99,13 +107,14 @@ import signal
 import socket
 import sys
 import time
+import zlib
 
 VAR_RE = re.compile(r"\$\{(\w+)(?:\+(\d+))?\}|\$(\w+)")
 NUM_END_RE = re.compile(r"(\d+)$")
 LITERAL_RE = re.compile(rb"\{(\d+)\+?\}$")
 DIRECTIVE_RE = re.compile(r"^(S:|S!|C:|C-LITERAL|FILL|REPEAT|DRIP|CAPS|"
                           r"SLEEP|QUIET|STALL|AUTO|EXIT|CLOSE|EXPECT-EOF|FINISH|"
-                          r"TLS)(?:\s(.*))?$")
+                          r"TLS|DEFLATE|DEFLATE-CUT)(?:\s(.*))?$")
 AUTO_RE = re.compile(r"^(.*?) => (.*)$")
 PIECE = 65536
 
@@ -195,6 +204,7 @@ class Server:
         self.autos = []  # (compiled regex, [text, ...]) from AUTO
         self.tls = None  # ssl.SSLObject once TLS has started
         self.tls_in = self.tls_out = None
+        self.zin = self.zout = None  # zlib objects once DEFLATE started
 
     # ------------------------------------------------------ raw and TLS I/O
     def raw_write(self, data):
@@ -226,8 +236,24 @@ class Server:
             self.raw_write(data)
 
     def read_some(self, timeout):
-        """Application bytes (decrypted under TLS): None on timeout,
-        b"" at EOF."""
+        """Application bytes (decrypted under TLS, inflated under
+        DEFLATE): None on timeout, b"" at EOF."""
+        if self.zin is None:
+            return self.read_wire(timeout)
+        deadline = time.monotonic() + timeout
+        while True:
+            data = self.read_wire(max(deadline - time.monotonic(), 0))
+            if not data:
+                return data
+            try:
+                data = self.zin.decompress(data)
+            except zlib.error as e:
+                raise Fail("the client's compressed stream is corrupt: %s" % e)
+            if data:
+                return data
+
+    def read_wire(self, timeout):
+        """Bytes from the wire, decrypted under TLS (see read_some)."""
         if self.tls is None:
             return self.raw_read(timeout)
         deadline = time.monotonic() + timeout
@@ -304,7 +330,27 @@ class Server:
             return value
         return VAR_RE.sub(rep, text)
 
+    def deflate(self, data):
+        """data compressed and flushed (DEFLATE), or as it is."""
+        if self.zout is None:
+            return data
+        return self.zout.compress(data) + self.zout.flush(zlib.Z_SYNC_FLUSH)
+
+    def start_deflate(self):
+        self.zout = zlib.compressobj(9, zlib.DEFLATED, -15)
+        self.zin = zlib.decompressobj(-15)
+        if self.buf:
+            # what the client sent after our OK is compressed already
+            try:
+                self.buf = self.zin.decompress(self.buf)
+            except zlib.error as e:
+                raise Fail("the client's compressed stream is corrupt: %s" % e)
+
     def send(self, data):
+        self.send_wire(self.deflate(data))
+
+    def send_wire(self, data):
+        """Send bytes as they are (compressed already under DEFLATE)."""
         pieces = [data]
         if self.args.chunk:
             n = self.args.chunk
@@ -413,12 +459,23 @@ class Server:
     def send_repeated(self, data, count):
         """Send data count times, in pieces of about PIECE bytes."""
         per = max(1, PIECE // max(len(data), 1))
+        last = None  # DEFLATE: (piece, what it compressed to)
         while count > 0:
             k = min(per, count)
-            self.send(data * k)
+            piece = data * k
+            if self.zout is not None and last and last[0] == piece and last[2] == last[1]:
+                # the same piece over a window of the same bytes compresses
+                # to the same bytes again: no need to ask zlib (a bomb of
+                # a GB costs the server nothing)
+                self.send_wire(last[1])
+            else:
+                out = self.deflate(piece)
+                last = (piece, out, last[1] if last and last[0] == piece else None)
+                self.send_wire(out)
             count -= k
 
     def drip(self, delay, data):
+        data = self.deflate(data)
         for i in range(len(data)):
             if i:
                 # like SLEEP: keep what the client sends, stop if it hangs up
@@ -602,6 +659,14 @@ class Server:
             self.finish()
         elif op == "TLS":
             self.start_tls()
+        elif op == "DEFLATE":
+            self.start_deflate()
+        elif op == "DEFLATE-CUT":
+            if self.zout is None:
+                raise Fail("DEFLATE-CUT before DEFLATE")
+            raw = self.subst(arg).encode("utf-8", "surrogateescape")
+            data = self.deflate(codecs.escape_decode(raw)[0])
+            self.write_piece(data[:len(data) // 2])
 
 
 def main():

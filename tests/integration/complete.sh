@@ -57,22 +57,22 @@ expect_contains "a help topic" "$(tr -d '\r' <"$T_TMP/pty.out")" "fetch SET PART
 rc=0
 printf '%s\n' 'expect \]> ' \
 	'send select INBOX' 'expect readonly' 'send \r' 'expect Select completed' \
-	'send fetch ' 'expect SET PARTS' 'send 1 ' 'expect PARTS' \
-	'send (FLAGS)\r' 'expect Fetch completed' \
+	'send copy ' 'expect SET MAILBOX' 'send 1 ' 'expect MAILBOX' \
+	'send Archive\r' 'expect Copy completed' \
 	'send quit\r' |
 	env -u NO_COLOR TERM=xterm "$PYTHON3" "$SRCDIR/tests/lib/ptyrun.py" "$T_TMP/hint.out" 30 \
 		"$IMAPSH" --stream "$stream" || rc=$?
 hout=$(cat "$T_TMP/hint.out")
 expect_exit "a session with hints" 0 "$rc"
-expect_contains "a hint after \"fetch \", dimmed, the cursor back" "$hout" \
-	$'\033[2mSET PARTS\033[m\033[9D'
-dim_parts=$'\033[2mPARTS\033[m'
+expect_contains "a hint after \"copy \", dimmed, the cursor back" "$hout" \
+	$'\033[2mSET MAILBOX\033[m\033[11D'
+dim_parts=$'\033[2mMAILBOX\033[m'
 tail=${hout##*"$dim_parts"}
-tail=${tail%%Fetch completed*}
+tail=${tail%%Copy completed*}
 expect_contains "the hint follows the arguments typed" "$hout" "$dim_parts"
 expect_not_contains "no hint once the arguments are typed" "$tail" $'\033[2m'
 expect_contains "the hint erased then" "$tail" $'\033[K'
-expect_contains "Enter erases the hint" "$hout" $'\033[2m [readonly]\033[m\033[11D\033[K\r'
+expect_contains "Enter erases the hint" "$hout" $'\033[2m [readonly] [(PARAMS)]\033[m\033[22D\033[K\r'
 
 rc=0
 printf '%s\n' 'expect \]> ' 'send fetch ' 'expect fetch ' 'send 1 ' 'expect 1 ' 'send \x15quit\r' |

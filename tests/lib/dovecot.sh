@@ -114,9 +114,11 @@ _dc_common_conf() {
 protocols = imap
 first_valid_uid = 1
 first_valid_gid = 1
-mail_plugins = quota acl
+mail_plugins = quota acl zlib
+mail_attribute_dict = file:%h/dovecot-attributes
 protocol imap {
-  mail_plugins = $mail_plugins imap_quota imap_acl
+  mail_plugins = $mail_plugins imap_quota imap_acl imap_zlib
+  imap_metadata = yes
 }
 plugin {
   quota = count:User quota

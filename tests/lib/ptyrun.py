@@ -1,7 +1,8 @@
 # ptyrun.py TRANSCRIPT TIMEOUT CMD...: run CMD on a pseudo-terminal (its
 # stderr to $PTYRUN_STDERR if set); stdin has steps "expect REGEX" and
-# "send TEXT" (\n \r escapes); exit status is CMD's (124 on timeout, 3 when
-# an expect fails)
+# "send TEXT" (\n \r escapes), and "touch FILE" (creates FILE: a signal to
+# a helper process of the test); exit status is CMD's (124 on timeout, 3
+# when an expect fails)
 import codecs, os, pty, re, select, signal, sys, time
 out, limit, cmd = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
 steps = [l.rstrip("\n").split(" ", 1) for l in sys.stdin if l.strip()]
@@ -40,6 +41,8 @@ for op, arg in steps:
         pos = m.end()
     elif op == "send":
         os.write(fd, codecs.escape_decode(arg.encode())[0])
+    elif op == "touch":
+        open(arg, "a").close()
 st = None
 while time.monotonic() < end:
     if not pump(end - time.monotonic()):

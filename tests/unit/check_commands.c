@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/cmd_docs.h"
 #include "core/commands.h"
 #include "net/transport.h"
 #include "proto/encode.h"
@@ -56,7 +57,8 @@ START_TEST(table_has_every_imaplib_method)
 END_TEST
 
 /* Builds the words (split on spaces; a word starting with " is quoted up
- * to the next ") and returns the wire bytes for tag A1. */
+ * to the next ", one starting with ( runs to its balancing ")") and
+ * returns the wire bytes for tag A1. */
 static char *wire_of(const char *name, const char *line, char *errbuf)
 {
 	struct cmd_word w[16];
@@ -84,10 +86,13 @@ static char *wire_of(const char *name, const char *line, char *errbuf)
 			w[n].quoted = true;
 			p = q + 1;
 		} else if (*p == '(') {
-			char *q = strchr(p, ')');
-			w[n].raw = w[n].s = p;
-			w[n].raw_len = w[n].len = (size_t)(q - p) + 1;
-			p = q + 1;
+			int depth = 0;
+			do {
+				depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+				p++;
+			} while (*p && depth);
+			w[n].raw = w[n].s = start;
+			w[n].raw_len = w[n].len = (size_t)(p - start);
 		} else {
 			while (*p && *p != ' ')
 				p++;
@@ -142,7 +147,8 @@ START_TEST(build_select_examine)
 	WIRE_IS("select", "\"My Folder\"", "A1 SELECT \"My Folder\"\r\n");
 	WIRE_IS("examine", "Sent", "A1 EXAMINE Sent\r\n");
 	WIRE_FAILS("select", "INBOX maybe", "readonly");
-	WIRE_FAILS("select", "a b c", "usage: select [MAILBOX [readonly]]");
+	WIRE_FAILS("select", "a b c", "usage: select [MAILBOX [readonly] [(PARAMS)]]");
+	WIRE_FAILS("select", "a readonly c d", "usage: select [MAILBOX [readonly] [(PARAMS)]]");
 }
 END_TEST
 
@@ -795,6 +801,22 @@ START_TEST(docs_name_every_command)
 		ck_assert_msg(strstr(man, want) != NULL, "man page lacks \"%s\"", want);
 	}
 	free(man);
+	/* every command has its longer help, and its example builds */
+	for (i = 0; i < cmd_table_size; i++) {
+		const struct cmd_doc *d = cmd_doc_lookup(cmd_table[i].name);
+		char e[600] = "", *w;
+		const char *sp;
+		ck_assert_msg(d != NULL, "%s has no row in cmd_docs.c", cmd_table[i].name);
+		ck_assert_msg(!strncmp(d->example, cmd_table[i].name, strlen(cmd_table[i].name)),
+			      "%s: the example \"%s\" is of another command", cmd_table[i].name, d->example);
+		ck_assert(d->rfc && d->rfc[0]);
+		sp = strchr(d->example, ' ');
+		if (strstr(d->example, " @"))
+			continue; /* @FILE: opened by the shell */
+		w = wire_of(cmd_table[i].name, sp ? sp + 1 : "", e);
+		ck_assert_msg(w != NULL, "the example \"%s\" fails: %s", d->example, e);
+		free(w);
+	}
 	for (f = 0; f < N(completions); f++) {
 		char *comp = slurp(completions[f]);
 		for (i = 0; i < cmd_table_size; i++)

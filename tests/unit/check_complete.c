@@ -45,7 +45,7 @@ static const struct ccase cases[] = {
 	{ SE, "deb", "debug", false, AUTO },
 	{ SE, "frob", NULL, false, AUTO },
 	/* uid: subcommands, then the subcommand's arguments */
-	{ SE, "uid ", "copy expunge fetch move search sort store thread", false, AUTO },
+	{ SE, "uid ", "copy expunge fetch move replace search sort store thread", false, AUTO },
 	{ SE, "UID F", "fetch", false, AUTO },
 	{ SE, "uid fetch 1:* (UID FL", "FLAGS", false, AUTO },
 	{ SE, "uid copy 1 Ar", "Archive Archive.2024", false, AUTO },

@@ -19,16 +19,16 @@ struct hcase {
 
 static const struct hcase cases[] = {
 	/* IMAP commands: after a blank, the words still to type */
-	{ "fetch ", "SET PARTS" },
-	{ "fetch 1:5 ", "PARTS" },
-	{ "fetch 1:5", " PARTS" },
-	{ "fetch", " SET PARTS" },
-	{ "FETCH ", "SET PARTS" },
-	{ "  Fetch 1 ", "PARTS" },
-	{ "fetch\t", "SET PARTS" },
-	{ "fetch   1   ", "PARTS" },
-	{ "fetch 1:5 FLAGS", NULL },
-	{ "fetch 1:5 FLAGS ", NULL },
+	{ "fetch ", "SET PARTS [(MODIFIERS)]" },
+	{ "fetch 1:5 ", "PARTS [(MODIFIERS)]" },
+	{ "fetch 1:5", " PARTS [(MODIFIERS)]" },
+	{ "fetch", " SET PARTS [(MODIFIERS)]" },
+	{ "FETCH ", "SET PARTS [(MODIFIERS)]" },
+	{ "  Fetch 1 ", "PARTS [(MODIFIERS)]" },
+	{ "fetch\t", "SET PARTS [(MODIFIERS)]" },
+	{ "fetch   1   ", "PARTS [(MODIFIERS)]" },
+	{ "fetch 1:5 FLAGS", " [(MODIFIERS)]" },
+	{ "fetch 1:5 FLAGS ", "[(MODIFIERS)]" },
 	{ "fetch 1 2 3 ", NULL },
 	{ "store 1:3 ", "COMMAND FLAGS" },
 	{ "store 1:3 +FLAGS ", "FLAGS" },
@@ -47,8 +47,8 @@ static const struct hcase cases[] = {
 	/* uid: the subcommand, then its own usage */
 	{ "uid", " COMMAND ARGS..." },
 	{ "uid ", "COMMAND ARGS..." },
-	{ "uid fetch", " SET PARTS" },
-	{ "UID Fetch 1:* ", "PARTS" },
+	{ "uid fetch", " SET PARTS [(MODIFIERS)]" },
+	{ "UID Fetch 1:* ", "PARTS [(MODIFIERS)]" },
 	{ "uid fe", NULL },
 	{ "uid frob ", NULL },
 	{ "uid expunge ", "SET" },
@@ -67,19 +67,19 @@ static const struct hcase cases[] = {
 	{ "unset ", "NAME..." },
 	{ "unset A ", NULL },
 	/* optional groups: entered by an argument that fits, else skipped */
-	{ "select ", "[MAILBOX [readonly]]" },
-	{ "select INBOX", " [readonly]" },
-	{ "select INBOX ", "[readonly]" },
-	{ "select INBOX r", NULL },
-	{ "select INBOX readonly ", NULL },
-	{ "list ", "[REFERENCE [PATTERN]]" },
-	{ "list \"\" ", "[PATTERN]" },
+	{ "select ", "[MAILBOX [readonly] [(PARAMS)]]" },
+	{ "select INBOX", " [readonly] [(PARAMS)]" },
+	{ "select INBOX ", "[readonly] [(PARAMS)]" },
+	{ "select INBOX r", " [(PARAMS)]" },
+	{ "select INBOX readonly ", "[(PARAMS)]" },
+	{ "list ", "[(OPTS)] [REFERENCE [PATTERN...]] [RETURN (OPTS)]" },
+	{ "list \"\" ", "[PATTERN...] [RETURN (OPTS)]" },
 	{ "list \"\" * ", NULL },
 	{ "login bob ", "[PASSWORD]" },
 	{ "authenticate PLAIN bob ", "[PASSWORD]" },
-	{ "append INBOX ", "[FLAGS] [DATE] MESSAGE" },
-	{ "append INBOX (\\Seen) ", "[DATE] MESSAGE" },
-	{ "append INBOX \\Seen \"1-Jan-2024 10:00:00 +0000\" ", "MESSAGE" },
+	{ "append INBOX ", "[FLAGS] [DATE] MESSAGE..." },
+	{ "append INBOX (\\Seen) ", "[DATE] MESSAGE..." },
+	{ "append INBOX \\Seen \"1-Jan-2024 10:00:00 +0000\" ", "MESSAGE..." },
 	{ "append INBOX @msg.eml", NULL },
 	{ "search ", "[RETURN (OPTIONS)] [CHARSET] CRITERIA..." },
 	{ "search RETURN ", "(OPTIONS) [CHARSET] CRITERIA..." },
@@ -154,9 +154,9 @@ START_TEST(test_hint_len)
 	struct buf b = BUF_INIT;
 
 	ck_assert(hint_for("fetch 1:5 FLAGS", 10, &b));
-	ck_assert_str_eq(b.buf, "PARTS");
+	ck_assert_str_eq(b.buf, "PARTS [(MODIFIERS)]");
 	ck_assert(hint_for("select INBOX", 6, &b));
-	ck_assert_str_eq(b.buf, " [MAILBOX [readonly]]");
+	ck_assert_str_eq(b.buf, " [MAILBOX [readonly] [(PARAMS)]]");
 	ck_assert(!hint_for(NULL, 0, &b));
 	buf_release(&b);
 }
