@@ -16,11 +16,8 @@ skip_unless_python
 need_imapsh
 # shellcheck source-path=SCRIPTDIR/../.. source=tests/lib/dovecot.sh
 . "$SRCDIR/tests/lib/dovecot.sh"
-test_tmpdir
+dovecot_stream_test
 export IMAPSH_HISTFILE=$T_TMP/history
-
-dovecot_setup "$T_TMP/dc" || hard_error "dovecot_setup failed"
-stream=$(dovecot_stream_cmd "$T_TMP/dc")
 
 rc=0
 printf '%s\n' 'expect \]> ' \

@@ -16,16 +16,8 @@ skip_unless_dovecot
 need_imapsh
 # shellcheck source-path=SCRIPTDIR/../.. source=tests/lib/dovecot.sh
 . "$SRCDIR/tests/lib/dovecot.sh"
-test_tmpdir
+dovecot_stream_test
 export IMAPSH_HISTFILE=$T_TMP/history
-# shellcheck disable=SC2317 # called by test_done
-show_logs() {
-	dovecot_log "$T_TMP/dc"
-}
-on_failure show_logs
-
-dovecot_setup "$T_TMP/dc" || hard_error "dovecot_setup failed"
-stream=$(dovecot_stream_cmd "$T_TMP/dc")
 
 # pty STEPS-FILE OUT IMAPSH-ARGS...: imapsh on a terminal; sets rc, screen
 pty() {

@@ -16,10 +16,7 @@ skip_unless_python
 need_imapsh
 # shellcheck source-path=SCRIPTDIR/../.. source=tests/lib/dovecot.sh
 . "$SRCDIR/tests/lib/dovecot.sh"
-test_tmpdir
-
-dovecot_setup "$T_TMP/dc" || hard_error "dovecot_setup failed"
-stream=$(dovecot_stream_cmd "$T_TMP/dc")
+dovecot_stream_test
 
 # jq-like checks: python reads $T_TMP/out.json and runs the assertion
 # given; prints "ok" or what failed

@@ -14,11 +14,9 @@ SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 need_imapsh
 skip_unless_python
 skip_unless_dovecot
-test_tmpdir
 # shellcheck source-path=SCRIPTDIR/../.. source=tests/lib/dovecot.sh
 . "$SRCDIR/tests/lib/dovecot.sh"
-dovecot_setup "$T_TMP/dc" || hard_error "dovecot_setup failed"
-stream=$(dovecot_stream_cmd "$T_TMP/dc")
+dovecot_stream_test
 export IMAPSH_CONFIG=$T_TMP/config IMAPSH_HISTFILE=$T_TMP/history
 
 # --- the empty shell: a usage error in a script

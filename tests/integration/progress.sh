@@ -16,15 +16,7 @@ skip_unless_dovecot
 need_imapsh
 # shellcheck source-path=SCRIPTDIR/../.. source=tests/lib/dovecot.sh
 . "$SRCDIR/tests/lib/dovecot.sh"
-test_tmpdir
-
-# shellcheck disable=SC2317 # called by test_done
-show_logs() {
-	dovecot_log "$T_TMP/dc"
-}
-on_failure show_logs
-dovecot_setup "$T_TMP/dc" || hard_error "dovecot_setup failed"
-stream=$(dovecot_stream_cmd "$T_TMP/dc")
+dovecot_stream_test
 F=$T_TMP/files
 mkdir "$F"
 

@@ -179,6 +179,21 @@ dovecot_setup() {
 	fi
 }
 
+# dovecot_stream_test: how a test on the pipe transport starts, once this
+# file is sourced: a temporary directory ($T_TMP, testlib's test_tmpdir),
+# the Dovecot tree in $T_TMP/dc, whose log is shown when a check fails, and
+# $stream, the --stream command that runs Dovecot on it.
+dovecot_stream_test() {
+	test_tmpdir
+	on_failure _dc_show_test_log
+	dovecot_setup "$T_TMP/dc" || hard_error "dovecot_setup failed"
+	stream=$(dovecot_stream_cmd "$T_TMP/dc")
+}
+
+_dc_show_test_log() {
+	dovecot_log "$T_TMP/dc"
+}
+
 # dovecot_stream_cmd DIR: print the shell command running imap on stdin/stdout
 dovecot_stream_cmd() {
 	local dir prefix=
