@@ -92,6 +92,13 @@ static void add_name_note(struct buf *out, const struct imap_mailbox_name *m,
 	}
 }
 
+void render_pretty_name(struct buf *out, const struct imap_mailbox_name *m,
+			const struct render_opts *o)
+{
+	add_name(out, m);
+	add_name_note(out, m, o);
+}
+
 static void add_text(struct buf *out, struct imap_text t)
 {
 	if (t.s)
@@ -581,6 +588,8 @@ bool render_pretty_view(struct buf *out, struct imap_response *r, const struct r
 	for (i = 0; !done && i < sizeof(views) / sizeof(views[0]); i++)
 		if (!strcmp(r->name, views[i].name))
 			done = views[i].show(out, r, o);
+	if (!done && out->len == start)
+		done = render_pretty_more(out, r, o);
 	if (!done)
 		buf_setlen(out, start); /* nothing half-written */
 	return done;

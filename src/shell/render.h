@@ -112,6 +112,17 @@ bool render_pretty_view(struct buf *out, struct imap_response *r, const struct r
  * (false): the generic way streams it.
  */
 bool render_pretty_fetch(struct buf *out, struct imap_response *r, const struct render_opts *o);
+
+/* ACL, MYRIGHTS, LISTRIGHTS and METADATA for people (pretty_acl.c);
+ * false (out untouched past what it wrote: the caller cuts it) when the
+ * view cannot read r. */
+bool render_pretty_more(struct buf *out, struct imap_response *r, const struct render_opts *o);
+
+/* A mailbox name as people read it (decoded, made safe), then the mark
+ * of an invalid one or, with o->show_wire, its wire form (pretty.c). */
+struct imap_mailbox_name;
+void render_pretty_name(struct buf *out, const struct imap_mailbox_name *m,
+			const struct render_opts *o);
 /* Colour for the PRETTY text of r rendered at out[from..] (color.c):
  * status words, response codes (ALERT in bold red), data names. */
 void render_color(struct buf *out, size_t from, const struct imap_response *r);

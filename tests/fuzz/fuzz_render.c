@@ -374,9 +374,11 @@ static void check_pretty(const struct imap_response *r, bool tty, bool literals)
 	CHECK_OUT(out.len > 0 && out.buf[out.len - 1] == '\n', &out);
 	CHECK_OUT(terminal_safe(out.buf, out.len), &out);
 	/* one line, but for literals and the typed views that take several
-	 * (render_pretty_view: a FETCH's envelope and parts, a THREAD tree) */
+	 * (render_pretty_view: a FETCH's envelope and parts, a THREAD tree,
+	 * the tables of ACL and METADATA) */
 	if (!literals && !(imap_response_has_arena(r) && r->kind == IMAP_RESP_UNTAGGED &&
-			   (!strcmp(r->name, "FETCH") || !strcmp(r->name, "THREAD"))))
+			   (!strcmp(r->name, "FETCH") || !strcmp(r->name, "THREAD") ||
+			    !strcmp(r->name, "ACL") || !strcmp(r->name, "METADATA"))))
 		CHECK_OUT(memchr(out.buf, '\n', out.len) == out.buf + out.len - 1, &out);
 	buf_release(&out);
 }

@@ -136,9 +136,11 @@ run 'setmetadata INBOX /private/comment "hello world" /shared/comment "for all"'
 	'setmetadata INBOX /private/comment NIL' 'getmetadata INBOX /private/comment' \
 	'getmetadata (DEPTH infinity) INBOX /shared'
 expect_exit "setmetadata, getmetadata, NIL removes" 0
-expect_line "two entries back" "$out" '* METADATA INBOX (/private/comment "hello world" /shared/comment "for all")'
-expect_line "NIL removed it" "$out" '* METADATA INBOX (/private/comment NIL)'
-expect_contains "DEPTH infinity finds the shared one" "$out" '/shared/comment "for all"'
+expect_line "entries shown as a table: the mailbox" "$out" '* METADATA  INBOX'
+expect_line "... the first entry and its value" "$out" '  /private/comment   hello world'
+expect_line "... the second" "$out" '  /shared/comment    for all'
+expect_line "NIL removed it" "$out" '  /private/comment   (not set)'
+expect_count "DEPTH infinity finds the shared one again" 2 "$out" '^  /shared/comment +for all$'
 run 'getmetadata INBOX comment'
 expect_exit "an entry name without /private or /shared" 1
 expect_contains "... is refused" "$err" "is not an entry name"
@@ -148,7 +150,7 @@ expect_contains "-o json metadata" "$out" '"type":"metadata"'
 # --- ACL (RFC 4314), ESEARCH / SEARCHRES (RFC 4731, 5182)
 run 'listrights INBOX anyone'
 expect_exit "listrights" 0
-expect_match "LISTRIGHTS answers" "$out" '^\* LISTRIGHTS INBOX anyone'
+expect_match "LISTRIGHTS shown" "$out" '^\* LISTRIGHTS  INBOX  anyone  always: none  may be given: l r w'
 run 'select INBOX' 'search RETURN (MIN MAX COUNT) ALL' 'search RETURN (SAVE) FLAGGED' 'fetch $ (FLAGS)'
 expect_exit "search RETURN (MIN MAX COUNT), RETURN (SAVE), fetch \$" 0
 expect_match "ESEARCH answer" "$out" '^\* ESEARCH +[0-9]+ matches +min 1'

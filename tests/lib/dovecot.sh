@@ -725,12 +725,13 @@ dovecot_full_check() {
 = * QUOTAROOT  INBOX  roots: User quota
 ~ ^\* QUOTA  User quota  STORAGE [0-9.]+ KB of 1\.0 GB \([0-9]+%\), MESSAGE 23 of 10000 \(0%\)$
 ^ OK Getquota completed
-= * ACL INBOX alice lrwstipekxacd
+= * ACL  INBOX
+=   alice              lrwstipekxacd
 ^ OK Setacl complete
-= * ACL Archive bob lr alice lrwstipekxacd
-= * MYRIGHTS Archive lrwstipekxacd
+= * ACL  Archive
+=   bob                lr
+= * MYRIGHTS  Archive  lrwstipekxacd
 ^ OK Deleteacl complete
-= * ACL Archive alice lrwstipekxacd
 = * ENABLED CONDSTORE
 ^ OK Unselect completed
 = * 6 EXISTS

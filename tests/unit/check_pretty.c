@@ -105,6 +105,29 @@ static const struct pcase cases[] = {
 	  "\"#public/\" \"/\"\n" },
 	{ "* NAMESPACE ((\"\" \".\")) NIL NIL\r\n", 0,
 	  "* NAMESPACE  personal \"\" \".\"  other users none  shared none\n" },
+	/* ACL, MYRIGHTS, LISTRIGHTS (RFC 4314), METADATA (RFC 5464) */
+	{ "* ACL INBOX Fred rwipslxetad -bob r\r\n", 0,
+	  "* ACL  INBOX\n"
+	  "  Fred               rwipslxetad\n"
+	  "  -bob               r  (denied)\n" },
+	{ "* ACL Entw&APw-rfe\r\n", 0, "* ACL  Entwürfe  no entries\n" },
+	{ "* MYRIGHTS INBOX rwiptsldaex\r\n", 0, "* MYRIGHTS  INBOX  rwiptsldaex\n" },
+	{ "* MYRIGHTS Shared \"\"\r\n", 0, "* MYRIGHTS  Shared  no rights\n" },
+	{ "* LISTRIGHTS ~/Mail/saved smith la r swicdkxte\r\n", 0,
+	  "* LISTRIGHTS  ~/Mail/saved  smith  always: la  may be given: r swicdkxte\n" },
+	{ "* LISTRIGHTS INBOX anyone \"\" l r w\r\n", 0,
+	  "* LISTRIGHTS  INBOX  anyone  always: none  may be given: l r w\n" },
+	{ "* METADATA INBOX (/private/comment \"My own\" /shared/comment NIL)\r\n", 0,
+	  "* METADATA  INBOX\n"
+	  "  /private/comment   My own\n"
+	  "  /shared/comment    (not set)\n" },
+	{ "* METADATA \"\" (/shared/admin {14}\r\nmailto:a@b.org)\r\n", 0,
+	  "* METADATA  (server)\n"
+	  "  /shared/admin      mailto:a@b.org\n" },
+	{ "* METADATA INBOX /shared/comment /private/comment\r\n", 0,
+	  "* METADATA  INBOX  changed: /shared/comment /private/comment\n" },
+	/* a list cut short: the generic line */
+	{ "* METADATA INBOX (/private/comment)\r\n", 0, "* METADATA INBOX (/private/comment)\n" },
 
 	/* FETCH: items on one line, ENVELOPE decoded, BODYSTRUCTURE a table */
 	{ "* 2 FETCH (UID 2 FLAGS (\\Seen))\r\n", 0, "* 2 FETCH  UID 2  \\Seen\n" },
