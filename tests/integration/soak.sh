@@ -19,6 +19,7 @@ set -eu
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source-path=SCRIPTDIR/../.. source=tests/lib/testlib.sh
 . "$SRCDIR/tests/lib/testlib.sh"
+skip_unless_quick_off
 skip_unless_dovecot
 skip_unless_python
 need_imapsh

@@ -221,8 +221,19 @@ skip_unless_dovecot() {
 	fi
 }
 
-# skip_unless_dovecot_daemon: also needs the dovecot master binary
+# skip_unless_quick_off: the test is a long one, left out when
+# IMAPSH_TESTS_QUICK is set (make distcheck in .ci/run: the same tests ran
+# twice before it; what it proves is that the tarball holds every file)
+skip_unless_quick_off() {
+	if [ -n "${IMAPSH_TESTS_QUICK:-}" ]; then
+		skip "IMAPSH_TESTS_QUICK is set: a long test, left out"
+	fi
+}
+
+# skip_unless_dovecot_daemon: also needs the dovecot master binary (and,
+# as the slowest tests are these, IMAPSH_TESTS_QUICK unset)
 skip_unless_dovecot_daemon() {
+	skip_unless_quick_off
 	skip_unless_dovecot
 	PATH=$PATH:/usr/sbin:/sbin command -v dovecot >/dev/null 2>&1 ||
 		skip "dovecot binary not found (install dovecot-core)"
