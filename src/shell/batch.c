@@ -55,7 +55,7 @@ int shell_prepare(struct shell *sh, const char *line, size_t len, struct shell_p
 	/* recent is run by the shell itself (it may not even send NOOP) */
 	if (!spec || !spec->verb || spec->shape == CS_XATOM || !strcmp(spec->name, "recent"))
 		return 0;
-	if (shell_words(&p->line, 1, p->line.count - 1, false, words, files, &err) < 0 ||
+	if (shell_words(&p->line, 1, p->line.count - 1, false, false, words, files, &err) < 0 ||
 	    cmd_build(spec, words, p->line.count - 1, sh->session, &p->call, &err) < 0)
 		return 0;
 	p->flags = cmd_pipe_flags(&p->call);

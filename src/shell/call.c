@@ -549,10 +549,15 @@ int shell_recent(struct shell *sh, struct cmd_call *call)
 	return st;
 }
 
+bool shell_stdin_free(const struct shell *sh)
+{
+	return !sh->interactive && sh->source && strcmp(sh->source, "-");
+}
+
 /* The core's view of tokens; @FILE (when files is allowed) opens the
  * file as a streamed message.  files[] must be closed by the caller. */
 int shell_words(struct shell_line *l, size_t first, size_t nwords, bool allow_files,
-		struct cmd_word *words, struct msgfile **files, struct imap_err *err)
+		bool stdin_free, struct cmd_word *words, struct msgfile **files, struct imap_err *err)
 {
 	size_t i;
 	memset(files, 0, nwords * sizeof(*files));
@@ -565,8 +570,13 @@ int shell_words(struct shell_line *l, size_t first, size_t nwords, bool allow_fi
 		words[i].raw_len = t->raw_len;
 		words[i].quoted = t->quoted;
 		if (t->at_file && allow_files) {
-			/* streamed while sending, never read into memory */
-			files[i] = msgfile_open(t->value, err);
+			/* streamed while sending, never read into memory; @- is
+			 * standard input, unless the commands come from there */
+			if (!strcmp(t->value, "-") && !stdin_free)
+				return err_set(err, IMAP_ERR_ERROR,
+					       "@- reads the message from standard input, which carries "
+					       "the commands here (give them with -c or -f FILE)");
+			files[i] = !strcmp(t->value, "-") ? msgfile_open_stdin(err) : msgfile_open(t->value, err);
 			if (!files[i])
 				return -1;
 			words[i].source = msgfile_source(files[i]);
@@ -652,7 +662,7 @@ int shell_run_imap(struct shell *sh, const struct cmd_spec *spec, struct shell_l
 	if (shell_need_session(sh))
 		return shell_note(sh, sh->session ? SHELL_BROKEN : SHELL_FAILED);
 	cmd_call_init(&call);
-	if (shell_words(l, first, nwords, spec != NULL, words, files, &err) < 0) {
+	if (shell_words(l, first, nwords, spec != NULL, shell_stdin_free(sh), words, files, &err) < 0) {
 		st = shell_report(sh, &err);
 		goto out;
 	}

@@ -159,10 +159,15 @@ void shell_show_as(struct shell *sh, const struct imap_response *r, const char *
 
 /* The core's view of the tokens l->tok[first..first+nwords); with
  * allow_files, @FILE opens the file as a streamed message (files[] must be
- * closed with msgfile_close by the caller).  0 or -1 with err. */
+ * closed with msgfile_close by the caller), and @- standard input when
+ * stdin_free (shell_stdin_free).  0 or -1 with err. */
 struct msgfile;
 int shell_words(struct shell_line *l, size_t first, size_t nwords, bool allow_files,
-		struct cmd_word *words, struct msgfile **files, struct imap_err *err);
+		bool stdin_free, struct cmd_word *words, struct msgfile **files,
+		struct imap_err *err);
+/* Is standard input free to carry a message (@-)?  Only when the commands
+ * come from -c or -f FILE, not from standard input or a terminal. */
+bool shell_stdin_free(const struct shell *sh);
 
 /* The recent command (imaplib's recent()): the RECENT count kept from
  * earlier responses, or a NOOP to ask for it; call is its built NOOP. */

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -135,20 +136,13 @@ static ssize_t source_read(void *ctx, char *buf, size_t len, struct imap_err *er
 	return n;
 }
 
-struct msgfile *msgfile_open(const char *path, struct imap_err *err)
+/* Measures m (its fd open on the start of the file) and rewinds it. */
+static struct msgfile *measure(struct msgfile *m, struct imap_err *err)
 {
-	struct msgfile *m = xcalloc(1, sizeof(*m));
+	const char *path = m->path;
 	char *out;
 	ssize_t n;
 
-	m->path = xstrdup(path);
-	m->nul_at = -1;
-	m->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (m->fd < 0) {
-		err_set_errno(err, IMAP_ERR_ERROR, errno, "cannot read %s", path);
-		msgfile_close(m);
-		return NULL;
-	}
 	out = xmalloc(MEASURE_CHUNK);
 	while ((n = produce(m, out, MEASURE_CHUNK, err)) > 0) {
 		if (m->nul_at < 0) {
@@ -171,6 +165,66 @@ struct msgfile *msgfile_open(const char *path, struct imap_err *err)
 	m->src.read = source_read;
 	m->src.ctx = m;
 	return m;
+}
+
+struct msgfile *msgfile_open(const char *path, struct imap_err *err)
+{
+	struct msgfile *m = xcalloc(1, sizeof(*m));
+
+	m->path = xstrdup(path);
+	m->nul_at = -1;
+	m->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (m->fd < 0) {
+		err_set_errno(err, IMAP_ERR_ERROR, errno, "cannot read %s", path);
+		msgfile_close(m);
+		return NULL;
+	}
+	return measure(m, err);
+}
+
+struct msgfile *msgfile_open_stdin(struct imap_err *err)
+{
+	static bool taken;
+	struct msgfile *m;
+	FILE *tmp;
+	char *buf;
+	ssize_t n = 0;
+
+	if (taken) {
+		err_set(err, IMAP_ERR_ERROR, "standard input was read already: one @- a run");
+		return NULL;
+	}
+	taken = true;
+	/* a pipe cannot be read twice: into an unlinked file in $TMPDIR */
+	tmp = tmpfile();
+	if (!tmp) {
+		err_set_errno(err, IMAP_ERR_ERROR, errno, "cannot make a temporary file for standard input");
+		return NULL;
+	}
+	m = xcalloc(1, sizeof(*m));
+	m->path = xstrdup("standard input");
+	m->nul_at = -1;
+	m->fd = dup(fileno(tmp));
+	fclose(tmp);
+	buf = xmalloc(IN_CHUNK);
+	for (;;) {
+		do
+			n = read(STDIN_FILENO, buf, IN_CHUNK);
+		while (n < 0 && errno == EINTR);
+		if (n <= 0)
+			break;
+		if (m->fd < 0 || write(m->fd, buf, (size_t)n) != n) {
+			n = -1;
+			break;
+		}
+	}
+	free(buf);
+	if (n < 0 || m->fd < 0 || lseek(m->fd, 0, SEEK_SET) < 0) {
+		err_set_errno(err, IMAP_ERR_ERROR, errno, "cannot read standard input");
+		msgfile_close(m);
+		return NULL;
+	}
+	return measure(m, err);
 }
 
 const struct imap_literal_source *msgfile_source(struct msgfile *m)

@@ -18,6 +18,9 @@ struct msgfile;
 
 /* Opens path and measures it.  NULL with err (ERROR) if it cannot be read. */
 struct msgfile *msgfile_open(const char *path, struct imap_err *err);
+/* The same for standard input (@-), read to its end into an unlinked
+ * temporary file first; once a run (a second call is an ERROR). */
+struct msgfile *msgfile_open_stdin(struct imap_err *err);
 
 /*
  * The literal source to give the encoder (valid until msgfile_close).

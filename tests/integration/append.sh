@@ -84,4 +84,26 @@ else
 	ok "NUL message: BODY.PEEK[] has no 0x80 for the NUL"
 fi
 
+# --- @-: the message from standard input (the commands given with -c),
+# once a run, next to a quoted one in a MULTIAPPEND; refused when the
+# commands themselves come from standard input
+printf 'Subject: piped\n\nfrom a pipe\n' >"$F/piped"
+printf 'Subject: piped\r\n\r\nfrom a pipe\r\n' >"$F/piped.want"
+RUN_STDIN=$F/piped run_imapsh --stream "$stream" -c "create Std" -c 'append Std @- (\Seen) "Subject: two"' \
+	-c "select Std" -c "fetch 1 BODY.PEEK[] > $F/piped.got" -c "fetch 2 FLAGS"
+expect_exit "append @- with -c" 0
+if cmp -s "$F/piped.want" "$F/piped.got"; then
+	ok "@-: the bytes of standard input, line ends made CRLF"
+else
+	not_ok "@-: the bytes of standard input, line ends made CRLF" "$(od -c "$F/piped.got" 2>&1 | head -n 4)"
+fi
+expect_match "... and the second message with its flag" "$out" '^\* 2 FETCH +\\Seen'
+RUN_STDIN=$F/piped run_imapsh --stream "$stream" -c 'append Std @-' -c 'append Std @-'
+expect_exit "a second @- in the same run" 1
+expect_contains "... is refused" "$err" "standard input was read already: one @- a run"
+printf 'append Std @-\n' >"$F/cmds"
+RUN_STDIN=$F/cmds run_imapsh --stream "$stream"
+expect_exit "@- while the commands come from standard input" 1
+expect_contains "... is refused, saying why" "$err" "@- reads the message from standard input, which carries the commands here"
+
 test_done
