@@ -15,6 +15,14 @@
  * counts what came out, plus what is still to be inflated, plus inner's
  * pending bytes: "anything buffered?" is then right over TLS too.
  *
+ * ready(): the same question when poll() saw the fd readable.  A readable
+ * fd is no promise of clear text: the server's sync-flush marker (00 00
+ * ff ff) may come apart from the data it ends, and inflates to nothing.
+ * ready() takes one read of what came, inflates it into the look-ahead,
+ * and says "ready" only for clear text, the end or an error; a caller
+ * that went on to read() would otherwise wait there for the server's
+ * next response, while a command of its own is still unsent.
+ *
  * zlib allocates through our functions, which count, so the memory
  * reported by net_deflate_stats is the truth, not an estimate.
  */
@@ -330,6 +338,36 @@ static int dfl_write(struct net_conn *c, const void *buf, size_t len, struct ima
 	return 0;
 }
 
+/* Inflates buffered input into the empty look-ahead; -1: the stream broke
+ * (d->fail says why). */
+static int fill_peek(struct deflate_conn *d)
+{
+	ssize_t n;
+
+	if (d->peek_len || !(d->zin.avail_in || d->stream_end))
+		return 0;
+	n = inflate_some(d, d->peek, NET_DEFLATE_PEEK_BUF, NULL);
+	if (n < 0)
+		return -1;
+	d->peek_pos = 0;
+	d->peek_len = (size_t)n;
+	return 0;
+}
+
+/* Takes up to max bytes from inner (which will not wait for them); false
+ * when that ended the input: the end, or an error kept for read(). */
+static bool take_inner(struct deflate_conn *d, size_t max)
+{
+	struct imap_err e = IMAP_ERR_INIT;
+	int rc = refill(d, max, &e);
+
+	if (rc < 0 && !d->broken) {
+		d->broken = true;
+		d->fail = e;
+	}
+	return rc > 0;
+}
+
 static size_t dfl_pending(struct net_conn *c)
 {
 	struct deflate_conn *d = (struct deflate_conn *)c;
@@ -341,18 +379,35 @@ static size_t dfl_pending(struct net_conn *c)
 	inner_n = in->ops->pending ? in->ops->pending(in) : 0;
 	if (!d->peek_len && !d->zin.avail_in && inner_n && !d->stream_end) {
 		/* what inner holds comes without waiting */
-		if (refill(d, inner_n, NULL) < 0)
+		if (!take_inner(d, inner_n) && d->broken)
 			return 1;
 		inner_n = in->ops->pending ? in->ops->pending(in) : 0;
 	}
-	if (!d->peek_len && (d->zin.avail_in || d->stream_end)) {
-		ssize_t n = inflate_some(d, d->peek, NET_DEFLATE_PEEK_BUF, NULL);
-		if (n < 0)
-			return 1;
-		d->peek_pos = 0;
-		d->peek_len = (size_t)n;
-	}
+	if (fill_peek(d) < 0)
+		return 1;
 	return d->peek_len + d->zin.avail_in + inner_n + (d->inner_eof ? 1 : 0);
+}
+
+static bool dfl_ready(struct net_conn *c, bool readable)
+{
+	struct deflate_conn *d = (struct deflate_conn *)c;
+	struct net_conn *in = d->inner;
+
+	for (;;) {
+		size_t inner_n;
+
+		if (fill_peek(d) < 0 || d->broken || d->peek_len || d->inner_eof)
+			return true; /* clear text, or a read says what ended */
+		if (d->zin.avail_in)
+			return true; /* (inflate stalled: read() will say why) */
+		inner_n = in->ops->pending ? in->ops->pending(in) : 0;
+		if (!inner_n && !readable)
+			return false;
+		/* the fd is read once: after that it may be empty */
+		readable = readable && inner_n;
+		if (!take_inner(d, inner_n ? inner_n : d->ibuf_size))
+			return true;
+	}
 }
 
 static void dfl_describe(struct net_conn *c, struct buf *out)
@@ -414,6 +469,7 @@ static const struct net_ops deflate_ops = {
 	.shutdown_write = dfl_shutdown_write,
 	.close = dfl_close,
 	.is_local = dfl_is_local,
+	.ready = dfl_ready,
 };
 
 /* ---- setup and accessors */

@@ -44,6 +44,13 @@ struct net_ops {
 	/* True when the peer runs on this machine (a child process); NULL:
 	 * decided from the fd's peer address. */
 	bool (*is_local)(struct net_conn *c);
+	/* Would a read return now (data, the end, an error) without waiting?
+	 * readable: the caller's poll() saw pollfd readable, so one read of
+	 * the transport below will not wait.  May take what has come into
+	 * its own buffers.  NULL: pending() bytes or a readable fd are data
+	 * (not so under COMPRESS: compressed bytes may inflate to nothing,
+	 * and a read would then wait for more). */
+	bool (*ready)(struct net_conn *c, bool readable);
 };
 
 struct net_conn {

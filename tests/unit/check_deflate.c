@@ -53,6 +53,9 @@ struct fake {
 	bool holds;           /* pending() counts what rx still holds (as
 	                       * TLS does with decrypted records) */
 	bool eof_note;        /* at the end: say why, as a child does */
+	bool arrived_only;    /* only rx[0..arrived) has come: reading past it
+	                       * would wait, and fails the test */
+	size_t arrived;
 	bool fail_writes;
 	struct buf tx;        /* what the layer wrote */
 	size_t reads;
@@ -65,6 +68,11 @@ static ssize_t fake_read(struct net_conn *c, void *buf, size_t len, struct imap_
 	size_t n = f->rx.len - f->rpos;
 
 	f->reads++;
+	if (f->arrived_only) {
+		ck_assert_msg(f->rpos < f->arrived, "a read from inner would wait (at byte %zu)",
+			      f->rpos);
+		n = f->arrived - f->rpos;
+	}
 	if (!n) {
 		if (f->eof_note)
 			err_set(err, IMAP_ERR_ABORT, "server process exited with status 3");
@@ -464,6 +472,80 @@ START_TEST(test_pending)
 	c = net_deflate_wrap(&f->base, wire.buf, wire.len, &err);
 	ck_assert_uint_ge(c->ops->pending(c), 100);
 	ck_assert_int_eq(f->reads, 0);
+	net_close(c, NULL);
+	buf_release(&clear);
+	buf_release(&wire);
+}
+END_TEST
+
+/*
+ * ready(): a readable fd is no promise of clear text.  The server's
+ * sync-flush marker (00 00 ff ff) comes apart from the response it ends,
+ * byte by byte here: ready() takes it, says "not ready", and never reads
+ * what has not come (a read would wait for the next response, and the
+ * session's next command would never go).
+ */
+START_TEST(test_ready)
+{
+	static const char *responses[] = { "* 1 EXISTS\r\n", "a1 OK done\r\n" };
+	struct buf clear = BUF_INIT, wire = BUF_INIT;
+	struct imap_err err = IMAP_ERR_INIT;
+	struct fake *f = fake_new();
+	struct net_conn *c;
+	char space[64];
+	size_t i, end, marker;
+
+	f->arrived_only = true;
+	c = net_deflate_wrap(&f->base, NULL, 0, &err);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_nonnull(c->ops->ready);
+	/* nothing came, and poll() said so */
+	ck_assert(!c->ops->ready(c, false));
+	ck_assert_uint_eq(f->reads, 0);
+	for (i = 0; i < 2; i++) {
+		/* each response its own stream: a server's stream is a series
+		 * of blocks, so one after another inflate as one */
+		buf_reset(&clear);
+		buf_adds(&clear, responses[i]);
+		server_stream(&wire, &clear, clear.len, SYNC);
+		ck_assert_uint_gt(wire.len, 4);
+		ck_assert(!memcmp(wire.buf + wire.len - 4, "\x00\x00\xff\xff", 4));
+		marker = f->rx.len + wire.len - 4;
+		buf_add(&f->rx, wire.buf, wire.len);
+		/* the response without its marker: clear text, ready */
+		f->arrived = marker;
+		ck_assert(c->ops->ready(c, true));
+		ck_assert_int_eq(net_read(c, space, sizeof(space), &err), (ssize_t)clear.len);
+		ck_assert(!memcmp(space, clear.buf, clear.len));
+		ck_assert(!c->ops->ready(c, false));
+		/* the marker, a byte at a time: readable, never ready */
+		for (end = marker + 1; end <= f->rx.len; end++) {
+			f->arrived = end;
+			ck_assert_msg(!c->ops->ready(c, true), "ready after %zu marker bytes",
+				      end - marker);
+			ck_assert_uint_eq(f->rpos, end);
+			ck_assert_uint_eq(c->ops->pending(c), 0);
+		}
+	}
+	/* the end is ready: the read says so */
+	f->arrived_only = false;
+	ck_assert(c->ops->ready(c, true));
+	ck_assert_int_eq(net_read(c, space, sizeof(space), &err), 0);
+	net_close(c, NULL);
+
+	/* a stream cut in the middle of a block: ready, and the read fails */
+	f = fake_new();
+	buf_reset(&clear);
+	make_data(&clear, TEXT, 3000);
+	server_stream(&wire, &clear, 3000, CUT);
+	buf_add(&f->rx, wire.buf, wire.len);
+	c = net_deflate_wrap(&f->base, NULL, 0, &err);
+	while (c->ops->ready(c, true) && net_read(c, space, sizeof(space), &err) > 0)
+		;
+	err_clear(&err);
+	ck_assert(c->ops->ready(c, true));
+	ck_assert_int_eq(net_read(c, space, sizeof(space), &err), -1);
+	ck_assert_str_eq(err.msg, "the server closed the connection in the middle of compressed data");
 	net_close(c, NULL);
 	buf_release(&clear);
 	buf_release(&wire);
@@ -913,6 +995,7 @@ static Suite *deflate_suite(void)
 	tcase_add_loop_test(tc, test_read, 0, (int)N_CASES(rcases));
 	tcase_add_loop_test(tc, test_write, 0, (int)N_CASES(wcases));
 	tcase_add_test(tc, test_pending);
+	tcase_add_test(tc, test_ready);
 	tcase_add_test(tc, test_stats_describe);
 	tcase_add_test(tc, test_write_error);
 	suite_add_tcase(s, tc);
