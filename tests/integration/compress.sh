@@ -16,20 +16,7 @@ skip_unless_dovecot
 need_imapsh
 # shellcheck source-path=SCRIPTDIR/../.. source=tests/lib/dovecot.sh
 . "$SRCDIR/tests/lib/dovecot.sh"
-test_tmpdir
-dc=$T_TMP/dc
-
-# shellcheck disable=SC2317 # called by test_done / the EXIT trap
-show_logs() {
-	dovecot_log "$dc"
-}
-# shellcheck disable=SC2317
-stop_dovecot() {
-	dovecot_stop_all "$dc"
-}
-on_failure show_logs
-at_exit stop_dovecot
-dovecot_setup "$dc" || hard_error "dovecot_setup failed"
+dovecot_daemon_test
 stream=$(dovecot_stream_cmd "$dc")
 F=$T_TMP/files
 mkdir "$F"

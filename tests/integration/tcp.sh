@@ -12,20 +12,7 @@ skip_unless_dovecot_daemon
 need_imapsh
 # shellcheck source-path=SCRIPTDIR/../.. source=tests/lib/dovecot.sh
 . "$SRCDIR/tests/lib/dovecot.sh"
-test_tmpdir
-dc=$T_TMP/dc
-# shellcheck disable=SC2317 # called by test_done / the EXIT trap
-show_logs() {
-	dovecot_log "$dc"
-}
-# shellcheck disable=SC2317
-stop_dovecot() {
-	dovecot_stop "$dc"
-}
-on_failure show_logs
-at_exit stop_dovecot
-
-dovecot_setup "$dc" || hard_error "dovecot_setup failed"
+dovecot_daemon_test
 dovecot_start_tcp "$dc" || hard_error "could not start dovecot"
 port=$DOVECOT_PORT
 

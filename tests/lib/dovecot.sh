@@ -187,11 +187,30 @@ dovecot_stream_test() {
 	test_tmpdir
 	on_failure _dc_show_test_log
 	dovecot_setup "$T_TMP/dc" || hard_error "dovecot_setup failed"
+	# shellcheck disable=SC2034 # for the test script
 	stream=$(dovecot_stream_cmd "$T_TMP/dc")
+}
+
+# dovecot_daemon_test: how a test of Dovecot daemons starts, once this file
+# is sourced: a temporary directory ($T_TMP, testlib's test_tmpdir), the
+# Dovecot tree in $dc ($T_TMP/dc), whose logs are shown when a check fails
+# and whose daemons are all stopped at exit.  The test then starts them:
+# dovecot_start_tcp "$dc" [OPTION...].
+dovecot_daemon_test() {
+	test_tmpdir
+	# shellcheck disable=SC2034 # for the test script
+	dc=$T_TMP/dc
+	on_failure _dc_show_test_log
+	at_exit _dc_stop_test_daemons
+	dovecot_setup "$T_TMP/dc" || hard_error "dovecot_setup failed"
 }
 
 _dc_show_test_log() {
 	dovecot_log "$T_TMP/dc"
+}
+
+_dc_stop_test_daemons() {
+	dovecot_stop_all "$T_TMP/dc"
 }
 
 # dovecot_stream_cmd DIR: print the shell command running imap on stdin/stdout

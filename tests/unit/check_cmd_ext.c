@@ -119,48 +119,6 @@ static struct session *server(const char *caps, const char *enable, bool selecte
 
 /* ---- building --------------------------------------------------------- */
 
-/* Splits line into words: "..." is one quoted word, (...) one word up to
- * its balancing ")", anything else up to a space. */
-static size_t split(char *line, struct cmd_word *w, size_t max)
-{
-	char *p = line;
-	size_t n = 0;
-
-	while (*p && n < max) {
-		char *start;
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		memset(&w[n], 0, sizeof(w[n]));
-		start = p;
-		if (*p == '"') {
-			char *q = strchr(p + 1, '"');
-			w[n].s = strndup(p + 1, (size_t)(q - p) - 1);
-			w[n].len = (size_t)(q - p) - 1;
-			w[n].quoted = true;
-			p = q + 1;
-		} else if (*p == '(') {
-			int depth = 0;
-			do {
-				depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
-				p++;
-			} while (*p && depth);
-			w[n].s = strndup(start, (size_t)(p - start));
-			w[n].len = (size_t)(p - start);
-		} else {
-			while (*p && *p != ' ')
-				p++;
-			w[n].s = strndup(start, (size_t)(p - start));
-			w[n].len = (size_t)(p - start);
-		}
-		w[n].raw = start;
-		w[n].raw_len = (size_t)(p - start);
-		n++;
-	}
-	return n;
-}
-
 struct ext_case {
 	const char *caps;   /* NO_SESSION, or the server's ("-..." : no check) */
 	const char *enable; /* ENABLE these first (NULL: none) */
@@ -365,8 +323,7 @@ START_TEST(test_ext_cases)
 {
 	const struct ext_case *c = &cases[_i];
 	struct cmd_word w[16];
-	char *line = strdup(c->line);
-	size_t n = split(line, w, N(w)), i;
+	size_t n = unit_split_words(c->line, w, N(w));
 	struct session *s = c->caps ? server(c->caps, c->enable, c->selected) : NULL;
 	struct cmd_call call;
 	struct imap_err err = IMAP_ERR_INIT;
@@ -390,13 +347,11 @@ START_TEST(test_ext_cases)
 		ck_assert_msg(strstr(err.msg, c->error) != NULL, "[%s %s]: error \"%s\" lacks \"%s\"",
 			      c->name, c->line, err.msg, c->error);
 	}
-	for (i = 0; i < n; i++)
-		free((char *)w[i].s);
+	unit_free_words(w, n);
 	imap_wire_release(&wire);
 	cmd_call_release(&call);
 	if (s)
 		session_free(s, NULL);
-	free(line);
 }
 END_TEST
 

@@ -15,6 +15,7 @@
 #include "net/transport.h"
 #include "proto/encode.h"
 #include "util/xalloc.h"
+#include "unit.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -56,56 +57,17 @@ START_TEST(table_has_every_imaplib_method)
 }
 END_TEST
 
-/* Builds the words (split on spaces; a word starting with " is quoted up
- * to the next ", one starting with ( runs to its balancing ")") and
- * returns the wire bytes for tag A1. */
+/* Builds the words (unit_split_words) and returns the wire bytes for tag
+ * A1. */
 static char *wire_of(const char *name, const char *line, char *errbuf)
 {
 	struct cmd_word w[16];
-	char *copy = strdup(line), *p = copy;
-	size_t n = 0;
+	size_t n = unit_split_words(line, w, N(w));
 	struct cmd_call call;
 	struct imap_err err = IMAP_ERR_INIT;
 	struct imap_wire wire;
 	char *out = NULL;
 
-	while (*p) {
-		char *start;
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		memset(&w[n], 0, sizeof(w[n]));
-		start = p;
-		if (*p == '"') {
-			char *q = strchr(p + 1, '"');
-			w[n].raw = p;
-			w[n].raw_len = (size_t)(q - p) + 1;
-			w[n].s = p + 1;
-			w[n].len = (size_t)(q - p) - 1;
-			w[n].quoted = true;
-			p = q + 1;
-		} else if (*p == '(') {
-			int depth = 0;
-			do {
-				depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
-				p++;
-			} while (*p && depth);
-			w[n].raw = w[n].s = start;
-			w[n].raw_len = w[n].len = (size_t)(p - start);
-		} else {
-			while (*p && *p != ' ')
-				p++;
-			w[n].raw = w[n].s = start;
-			w[n].raw_len = w[n].len = (size_t)(p - start);
-		}
-		n++;
-	}
-	/* NUL-terminate values for the date parser */
-	for (size_t i = 0; i < n; i++) {
-		char *v = strndup(w[i].s, w[i].len);
-		w[i].s = v;
-	}
 	cmd_call_init(&call);
 	imap_wire_init(&wire);
 	if (cmd_build(cmd_lookup(name), w, n, NULL, &call, &err) == 0 &&
@@ -114,11 +76,9 @@ static char *wire_of(const char *name, const char *line, char *errbuf)
 		out = strndup(wire.bytes.buf, wire.bytes.len);
 	else if (errbuf)
 		strcpy(errbuf, err.msg);
-	for (size_t i = 0; i < n; i++)
-		free((char *)w[i].s);
+	unit_free_words(w, n);
 	imap_wire_release(&wire);
 	cmd_call_release(&call);
-	free(copy);
 	return out;
 }
 
@@ -252,50 +212,18 @@ static char *args_of(const struct cmd_call *c)
 static char *built_args(const char *name, const char *line, char *errbuf)
 {
 	struct cmd_word w[16];
-	char *copy = strdup(line), *p = copy;
-	size_t n = 0, i;
+	size_t n = unit_split_words(line, w, N(w));
 	struct cmd_call call;
 	struct imap_err err = IMAP_ERR_INIT;
 	char *out = NULL;
 
-	while (*p) {
-		char *start, *q;
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		memset(&w[n], 0, sizeof(w[n]));
-		start = p;
-		if (*p == '"' && (q = strchr(p + 1, '"'))) {
-			w[n].raw = p;
-			w[n].raw_len = (size_t)(q - p) + 1;
-			w[n].s = p + 1;
-			w[n].len = (size_t)(q - p) - 1;
-			w[n].quoted = true;
-			p = q + 1;
-		} else if (*p == '(' && (q = strchr(p, ')'))) {
-			w[n].raw = w[n].s = p;
-			w[n].raw_len = w[n].len = (size_t)(q - p) + 1;
-			p = q + 1;
-		} else {
-			while (*p && *p != ' ')
-				p++;
-			w[n].raw = w[n].s = start;
-			w[n].raw_len = w[n].len = (size_t)(p - start);
-		}
-		n++;
-	}
-	for (i = 0; i < n; i++)
-		w[i].s = strndup(w[i].s, w[i].len);
 	cmd_call_init(&call);
 	if (cmd_build(cmd_lookup(name), w, n, NULL, &call, &err) == 0)
 		out = args_of(&call);
 	else
 		strcpy(errbuf, err.msg);
-	for (i = 0; i < n; i++)
-		free((char *)w[i].s);
+	unit_free_words(w, n);
 	cmd_call_release(&call);
-	free(copy);
 	return out;
 }
 
