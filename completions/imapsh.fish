@@ -79,6 +79,7 @@ function __imapsh_commands
     printf '%s\t%s\n' \
         append 'Append a message (@FILE or "text") to MAILBOX' \
         authenticate 'Authenticate with a SASL mechanism' \
+        cancelupdate 'Stop the updates of searches left open with RETURN (UPDATE)' \
         capability 'Ask the server what it supports' \
         check 'Checkpoint the selected mailbox' \
         close 'Close the mailbox, expunging \\Deleted messages' \

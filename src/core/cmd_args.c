@@ -483,6 +483,8 @@ int cmd_build_args(struct builder *b, const struct cmd_spec *spec,
 		return ext_setmetadata(b, w, n);
 	case CS_NOTIFY:
 		return ext_notify(b, w, n);
+	case CS_CANCELUPDATE:
+		return ext_cancelupdate(b, w, n);
 	case CS_REPLACE:
 		return cmd_build_replace(b, w, n);
 	case CS_SEARCH: {

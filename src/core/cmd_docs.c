@@ -15,6 +15,10 @@ static const struct cmd_doc docs[] = {
 	  "append MAILBOX [(FLAGS)] [DATE] CATENATE URL \"/MAILBOX;UIDVALIDITY=N/;UID=N/;SECTION=PART\" TEXT @FILE ...",
 	  "append Drafts (\\Draft) @note.eml" },
 	{ "authenticate", "RFC 9051 6.2.2; 4959 SASL-IR", NULL, "authenticate SCRAM-SHA-256 alice" },
+	{ "cancelupdate", "RFC 5267 4.3 (CONTEXT=SEARCH, CONTEXT=SORT)",
+	  "cancelupdate            (every search and sort this session left open)\n"
+	  "cancelupdate TAG...     (the ones pretty output shows as \"update to TAG\")",
+	  "cancelupdate KPAB3" },
 	{ "capability", "RFC 9051 6.1.1", NULL, "capability" },
 	{ "check", "RFC 3501 6.4.1 (not in IMAP4rev2)", NULL, "check" },
 	{ "close", "RFC 9051 6.4.1", NULL, "close" },

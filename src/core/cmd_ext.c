@@ -777,6 +777,8 @@ int ext_setmetadata(struct builder *b, const struct cmd_word *w, size_t n)
 
 /* ---- search, sort, thread ----------------------------------------------- */
 
+enum { R_UPDATE = 1 };
+
 static const struct opt search_return[] = {
 	{ "MIN", NULL, 0, false },
 	{ "MAX", NULL, 0, false },
@@ -785,7 +787,7 @@ static const struct opt search_return[] = {
 	{ "SAVE", "SEARCHRES", 0, false },
 	{ "PARTIAL", "PARTIAL", 0, true },
 	{ "CONTEXT", "CONTEXT=SEARCH", 0, false },
-	{ "UPDATE", "CONTEXT=SEARCH", 0, false },
+	{ "UPDATE", "CONTEXT=SEARCH", R_UPDATE, false },
 	{ "RELEVANCY", "SEARCH=FUZZY", 0, false },
 };
 
@@ -795,9 +797,38 @@ int ext_search_return(struct builder *b, const struct cmd_word *opts, bool sort)
 
 	if (ext_need(b, sort ? "ESORT" : "ESEARCH", "RETURN (...)"))
 		return -1;
-	return check_opts(b, opts, search_return, sizeof(search_return) / sizeof(search_return[0]),
-			  "return option", "MIN, MAX, ALL, COUNT, SAVE, PARTIAL, CONTEXT, UPDATE, RELEVANCY",
-			  &found);
+	if (check_opts(b, opts, search_return, sizeof(search_return) / sizeof(search_return[0]),
+		       "return option", "MIN, MAX, ALL, COUNT, SAVE, PARTIAL, CONTEXT, UPDATE, RELEVANCY",
+		       &found))
+		return -1;
+	/* left open: the session keeps its tag for cancelupdate */
+	b->c->cmd.context_update = (found & R_UPDATE) != 0;
+	return 0;
+}
+
+/*
+ * cancelupdate [TAG...] (RFC 5267 sec. 4.3): each tag a quoted string;
+ * none given: every search the session left open (session_update_tag).
+ */
+int ext_cancelupdate(struct builder *b, const struct cmd_word *w, size_t n)
+{
+	size_t i, k = n ? n : b->s ? session_update_count(b->s) : 0;
+
+	if (!k)
+		return err_set(b->err, IMAP_ERR_ERROR,
+			       "%s: no search or sort is sending updates (search RETURN (UPDATE) ... "
+			       "starts one; or name its tag)", b->cmdname);
+	for (i = 0; i < k; i++) {
+		const char *tag = n ? w[i].s : session_update_tag(b->s, i);
+		size_t len = n ? w[i].len : strlen(tag);
+
+		if (!len || memchr(tag, '"', len) || memchr(tag, '\\', len))
+			return err_set(b->err, IMAP_ERR_ERROR, "%s: \"%.*s\" is not a tag",
+				       b->cmdname, (int)(len > 40 ? 40 : len), tag);
+		if (bld_stored(b, IMAP_ARG_STRING, 0, tag, len))
+			return -1;
+	}
+	return 0;
 }
 
 int ext_seqset(struct builder *b, const struct cmd_word *w)

@@ -24,7 +24,10 @@ int ext_create(struct builder *b, const struct cmd_word *w, size_t n);
 int ext_getmetadata(struct builder *b, const struct cmd_word *w, size_t n);
 int ext_setmetadata(struct builder *b, const struct cmd_word *w, size_t n);
 int ext_notify(struct builder *b, const struct cmd_word *w, size_t n);
-/* RETURN (OPTS) of search (ESEARCH) or sort (ESORT): names and caps. */
+/* cancelupdate [TAG...]: the tags named, or all the session keeps. */
+int ext_cancelupdate(struct builder *b, const struct cmd_word *w, size_t n);
+/* RETURN (OPTS) of search (ESEARCH) or sort (ESORT): names and caps; an
+ * UPDATE sets the call's context_update. */
 int ext_search_return(struct builder *b, const struct cmd_word *opts, bool sort);
 /* "$" in a set needs SEARCHRES. */
 int ext_seqset(struct builder *b, const struct cmd_word *w);

@@ -57,6 +57,7 @@ enum cmd_shape {
 	CS_SETMETADATA, /* MAILBOX ENTRY VALUE... */
 	CS_NOTIFY,    /* none | set [STATUS] (FILTER (EVENTS))... */
 	CS_REPLACE,   /* NUM MAILBOX [FLAGS] [DATE] MESSAGE (append's, one message) */
+	CS_CANCELUPDATE, /* [TAG...]: none, the session's open searches */
 };
 
 struct cmd_spec {

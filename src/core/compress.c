@@ -30,7 +30,7 @@ static void observe(void *ctx, bool sent, size_t clear, size_t compressed)
 int session_compress(struct session *s, struct imap_response **tagged_r, struct imap_err *err)
 {
 	static const struct imap_arg deflate = { IMAP_ARG_RAW, 0, "DEFLATE", 7, NULL };
-	struct session_cmd c = { "COMPRESS", &deflate, 1, NULL, NULL, NULL };
+	struct session_cmd c = { "COMPRESS", &deflate, 1, NULL, NULL, NULL, false };
 	struct imap_response *t = NULL;
 	struct buf rest = BUF_INIT;
 	struct net_conn *z;

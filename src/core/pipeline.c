@@ -140,6 +140,7 @@ int session_pipeline(struct session *s, const struct session_cmd *cmds, size_t n
 			p->idx[p->nfl] = next;
 			p->nfl++;
 			s->pipe_n = p->nfl;
+			sess_updates_sent(s, c, s->next_tag);
 			tagger_next(&s->tagger, s->next_tag, sizeof(s->next_tag));
 			next++;
 		}

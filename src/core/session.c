@@ -16,6 +16,8 @@
 
 #include "core/policy.h"
 #include "net/tls.h"
+#include "proto/search.h"
+#include "proto/view.h"
 #include "util/xalloc.h"
 
 const char *imap_state_name(enum imap_state st)
@@ -118,7 +120,68 @@ void session_set_state(struct session *s, enum imap_state st)
 		free(s->mailbox);
 		s->mailbox = NULL;
 		s->readonly = false;
+		s->nupdates = 0; /* updates end with their mailbox (RFC 5267 4.2) */
 	}
+}
+
+/* ---- searches left open with RETURN (UPDATE) (RFC 5267) */
+
+size_t session_update_count(const struct session *s) { return s->nupdates; }
+
+const char *session_update_tag(const struct session *s, size_t i)
+{
+	return i < s->nupdates ? s->update_tags[i] : NULL;
+}
+
+static void updates_forget(struct session *s, const char *tag, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < s->nupdates; i++) {
+		if (strlen(s->update_tags[i]) == len && !memcmp(s->update_tags[i], tag, len)) {
+			memmove(s->update_tags[i], s->update_tags[i + 1],
+				(s->nupdates - i - 1) * sizeof(s->update_tags[0]));
+			s->nupdates--;
+			return;
+		}
+	}
+}
+
+/* A search with RETURN (UPDATE) is sent: its tag is kept from now on, so
+ * that a [NOUPDATE] before its OK finds it. */
+void sess_updates_sent(struct session *s, const struct session_cmd *cmd, const char *tag)
+{
+	if (cmd->context_update && s->nupdates < SESSION_MAX_UPDATES &&
+	    strlen(tag) < sizeof(s->update_tags[0]))
+		strcpy(s->update_tags[s->nupdates++], tag);
+}
+
+/* A tagged answer: a failed search updates nothing; CANCELUPDATE's OK
+ * forgets the ones it named. */
+static void updates_after_tagged(struct session *s, const struct session_cmd *cmd,
+				 const struct imap_response *t)
+{
+	size_t i;
+
+	if (cmd->context_update && t->status != IMAP_STATUS_OK && t->tag)
+		updates_forget(s, t->tag, strlen(t->tag));
+	if (t->status == IMAP_STATUS_OK && !strcasecmp(cmd->verb, "CANCELUPDATE"))
+		for (i = 0; i < cmd->nargs; i++)
+			updates_forget(s, cmd->args[i].data, cmd->args[i].len);
+}
+
+bool session_is_update(const struct session *s, struct imap_response *r)
+{
+	const struct imap_esearch *e = imap_esearch_view(r);
+	size_t i;
+
+	if (!e || !e->nupdates || !e->tag.s)
+		return false;
+	for (i = 0; i < s->nupdates; i++)
+		if (strlen(s->update_tags[i]) == e->tag.len &&
+		    !memcmp(s->update_tags[i], e->tag.s, e->tag.len))
+			return true;
+	return false;
 }
 
 bool session_has_cap(const struct session *s, const char *cap)
@@ -258,6 +321,12 @@ static void learn(struct session *s, const struct imap_response *r)
 			s->highestmodseq = r->code_args.items[0].num;
 		else if (name_is(r->code_name, "NOMODSEQ"))
 			s->nomodseq = true;
+		else if (name_is(r->code_name, "NOUPDATE") && r->code_args.count) {
+			/* the server will not keep that search up to date */
+			struct imap_text tag = imap_value_text(&r->code_args.items[0]);
+			if (tag.s)
+				updates_forget(s, tag.s, tag.len);
+		}
 	}
 	if (r->kind == IMAP_RESP_UNTAGGED) {
 		if (name_is(r->name, "CAPABILITY"))
@@ -495,12 +564,14 @@ void sess_after_tagged(struct session *s, const struct session_cmd *cmd,
 	bool ok = t->status == IMAP_STATUS_OK;
 
 	learn(s, t);
+	updates_after_tagged(s, cmd, t);
 	if (name_is(v, "LOGIN") || name_is(v, "AUTHENTICATE")) {
 		if (ok) {
 			session_set_state(s, IMAP_STATE_AUTH);
 			sess_tracef(s, 1, "state AUTH");
 		}
 	} else if (name_is(v, "SELECT") || name_is(v, "EXAMINE")) {
+		s->nupdates = 0; /* another mailbox, or none */
 		if (ok) {
 			const struct imap_arg *a = cmd->nargs ? &cmd->args[0] : NULL;
 			free(s->mailbox);
@@ -581,6 +652,7 @@ int session_command(struct session *s, const struct session_cmd *cmd,
 		return -1;
 	}
 	snprintf(tag, sizeof(tag), "%s", s->next_tag);
+	sess_updates_sent(s, cmd, tag);
 	tagger_next(&s->tagger, s->next_tag, sizeof(s->next_tag));
 	s->became_readonly = false;
 	s->data_name = cmd->data_name;
@@ -685,7 +757,7 @@ out:
 
 int session_refresh_caps(struct session *s, struct imap_err *err)
 {
-	struct session_cmd c = { "CAPABILITY", NULL, 0, "CAPABILITY", NULL, NULL };
+	struct session_cmd c = { "CAPABILITY", NULL, 0, "CAPABILITY", NULL, NULL, false };
 	struct imap_response *t;
 	void (*untagged)(void *, const struct imap_response *) = s->hooks.untagged;
 	int rc;
@@ -772,7 +844,7 @@ void session_set_pre_tls(struct session *s, bool on)
 
 int session_starttls(struct session *s, const struct net_tls_opts *o, struct imap_err *err)
 {
-	struct session_cmd c = { "STARTTLS", NULL, 0, NULL, NULL, NULL };
+	struct session_cmd c = { "STARTTLS", NULL, 0, NULL, NULL, NULL, false };
 	struct imap_response *t = NULL;
 	struct net_tls_opts opts = *o;
 	struct net_conn *tls;

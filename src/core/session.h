@@ -81,6 +81,9 @@ struct session_cmd {
 	const char *data_name;
 	session_cont_fn cont;         /* may be NULL */
 	void *cont_ctx;
+	/* A search or sort with RETURN (UPDATE) (RFC 5267): its tag is
+	 * kept (session_update_tag). */
+	bool context_update;
 };
 
 struct session;
@@ -207,6 +210,19 @@ bool session_utf8_accept(const struct session *s);
 /* The selected mailbox's HIGHESTMODSEQ as its SELECT said (RFC 7162),
  * 0 when none came; *nomodseq (if not NULL): it said NOMODSEQ. */
 uint64_t session_highestmodseq(const struct session *s, bool *nomodseq);
+
+/*
+ * Searches and sorts left open with RETURN (UPDATE) (RFC 5267 CONTEXT):
+ * the tags they were sent with, oldest first, kept from when they are
+ * sent until they fail, CANCELUPDATE names them, a [NOUPDATE "tag"]
+ * comes, or their mailbox is left.  At most SESSION_MAX_UPDATES are kept (later ones still update;
+ * cancelupdate TAG names them).  NULL when i is past the end.
+ */
+#define SESSION_MAX_UPDATES 32
+size_t session_update_count(const struct session *s);
+const char *session_update_tag(const struct session *s, size_t i);
+/* Is r an ESEARCH update (ADDTO, REMOVEFROM) to one of those? */
+bool session_is_update(const struct session *s, struct imap_response *r);
 /* QRESYNC is enabled (ENABLED QRESYNC came): VANISHED replaces EXPUNGE,
  * SELECT may carry (QRESYNC ...) (RFC 7162 sec. 3.2.3). */
 bool session_qresync(const struct session *s);

@@ -30,6 +30,8 @@ struct session {
 	bool utf8_accept;      /* ENABLED UTF8=ACCEPT came (APPEND's UTF8 form) */
 	uint64_t highestmodseq; /* of the selected mailbox ([HIGHESTMODSEQ n]); 0: none came */
 	bool nomodseq;         /* [NOMODSEQ]: the mailbox has no mod-sequences */
+	char update_tags[SESSION_MAX_UPDATES][32]; /* session_update_tag */
+	size_t nupdates;
 	bool no_cap_check;     /* --no-capability-check (offers.c) */
 	char bye_text[256];
 	char **caps;
@@ -96,5 +98,8 @@ void sess_after_tagged(struct session *s, const struct session_cmd *cmd,
 int sess_drain(struct session *s,
 	       int (*tagged)(void *ctx, struct imap_response *t, struct imap_err *err), void *ctx,
 	       struct imap_err *err);
+
+/* A command with context_update goes with tag: keep it (session.c). */
+void sess_updates_sent(struct session *s, const struct session_cmd *cmd, const char *tag);
 
 #endif

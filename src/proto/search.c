@@ -182,7 +182,8 @@ static int parse_partial(struct imap_response *r, const struct imap_value *v,
 	return imap_seqset_from_value(r, res, &p->results);
 }
 
-enum ret_item { RET_MIN, RET_MAX, RET_COUNT, RET_ALL, RET_MODSEQ, RET_PARTIAL, RET_OTHER };
+enum ret_item { RET_MIN, RET_MAX, RET_COUNT, RET_ALL, RET_MODSEQ, RET_PARTIAL, RET_OTHER,
+		RET_UPDATE /* ADDTO, REMOVEFROM: parse_update */ };
 
 static const char *const ret_names[] = {
 	[RET_MIN] = "MIN", [RET_MAX] = "MAX", [RET_COUNT] = "COUNT",
@@ -229,9 +230,32 @@ static int parse_ret(struct imap_response *r, struct imap_esearch *e, enum ret_i
 		e->has_partial = true;
 		return 0;
 	case RET_OTHER:
+	case RET_UPDATE:
 		break;
 	}
 	return -1;
+}
+
+/* ADDTO / REMOVEFROM's "(" position SP set *(SP position SP set) ")" into
+ * updates; 0 or -1 (malformed: nothing added). */
+static int parse_update(struct imap_response *r, struct vec *updates, bool add,
+			const struct imap_value *v)
+{
+	size_t i, first = updates->count;
+
+	if (v->type != IMAP_VALUE_LIST || !v->count || v->count % 2)
+		return -1;
+	for (i = 0; i < v->count; i += 2) {
+		struct imap_esearch_update *u = vec_push(updates);
+
+		u->add = add;
+		if (value_u32(&v->items[i], 0, &u->position) < 0 ||
+		    imap_seqset_from_value(r, &v->items[i + 1], &u->set) < 0) {
+			updates->count = first;
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* "(TAG "A282")": the TAG among key-value pairs (RFC 7377 adds MAILBOX
@@ -253,6 +277,7 @@ const struct imap_esearch *imap_esearch_view(struct imap_response *r)
 {
 	struct imap_esearch *e;
 	struct vec others = { NULL, 0, 0, sizeof(struct imap_esearch_other) };
+	struct vec updates = { NULL, 0, 0, sizeof(struct imap_esearch_update) };
 	const struct imap_value *data;
 	size_t i = 0;
 
@@ -276,12 +301,18 @@ const struct imap_esearch *imap_esearch_view(struct imap_response *r)
 			i++; /* a name takes its value along */
 		if (k != RET_OTHER && val && parse_ret(r, e, k, val) == 0)
 			continue;
+		if ((word_is(name, "ADDTO") || word_is(name, "REMOVEFROM")) && val) {
+			if (parse_update(r, &updates, word_is(name, "ADDTO"), val) == 0)
+				continue;
+			k = RET_UPDATE; /* malformed */
+		}
 		o = vec_push(&others);
 		o->name = imap_value_text(name);
 		o->value = name->type == IMAP_VALUE_ATOM ? val : NULL;
 		o->malformed = k != RET_OTHER || name->type != IMAP_VALUE_ATOM || !val;
 	}
 	e->others = vec_finish(r, &others, &e->nothers);
+	e->updates = vec_finish(r, &updates, &e->nupdates);
 	return e;
 }
 

@@ -4,7 +4,8 @@
  *   * SORT 5 3 4 1 2                            RFC 5256 sec. 4
  *   * ESEARCH (TAG "A282") UID MIN 2 COUNT 3 ALL 2,10:11
  *                                               RFC 4731, RFC 9051 sec. 7.3.4,
- *                                               RFC 9394 PARTIAL
+ *                                               RFC 9394 PARTIAL, RFC 5267
+ *                                               ADDTO / REMOVEFROM
  *   * THREAD (2)(3 6 (4 23)(44 7 96))           RFC 5256 sec. 4
  *   * 23 EXISTS, * 5 RECENT, * 3 EXPUNGE        RFC 9051 sec. 7.4.1 and 7.5.1,
  *                                               RFC 3501 sec. 7.3.2 (RECENT)
@@ -68,6 +69,15 @@ struct imap_esearch_other {
 	bool malformed;
 };
 
+/* An update to a search or sort left open with RETURN (UPDATE) (RFC 5267
+ * sec. 4.3): "ADDTO (0 7 3 12:13)" is two, each a position and a set. */
+struct imap_esearch_update {
+	bool add;                 /* ADDTO; false: REMOVEFROM */
+	uint32_t position;        /* where in the sorted result (0: unknown, as
+	                           * for a SEARCH without CONTEXT) */
+	struct imap_seqset set;
+};
+
 struct imap_esearch {
 	const struct imap_value *correlator; /* the "(TAG "A282")" list, or NULL */
 	struct imap_text tag;                /* its TAG ({NULL, 0, NULL} if none) */
@@ -78,6 +88,8 @@ struct imap_esearch {
 	uint64_t modseq;                     /* RFC 7162 sec. 3.1.5 */
 	struct imap_seqset all;
 	struct imap_esearch_partial partial;
+	const struct imap_esearch_update *updates; /* in the order received */
+	size_t nupdates;
 	const struct imap_esearch_other *others;
 	size_t nothers;
 };

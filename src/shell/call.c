@@ -894,7 +894,7 @@ void shell_init(struct shell *sh)
 void shell_finish(struct shell *sh)
 {
 	if (sh->session && session_alive(sh->session)) {
-		struct session_cmd c = { "LOGOUT", NULL, 0, "BYE", NULL, NULL };
+		struct session_cmd c = { "LOGOUT", NULL, 0, "BYE", NULL, NULL, false };
 		struct imap_response *t = NULL;
 		struct imap_err err = IMAP_ERR_INIT;
 		FILE *out = sh->out;

@@ -160,6 +160,12 @@ void hold_untagged(struct shell *sh, const struct imap_response *r)
 		h->live_idx[nlive++] = i;
 	}
 	found = attrib_find(r, h->live, nlive);
+	if (found < 0 && sh->session && session_is_update(sh->session, (struct imap_response *)r)) {
+		/* asked for by a search left open (RETURN (UPDATE)) */
+		trace_match(sh, r, NULL, 0, "shown (an update to a search left open)");
+		shell_show_as(sh, r, NULL, 0, false, NULL);
+		return;
+	}
 	if (found < 0) {
 		trace_match(sh, r, NULL, 0, "unsolicited (no command asked for it)");
 		shell_show_as(sh, r, NULL, 0, true, NULL);

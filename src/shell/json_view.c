@@ -448,6 +448,18 @@ static bool view_esearch(struct json *j, struct imap_response *r, bool utf8)
 		}
 		json_obj_close(j);
 	}
+	if (e->nupdates) {
+		json_key(j, "updates");
+		json_arr_open(j);
+		for (i = 0; i < e->nupdates; i++) {
+			json_obj_open(j);
+			json_kcstr(j, "op", e->updates[i].add ? "add" : "remove");
+			json_ku64(j, "position", e->updates[i].position);
+			kset(j, "set", &e->updates[i].set);
+			json_obj_close(j);
+		}
+		json_arr_close(j);
+	}
 	/* unknown return items, and known ones that did not parse */
 	for (i = 0; i < e->nothers; i++) {
 		const struct imap_esearch_other *o = &e->others[i];

@@ -402,6 +402,13 @@ static int json_show(struct shell *sh)
 				json_ku64(&j, "highestmodseq", session_highestmodseq(sh->session, NULL));
 			if (nomodseq)
 				json_kbool(&j, "nomodseq", true);
+			if (session_update_count(sh->session)) {
+				json_key(&j, "updates");
+				json_arr_open(&j);
+				for (i = 0; i < session_update_count(sh->session); i++)
+					json_cstr(&j, session_update_tag(sh->session, i));
+				json_arr_close(&j);
+			}
 		}
 		if (session_qresync(sh->session))
 			json_kbool(&j, "qresync", true);
@@ -446,6 +453,13 @@ static int m_show(struct shell *sh, const struct meta_args *a)
 				buf_addf(&b, "highestmodseq %" PRIu64 "\n", session_highestmodseq(sh->session, NULL));
 			if (nomodseq)
 				buf_adds(&b, "nomodseq (the mailbox keeps no mod-sequences)\n");
+			if (session_update_count(sh->session)) {
+				/* searches left open with RETURN (UPDATE) */
+				buf_adds(&b, "updates from");
+				for (i = 0; i < session_update_count(sh->session); i++)
+					buf_addf(&b, " %s", session_update_tag(sh->session, i));
+				buf_adds(&b, " (cancelupdate stops them)\n");
+			}
 		}
 		if (session_qresync(sh->session))
 			buf_adds(&b, "QRESYNC enabled (VANISHED instead of EXPUNGE)\n");

@@ -3,12 +3,15 @@
  * search.h, data.h) for people: mailbox names decoded and aligned, sets
  * compact with a count, THREAD as an indented tree, QUOTA with percentages
  * (render.h: render_pretty_view).  A view that kept values it did not
- * understand is not shown here: the generic line shows all of it.
+ * understand is not shown here: the generic line shows all of it.  The
+ * table at the end names every view, also those of pretty_acl.c
+ * (pretty_int.h); FETCH has its own file (pretty_fetch.c).
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
 
+#include "shell/pretty_int.h"
 #include "shell/render.h"
 
 #include <inttypes.h>
@@ -314,10 +317,16 @@ static bool show_esearch(struct buf *out, struct imap_response *r, const struct 
 		else
 			buf_adds(out, "none");
 	}
+	for (i = 0; i < e->nupdates; i++) {
+		buf_adds(out, e->updates[i].add ? "  added " : "  removed ");
+		imap_seqset_format(&e->updates[i].set, " ", out);
+		if (e->updates[i].position)
+			buf_addf(out, " at %" PRIu32, e->updates[i].position);
+	}
 	if (e->has_modseq)
 		buf_addf(out, "  (MODSEQ %" PRIu64 ")", e->modseq);
 	if (!e->has_count && !e->has_min && !e->has_max && !e->has_all && !e->has_partial &&
-	    !e->nothers)
+	    !e->nothers && !e->nupdates)
 		buf_adds(out, "  no matches");
 	for (i = 0; i < e->nothers; i++) {
 		buf_adds(out, "  ");
@@ -327,11 +336,46 @@ static bool show_esearch(struct buf *out, struct imap_response *r, const struct 
 			render_value(out, e->others[i].value, o);
 		}
 	}
-	if (o->show_wire && e->tag.s) {
+	if (e->nupdates && e->tag.s && !o->show_wire) {
+		/* which search it updates: the one sent with that tag */
+		buf_adds(out, "  (update to ");
+		render_safe(out, e->tag.s, e->tag.len);
+		buf_addch(out, ')');
+	} else if (o->show_wire && e->tag.s) {
 		buf_adds(out, "  (tag ");
 		render_safe(out, e->tag.s, e->tag.len);
 		buf_addch(out, ')');
 	}
+	buf_adds(out, "\n");
+	return true;
+}
+
+/* ---- VANISHED -------------------------------------------------------------- */
+
+/*
+ * "* VANISHED  3 UIDs expunged: 405 407 410" (RFC 7162 sec. 3.2.10): the
+ * QRESYNC form of EXPUNGE, by UID.  With (EARLIER) it is the answer to a
+ * SELECT (QRESYNC ...) or a UID FETCH (... VANISHED), gone before now, not
+ * news: "expunged earlier".  Counted as UIDs, not messages: such a set may
+ * hold UIDs the client never saw.  A set with "*" (known-uids has none)
+ * cannot be counted: the generic line.
+ */
+static bool show_vanished(struct buf *out, struct imap_response *r, const struct render_opts *o)
+{
+	const struct imap_vanished *v = imap_vanished_view(r);
+	bool star = false;
+	uint64_t n;
+
+	(void)o;
+	if (!v || v->malformed)
+		return false;
+	n = imap_seqset_count(&v->uids, 0, &star);
+	if (star || !n)
+		return false;
+	buf_adds(out, "* VANISHED  ");
+	add_count(out, n, "UID", "UIDs");
+	buf_adds(out, v->earlier ? " expunged earlier: " : " expunged: ");
+	imap_seqset_format(&v->uids, " ", out);
 	buf_adds(out, "\n");
 	return true;
 }
@@ -550,6 +594,7 @@ static bool show_caps(struct buf *out, struct imap_response *r, const struct ren
 
 /* ---- the table ------------------------------------------------------------ */
 
+/* Every view by the response's name (FETCH apart: render_pretty_fetch). */
 static const struct {
 	const char *name;
 	bool (*show)(struct buf *out, struct imap_response *r, const struct render_opts *o);
@@ -561,12 +606,18 @@ static const struct {
 	{ "SEARCH", show_search },
 	{ "SORT", show_search },
 	{ "ESEARCH", show_esearch },
+	{ "VANISHED", show_vanished },
 	{ "THREAD", show_thread },
 	{ "QUOTA", show_quota },
 	{ "QUOTAROOT", show_quotaroot },
 	{ "NAMESPACE", show_namespace },
 	{ "CAPABILITY", show_caps },
 	{ "ENABLED", show_caps },
+	/* pretty_acl.c */
+	{ "ACL", pretty_acl },
+	{ "MYRIGHTS", pretty_myrights },
+	{ "LISTRIGHTS", pretty_listrights },
+	{ "METADATA", pretty_metadata },
 };
 
 bool render_pretty_view(struct buf *out, struct imap_response *r, const struct render_opts *o)
@@ -585,11 +636,11 @@ bool render_pretty_view(struct buf *out, struct imap_response *r, const struct r
 		return false;
 	if (!strcmp(r->name, "FETCH"))
 		return render_pretty_fetch(out, r, o);
-	for (i = 0; !done && i < sizeof(views) / sizeof(views[0]); i++)
-		if (!strcmp(r->name, views[i].name))
+	for (i = 0; i < sizeof(views) / sizeof(views[0]); i++)
+		if (!strcmp(r->name, views[i].name)) {
 			done = views[i].show(out, r, o);
-	if (!done && out->len == start)
-		done = render_pretty_more(out, r, o);
+			break;
+		}
 	if (!done)
 		buf_setlen(out, start); /* nothing half-written */
 	return done;

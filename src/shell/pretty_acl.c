@@ -1,17 +1,16 @@
 /*
- * pretty_acl.c - rights and annotations for people (render.h:
- * render_pretty_more): ACL as a table of identifiers and rights, MYRIGHTS
- * and LISTRIGHTS on one line each (RFC 4314), METADATA as a table of
- * entries and values (RFC 5464).  Anything the view cannot read is left
- * to the generic renderer.
+ * pretty_acl.c - rights and annotations for people, rows of pretty.c's
+ * table of views (pretty_int.h; render.h: render_pretty_view): ACL as a
+ * table of identifiers and rights, MYRIGHTS and LISTRIGHTS on one line
+ * each (RFC 4314), METADATA as a table of entries and values (RFC 5464).
+ * Anything the view cannot read is left to the generic renderer.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
 
+#include "shell/pretty_int.h"
 #include "shell/render.h"
-
-#include <string.h>
 
 #include "proto/data.h"
 
@@ -41,7 +40,7 @@ static void head(struct buf *out, const char *name, const struct imap_mailbox_na
 		render_pretty_name(out, m, o);
 }
 
-static bool show_acl(struct buf *out, struct imap_response *r, const struct render_opts *o)
+bool pretty_acl(struct buf *out, struct imap_response *r, const struct render_opts *o)
 {
 	const struct imap_acl *a = imap_acl_view(r, o->utf8_names);
 	size_t i, start;
@@ -69,7 +68,7 @@ static bool show_acl(struct buf *out, struct imap_response *r, const struct rend
 	return true;
 }
 
-static bool show_myrights(struct buf *out, struct imap_response *r, const struct render_opts *o)
+bool pretty_myrights(struct buf *out, struct imap_response *r, const struct render_opts *o)
 {
 	const struct imap_myrights *m = imap_myrights_view(r, o->utf8_names);
 
@@ -85,7 +84,7 @@ static bool show_myrights(struct buf *out, struct imap_response *r, const struct
 	return true;
 }
 
-static bool show_listrights(struct buf *out, struct imap_response *r, const struct render_opts *o)
+bool pretty_listrights(struct buf *out, struct imap_response *r, const struct render_opts *o)
 {
 	const struct imap_listrights *l = imap_listrights_view(r, o->utf8_names);
 	size_t i;
@@ -111,7 +110,7 @@ static bool show_listrights(struct buf *out, struct imap_response *r, const stru
 	return true;
 }
 
-static bool show_metadata(struct buf *out, struct imap_response *r, const struct render_opts *o)
+bool pretty_metadata(struct buf *out, struct imap_response *r, const struct render_opts *o)
 {
 	const struct imap_metadata *m = imap_metadata_view(r, o->utf8_names);
 	size_t i, start;
@@ -146,24 +145,4 @@ static bool show_metadata(struct buf *out, struct imap_response *r, const struct
 		buf_addch(out, '\n');
 	}
 	return true;
-}
-
-static const struct {
-	const char *name;
-	bool (*show)(struct buf *out, struct imap_response *r, const struct render_opts *o);
-} views[] = {
-	{ "ACL", show_acl },
-	{ "MYRIGHTS", show_myrights },
-	{ "LISTRIGHTS", show_listrights },
-	{ "METADATA", show_metadata },
-};
-
-bool render_pretty_more(struct buf *out, struct imap_response *r, const struct render_opts *o)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(views) / sizeof(views[0]); i++)
-		if (!strcmp(r->name, views[i].name))
-			return views[i].show(out, r, o);
-	return false;
 }

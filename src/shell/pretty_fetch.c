@@ -2,9 +2,9 @@
  * pretty_fetch.c - a FETCH response shown through its typed view
  * (proto/fetch.h) for people: the message's items on the first line, the
  * ENVELOPE decoded (RFC 2047) as labelled header lines, BODYSTRUCTURE as
- * an aligned table of parts (render.h: render_pretty_fetch).  A FETCH
- * with body sections (literal data) is left to the generic renderer,
- * which streams big literals.
+ * an aligned table of parts (render.h: render_pretty_fetch), PREVIEW and
+ * SNIPPET as a line of text each.  A FETCH with body sections (literal
+ * data) is left to the generic renderer, which streams big literals.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -81,12 +81,47 @@ static void add_date(struct buf *out, const struct imap_fetch_date *d)
 		 d->tzoff < 0 ? '-' : '+', off / 60, off % 60);
 }
 
+/*
+ * SNIPPET (FUZZY "text") (draft-ietf-extra-imap-fetch-snippet, the draft
+ * PREVIEW (RFC 8970) grew from; Dovecot sends the text as a literal).
+ * fetch.h does not type it, so it is read here from the item kept as
+ * received: an algorithm name and a text, shown as PREVIEW is.  Any other
+ * shape (NIL or "" for the text, a literal not kept in memory, more
+ * values) is not a snippet here: the item is shown as sent.
+ */
+static bool snippet_of(const struct imap_fetch_item *it, struct imap_text *alg,
+		       struct imap_text *text)
+{
+	const struct imap_value *v = it->value, *a, *t;
+
+	if (!imap_text_is(it->key, "SNIPPET") || !v || v->type != IMAP_VALUE_LIST || v->count != 2)
+		return false;
+	a = &v->items[0];
+	t = &v->items[1];
+	if (a->type != IMAP_VALUE_ATOM || !a->str || !a->len)
+		return false;
+	if ((t->type != IMAP_VALUE_QUOTED && t->type != IMAP_VALUE_LITERAL) || t->sunk || !t->str ||
+	    !t->len)
+		return false;
+	*alg = imap_value_text(a);
+	*text = imap_value_text(t);
+	return true;
+}
+
+static bool is_snippet(const struct imap_fetch_item *it)
+{
+	struct imap_text alg, text;
+
+	return snippet_of(it, &alg, &text);
+}
+
 /* ---- the first line ------------------------------------------------------- */
 
 static void first_line(struct buf *out, const struct imap_response *r,
 		       const struct imap_fetch *f, const struct render_opts *o)
 {
 	size_t i, mark;
+	bool snippets = false;
 
 	buf_addf(out, "* %" PRIu64 " FETCH", f->seq);
 	mark = out->len;
@@ -147,8 +182,12 @@ static void first_line(struct buf *out, const struct imap_response *r,
 		add_text(out, f->binary_sizes[i].key);
 		buf_addf(out, " %" PRIu64, f->binary_sizes[i].size);
 	}
-	/* what the view did not understand, as sent */
+	/* what the view did not understand, as sent (a snippet has its line) */
 	for (i = 0; i < f->nothers; i++) {
+		if (is_snippet(&f->others[i])) {
+			snippets = true;
+			continue;
+		}
 		buf_adds(out, "  ");
 		add_text(out, f->others[i].key);
 		if (f->others[i].value) {
@@ -158,7 +197,7 @@ static void first_line(struct buf *out, const struct imap_response *r,
 	}
 	/* items the first line does not show come on lines of their own */
 	if (out->len == mark && !f->envelope && !f->body && !f->nsections && !f->has_preview &&
-	    r->data.count)
+	    !snippets && r->data.count)
 		buf_adds(out, "  ()");
 	buf_adds(out, "\n");
 }
@@ -552,15 +591,34 @@ bool render_pretty_fetch(struct buf *out, struct imap_response *r, const struct 
 		return false;
 	/* and so is one among the items not understood: it has its lines */
 	for (i = 0; i < f->nothers; i++)
-		if (f->others[i].value && has_literal(f->others[i].value, false))
+		if (f->others[i].value && has_literal(f->others[i].value, false) &&
+		    !is_snippet(&f->others[i]))
 			return false;
 	first_line(out, r, f, o);
 	if (f->envelope)
 		envelope_lines(out, f->envelope);
-	if (f->has_preview && f->preview.s && f->preview.len) {
+	if (f->has_preview) {
+		/* RFC 8970 3.2: NIL is "none available now" (LAZY), "" a
+		 * message without text to preview */
 		label(out, "Preview");
-		render_safe(out, f->preview.s, f->preview.len);
+		if (!f->preview.s)
+			buf_adds(out, "(not available)");
+		else if (!f->preview.len)
+			buf_adds(out, "(empty)");
+		else
+			render_safe(out, f->preview.s, f->preview.len);
 		buf_addch(out, '\n');
+	}
+	for (i = 0; i < f->nothers; i++) {
+		struct imap_text alg, text;
+
+		if (!snippet_of(&f->others[i], &alg, &text))
+			continue;
+		label(out, "Snippet");
+		render_safe(out, text.s, text.len);
+		buf_adds(out, "  (");
+		render_safe(out, alg.s, alg.len);
+		buf_adds(out, ")\n");
 	}
 	if (f->nparts)
 		parts_table(out, f);

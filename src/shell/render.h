@@ -88,8 +88,11 @@ void render_response(struct buf *out, const struct imap_response *r, const struc
  * attributes ("* LIST  Entwürfe                  /  \HasNoChildren");
  * STATUS as "* STATUS  INBOX  30 messages, 8 unseen, UIDNEXT 31";
  * SEARCH/SORT as a count and compact ranges ("* SEARCH  4 matches: 3 6
- * 9:10"); ESEARCH with words; THREAD as a tree, two spaces a level; QUOTA
- * with percentages; QUOTAROOT; NAMESPACE in three labelled parts.
+ * 9:10"); ESEARCH with words; VANISHED as a count and its UIDs, EARLIER
+ * said ("* VANISHED  13 UIDs expunged earlier: 300:310 405 411"); THREAD
+ * as a tree, two spaces a level; QUOTA with percentages; QUOTAROOT;
+ * NAMESPACE in three labelled parts; ACL and METADATA as tables, MYRIGHTS
+ * and LISTRIGHTS on a line (pretty_acl.c).
  * Appends and returns true, or returns false with nothing appended (not
  * such a response, or its view kept values it did not understand: the
  * generic line shows them all).  The view is built in r's arena.
@@ -100,23 +103,19 @@ bool render_pretty_view(struct buf *out, struct imap_response *r, const struct r
  * ("* 1 FETCH  UID 1  \\Seen  2.3 KB  received 2023-01-01 01:51:42
  * +01:00"), then ENVELOPE as labelled lines with RFC 2047 words decoded
  * (Date, From, Sender and Reply-To when they differ from From, To, Cc,
- * Bcc, Subject, Message-ID, In-Reply-To), PREVIEW, and BODYSTRUCTURE as a
- * table of parts (number, type indented by depth with its charset,
- * encoding, size, lines, disposition and file name), then each body
- * section: a short text in its line ("  BODY[TEXT]<0>  \"Meeting
- * notes\""), a longer one as its key and size on a line and its text
- * below (render_text_block), a text part's transfer encoding and charset
- * undone when the same FETCH has its BODYSTRUCTURE (the line says
+ * Bcc, Subject, Message-ID, In-Reply-To), PREVIEW, SNIPPET (its text,
+ * then its algorithm: "  Snippet     Hello Alice  (FUZZY)"), and
+ * BODYSTRUCTURE as a table of parts (number, type indented by depth with
+ * its charset, encoding, size, lines, disposition and file name), then
+ * each body section: a short text in its line ("  BODY[TEXT]<0>
+ * \"Meeting notes\""), a longer one as its key and size on a line and
+ * its text below (render_text_block), a text part's transfer encoding and
+ * charset undone when the same FETCH has its BODYSTRUCTURE (the line says
  * "decoded: quoted-printable, ISO-8859-1").  A section literal that was
  * not kept in memory (spooled, or saved to a file) is not shown this way
  * (false): the generic way streams it.
  */
 bool render_pretty_fetch(struct buf *out, struct imap_response *r, const struct render_opts *o);
-
-/* ACL, MYRIGHTS, LISTRIGHTS and METADATA for people (pretty_acl.c);
- * false (out untouched past what it wrote: the caller cuts it) when the
- * view cannot read r. */
-bool render_pretty_more(struct buf *out, struct imap_response *r, const struct render_opts *o);
 
 /* A mailbox name as people read it (decoded, made safe), then the mark
  * of an invalid one or, with o->show_wire, its wire form (pretty.c). */

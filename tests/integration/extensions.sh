@@ -59,9 +59,9 @@ run 'enable QRESYNC' 'select INBOX (QRESYNC (1700000000 1))' 'show' \
 expect_exit "enable QRESYNC, select (QRESYNC ...), expunge, uid fetch (... VANISHED)" 0
 expect_line "show says QRESYNC is on" "$out" "QRESYNC enabled (VANISHED instead of EXPUNGE)"
 # (the demo mailbox's message 10 is \Deleted already)
-expect_match "expunge answers VANISHED, not EXPUNGE" "$out" '^\* VANISHED 2,10$'
+expect_match "expunge answers VANISHED, not EXPUNGE" "$out" '^\* VANISHED  2 UIDs expunged: 2 10$'
 expect_no_match "... no EXPUNGE" "$out" '^\* [0-9]+ EXPUNGE'
-expect_match "uid fetch (CHANGEDSINCE 1 VANISHED) reports it EARLIER" "$out" '^\* VANISHED \(EARLIER\) 2,10$'
+expect_match "uid fetch (CHANGEDSINCE 1 VANISHED) reports it EARLIER" "$out" '^\* VANISHED  2 UIDs expunged earlier: 2 10$'
 run -o json 'enable QRESYNC' 'select INBOX (QRESYNC (1700000000 1 1:20))'
 expect_exit "-o json select (QRESYNC (uidvalidity modseq known-uids))" 0
 expect_contains "-o json: VANISHED (EARLIER) typed" "$out" '"type":"vanished"'
@@ -80,7 +80,7 @@ run_imapsh --stream "$stream" -c 'create Idle' -c 'append Idle "Subject: a\n\nx"
 run 'enable QRESYNC' 'select Idle' 'idle 4'
 wait
 expect_exit "idle with QRESYNC while another session expunges" 0
-expect_match "VANISHED arrives during IDLE" "$out" '^\* VANISHED 1$'
+expect_match "VANISHED arrives during IDLE" "$out" '^\* VANISHED  1 UID expunged: 1$'
 
 # --- NOTIFY (RFC 5465): events during IDLE, and at the prompt (a pty),
 # sent by another session once this one has set NOTIFY

@@ -86,7 +86,7 @@ static const struct net_ops yes_ops = {
 static void run(struct session *s, const char *verb, const char *arg)
 {
 	struct imap_arg a = { IMAP_ARG_RAW, 0, arg, strlen(arg), NULL };
-	struct session_cmd c = { verb, &a, 1, NULL, NULL, NULL };
+	struct session_cmd c = { verb, &a, 1, NULL, NULL, NULL, false };
 	struct imap_response *t = NULL;
 	struct imap_err err = IMAP_ERR_INIT;
 	ck_assert_msg(session_command(s, &c, &t, &err) == 0, "%s: %s", verb, err.msg);
@@ -297,6 +297,16 @@ static const struct ext_case cases[] = {
 	{ "IMAP4rev1", NULL, SEL, "fetch", "$ FLAGS", NULL, "\"$\" (the saved search result) needs the server capability SEARCHRES" },
 	{ "IMAP4rev1 SEARCHRES", NULL, SEL, "fetch", "$ FLAGS", "A1 FETCH $ FLAGS\r\n", NULL },
 	{ "IMAP4rev2", NULL, SEL, "search", "RETURN (SAVE) ALL", "A1 SEARCH RETURN (SAVE) ALL\r\n", NULL },
+	{ "IMAP4rev1 ESEARCH", NULL, SEL, "search", "RETURN (UPDATE) ALL", NULL, "the return option UPDATE needs the server capability CONTEXT=SEARCH" },
+	{ "IMAP4rev1 ESEARCH CONTEXT=SEARCH", NULL, SEL, "search", "RETURN (UPDATE COUNT) FROM a",
+	  "A1 SEARCH RETURN (UPDATE COUNT) FROM a\r\n", NULL },
+	/* CANCELUPDATE: tags as quoted strings; CONTEXT=SEARCH or =SORT */
+	{ NO_SESSION, NULL, SEL, "cancelupdate", "KPAB3 KPAB5", "A1 CANCELUPDATE \"KPAB3\" \"KPAB5\"\r\n", NULL },
+	{ "IMAP4rev1 CONTEXT=SORT", NULL, SEL, "cancelupdate", "B01", "A1 CANCELUPDATE \"B01\"\r\n", NULL },
+	{ "IMAP4rev1 ESEARCH", NULL, SEL, "cancelupdate", "B01", NULL, "cancelupdate needs the server capability CONTEXT=..." },
+	{ "IMAP4rev1 CONTEXT=SEARCH", NULL, AUTH, "cancelupdate", "B01", NULL, "not allowed in state AUTH" },
+	{ "IMAP4rev1 CONTEXT=SEARCH", NULL, SEL, "cancelupdate", "", NULL, "no search or sort is sending updates" },
+	{ NO_SESSION, NULL, SEL, "cancelupdate", "", NULL, "no search or sort is sending updates" },
 	/* THREAD algorithms */
 	{ "IMAP4rev1 THREAD=REFERENCES", NULL, SEL, "thread", "REFERENCES ALL", "A1 THREAD REFERENCES UTF-8 ALL\r\n", NULL },
 	{ "IMAP4rev1 THREAD=REFERENCES", NULL, SEL, "thread", "ORDEREDSUBJECT ALL", NULL, "capability THREAD=ORDEREDSUBJECT" },
@@ -355,6 +365,58 @@ START_TEST(test_ext_cases)
 }
 END_TEST
 
+/* Builds line for name on s and runs it; the tag it went with. */
+static void send_line(struct session *s, const char *name, const char *line, char *tag)
+{
+	struct cmd_word w[16];
+	size_t n = unit_split_words(line, w, N(w));
+	struct cmd_call call;
+	struct imap_err err = IMAP_ERR_INIT;
+	struct imap_response *t = NULL;
+
+	cmd_call_init(&call);
+	ck_assert_msg(cmd_build(cmd_lookup(name), w, n, s, &call, &err) == 0, "%s", err.msg);
+	snprintf(tag, 32, "%s", session_next_tag(s));
+	ck_assert_msg(session_command(s, &call.cmd, &t, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(t->status, IMAP_STATUS_OK);
+	imap_response_free(t);
+	unit_free_words(w, n);
+	cmd_call_release(&call);
+}
+
+/* The searches left open (RETURN (UPDATE)) the session keeps for a bare
+ * cancelupdate: from when they are sent until cancelled or the mailbox
+ * is left. */
+START_TEST(test_update_tags)
+{
+	struct session *s = server("IMAP4rev1 ESEARCH SORT ESORT CONTEXT=SEARCH CONTEXT=SORT", NULL, true);
+	char t1[32], t2[32], t3[32], other[32];
+
+	send_line(s, "search", "RETURN (COUNT) ALL", other);
+	ck_assert_uint_eq(session_update_count(s), 0);
+	send_line(s, "search", "RETURN (UPDATE) ALL", t1);
+	send_line(s, "sort", "RETURN (UPDATE ALL) (DATE) UTF-8 ALL", t2);
+	send_line(s, "uid", "search RETURN (COUNT UPDATE) UNSEEN", t3);
+	ck_assert_uint_eq(session_update_count(s), 3);
+	ck_assert_str_eq(session_update_tag(s, 0), t1);
+	ck_assert_str_eq(session_update_tag(s, 2), t3);
+	ck_assert_ptr_null(session_update_tag(s, 3));
+	/* one by name: the others stay */
+	send_line(s, "cancelupdate", t2, other);
+	ck_assert_uint_eq(session_update_count(s), 2);
+	ck_assert_str_eq(session_update_tag(s, 1), t3);
+	/* all: none left */
+	send_line(s, "cancelupdate", "", other);
+	ck_assert_uint_eq(session_update_count(s), 0);
+	/* leaving the mailbox ends them too */
+	send_line(s, "search", "RETURN (UPDATE) ALL", t1);
+	ck_assert_uint_eq(session_update_count(s), 1);
+	send_line(s, "select", "Archive", other);
+	ck_assert_uint_eq(session_update_count(s), 0);
+	session_free(s, NULL);
+}
+END_TEST
+
 /* Help's marks: a family ("THREAD=") and IMAP4rev2's built-ins count. */
 START_TEST(test_availability)
 {
@@ -380,6 +442,7 @@ static Suite *cmd_ext_suite(void)
 
 	tcase_add_loop_test(tc, test_ext_cases, 0, (int)N(cases));
 	tcase_add_test(tc, test_availability);
+	tcase_add_test(tc, test_update_tags);
 	suite_add_tcase(suite, tc);
 	return suite;
 }

@@ -851,7 +851,7 @@ START_TEST(test_session)
 	struct imap_response *t = NULL;
 	struct server *v = calloc(1, sizeof(*v));
 	struct session *s;
-	struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL };
+	struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL, false };
 	char greeting[200];
 	size_t writes_before;
 	int rc;

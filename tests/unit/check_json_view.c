@@ -140,6 +140,11 @@ static const struct jcase cases[] = {
 	     "5\r\n"), 0,
 	  "{\"version\":1,\"type\":\"esearch\",\"tag\":\"A283\",\"uid\":true,\"min\":2,"
 	  "\"max\":11,\"count\":3,\"all\":\"2,10:11\",\"modseq\":5}" },
+	{ W("* ESEARCH (TAG \"C01\") UID ADDTO (1 2733 1 2731:2732) REMOVEFROM (0 4)\r\n"), 0,
+	  "{\"version\":1,\"type\":\"esearch\",\"tag\":\"C01\",\"uid\":true,\"updates\":["
+	  "{\"op\":\"add\",\"position\":1,\"set\":\"2733\"},"
+	  "{\"op\":\"add\",\"position\":1,\"set\":\"2731:2732\"},"
+	  "{\"op\":\"remove\",\"position\":0,\"set\":\"4\"}]}" },
 	{ W("* ESEARCH (TAG \"A285\") UID PARTIAL (-1:-100 NIL)\r\n"), 0,
 	  "{\"version\":1,\"type\":\"esearch\",\"tag\":\"A285\",\"uid\":true,"
 	  "\"partial\":{\"first\":-1,\"last\":-100,\"results\":null}}" },

@@ -153,7 +153,7 @@ END_TEST
 static int traced(struct session *s, const char *verb, const struct imap_arg *args, size_t n,
 		  struct buf *out)
 {
-	struct session_cmd cmd = { verb, args, n, NULL, NULL, NULL };
+	struct session_cmd cmd = { verb, args, n, NULL, NULL, NULL, false };
 	struct imap_arg copy[SESSION_MAX_ARGS + 1];
 	const struct imap_arg *use;
 	size_t nuse;

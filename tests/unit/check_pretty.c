@@ -86,7 +86,31 @@ static const struct pcase cases[] = {
 	{ "* ESEARCH (TAG \"A284\")\r\n", 0, "* ESEARCH  no matches\n" },
 	{ "* ESEARCH (TAG \"A285\") UID PARTIAL (-1:-100 NIL)\r\n", 0,
 	  "* ESEARCH  UIDs  partial -1:-100 none\n" },
+	/* CONTEXT (RFC 5267): what changed, and in which open search */
+	{ "* ESEARCH (TAG \"B01\") UID ADDTO (0 32768:32769)\r\n", 0,
+	  "* ESEARCH  UIDs  added 32768:32769  (update to B01)\n" },
+	{ "* ESEARCH (TAG \"C01\") UID ADDTO (1 2733 1 2731:2732) REMOVEFROM (0 4,6)\r\n", 0,
+	  "* ESEARCH  UIDs  added 2733 at 1  added 2731:2732 at 1  removed 4 6  (update to C01)\n" },
+	{ "* ESEARCH (TAG \"C02\") REMOVEFROM (3 9)\r\n", WIRE,
+	  "* ESEARCH  removed 9 at 3  (tag C02)\n" },
 	{ "* SEARCH 1 x\r\n", 0, "* SEARCH 1 x\n" },
+
+	/* VANISHED (RFC 7162): how many UIDs and which; EARLIER (the answer
+	 * to a QRESYNC select or a fetch (VANISHED)) said apart from news */
+	{ "* VANISHED 405,407,410:425\r\n", 0, "* VANISHED  18 UIDs expunged: 405 407 410:425\n" },
+	{ "* VANISHED (EARLIER) 300:310,405,411\r\n", 0,
+	  "* VANISHED  13 UIDs expunged earlier: 300:310 405 411\n" },
+	{ "* VANISHED 405\r\n", 0, "* VANISHED  1 UID expunged: 405\n" },
+	{ "* VANISHED (EARLIER) 7\r\n", 0, "* VANISHED  1 UID expunged earlier: 7\n" },
+	{ "* VANISHED 1\r\n", COLOR, "* \033[1mVANISHED\033[m  1 UID expunged: 1\n" },
+	/* not understood (no set, another word, more values, a "*" that
+	 * cannot be counted): the generic line */
+	{ "* VANISHED (EARLIER)\r\n", 0, "* VANISHED (EARLIER)\n" },
+	{ "* VANISHED\r\n", 0, "* VANISHED\n" },
+	{ "* VANISHED (LATER) 1:3\r\n", 0, "* VANISHED (LATER) 1:3\n" },
+	{ "* VANISHED 1:3 4\r\n", 0, "* VANISHED 1:3 4\n" },
+	{ "* VANISHED 1:5,\r\n", 0, "* VANISHED 1:5,\n" },
+	{ "* VANISHED 3:*\r\n", 0, "* VANISHED 3:*\n" },
 
 	/* THREAD: a tree, a missing parent named */
 	{ "* THREAD (2)(3 6 (4 23)(44 7 96))\r\n", 0,
@@ -204,6 +228,29 @@ static const struct pcase cases[] = {
 	  0, "* 15 FETCH\n"
 	     "  Parts       1  text/plain; charset=ISO-8859-1  quoted-printable  26 bytes  2 lines\n"
 	     "  BODY[1]<0>  \"Gr=FC=\"\n" },
+	/* PREVIEW (RFC 8970) and SNIPPET (draft-ietf-extra-imap-fetch-snippet):
+	 * a line of text each, control characters escaped; SNIPPET's
+	 * algorithm after its text, its text quoted or a literal (Dovecot) */
+	{ "* 16 FETCH (UID 16 PREVIEW \"Hi \x01there\" SNIPPET (FUZZY \"Hello Alice, "
+	  "the meeting moved to 3 pm.\"))\r\n", 0,
+	  "* 16 FETCH  UID 16\n"
+	  "  Preview     Hi \\x01there\n"
+	  "  Snippet     Hello Alice, the meeting moved to 3 pm.  (FUZZY)\n" },
+	{ "* 17 FETCH (SNIPPET (FUZZY {26}\r\nGr\xc3\xbc\xc3\x9f" "e\r\n\x1b[31mrot\tund \"so\") "
+	  "UID 17)\r\n", 0,
+	  "* 17 FETCH  UID 17\n"
+	  "  Snippet     Gr\xc3\xbc\xc3\x9f" "e\\x0d\\x0a\\x1b[31mrot\tund \"so\"  (FUZZY)\n" },
+	{ "* 18 FETCH (SNIPPET (FUZZY \"say \\\"hi\\\"\"))\r\n", 0,
+	  "* 18 FETCH\n  Snippet     say \"hi\"  (FUZZY)\n" },
+	/* PREVIEW NIL (LAZY: none yet) and "" (nothing to preview) are said */
+	{ "* 20 FETCH (UID 20 PREVIEW NIL)\r\n", 0,
+	  "* 20 FETCH  UID 20\n  Preview     (not available)\n" },
+	{ "* 21 FETCH (PREVIEW \"\")\r\n", 0, "* 21 FETCH\n  Preview     (empty)\n" },
+	/* no text, or not that shape: the item as sent */
+	{ "* 19 FETCH (UID 19 SNIPPET (FUZZY NIL))\r\n", 0, "* 19 FETCH  UID 19  SNIPPET (FUZZY NIL)\n" },
+	{ "* 19 FETCH (UID 19 SNIPPET (FUZZY \"\"))\r\n", 0,
+	  "* 19 FETCH  UID 19  SNIPPET (FUZZY \"\")\n" },
+	{ "* 19 FETCH (UID 19 SNIPPET \"text\")\r\n", 0, "* 19 FETCH  UID 19  SNIPPET \"text\"\n" },
 	/* what the view does not know is kept, in order */
 	{ "* 7 FETCH (UID 7 X-THING (a b) FLAGS (\\Seen))\r\n", 0,
 	  "* 7 FETCH  UID 7  \\Seen  X-THING (a b)\n" },

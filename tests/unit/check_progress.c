@@ -495,7 +495,7 @@ START_TEST(test_core)
 					  { IMAP_ARG_RAW, 0, "BODY[]", 6, NULL } };
 	struct imap_arg append_args[2] = { { IMAP_ARG_ASTRING, 0, "INBOX", 5, NULL },
 					   { IMAP_ARG_LITERAL, 0, NULL, 0, &src } };
-	struct session_cmd cmd = { "FETCH", fetch_args, 2, "FETCH", NULL, NULL };
+	struct session_cmd cmd = { "FETCH", fetch_args, 2, "FETCH", NULL, NULL, false };
 	struct imap_response *t = NULL;
 	struct imap_err err = IMAP_ERR_INIT;
 	bool complete = !c->cut;

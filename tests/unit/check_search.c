@@ -186,6 +186,11 @@ static void dump_esearch(struct buf *b, const struct imap_esearch *e)
 		else
 			buf_adds(b, "NIL");
 	}
+	for (i = 0; i < e->nupdates; i++) {
+		buf_addf(b, " %s=%" PRIu32 "@", e->updates[i].add ? "add" : "remove",
+			 e->updates[i].position);
+		imap_seqset_format(&e->updates[i].set, NULL, b);
+	}
 	for (i = 0; i < e->nothers; i++) {
 		const struct imap_esearch_other *o = &e->others[i];
 
@@ -226,6 +231,22 @@ static const struct dump_case esearch_cases[] = {
 	  "ESEARCH corr=(2) tag=A03 uid partial=1:100->NIL" },
 	{ "* ESEARCH (TAG \"A04\") UID COUNT 1000 PARTIAL (-1:-100 1:4)\r\n",
 	  "ESEARCH corr=(2) tag=A04 uid count=1000 partial=-1:-100->1:4" },
+	/* RFC 5267 CONTEXT: updates to a search left open, several in one
+	 * item, both kinds, in the order received */
+	{ "* ESEARCH (TAG \"B01\") UID ADDTO (0 32768:32769)\r\n",
+	  "ESEARCH corr=(2) tag=B01 uid add=0@32768:32769" },
+	{ "* ESEARCH (TAG \"C01\") UID ADDTO (1 2733 1 2731:2732)\r\n",
+	  "ESEARCH corr=(2) tag=C01 uid add=1@2733 add=1@2731:2732" },
+	{ "* ESEARCH (TAG \"C01\") UID REMOVEFROM (0 4) ADDTO (2 7,9)\r\n",
+	  "ESEARCH corr=(2) tag=C01 uid remove=0@4 add=2@7,9" },
+	/* ... malformed: kept as received, nothing half-added */
+	{ "* ESEARCH ADDTO (1)\r\n", "ESEARCH bad:ADDTO=(1)" },
+	{ "* ESEARCH ADDTO (1 5 2)\r\n", "ESEARCH bad:ADDTO=(3)" },
+	{ "* ESEARCH ADDTO (1 5 x 6)\r\n", "ESEARCH bad:ADDTO=(4)" },
+	{ "* ESEARCH REMOVEFROM (-1 5)\r\n", "ESEARCH bad:REMOVEFROM=(2)" },
+	{ "* ESEARCH REMOVEFROM (0 0:3)\r\n", "ESEARCH bad:REMOVEFROM=(2)" },
+	{ "* ESEARCH ADDTO 5\r\n", "ESEARCH bad:ADDTO=5" },
+	{ "* ESEARCH ADDTO ()\r\n", "ESEARCH bad:ADDTO=(0)" },
 	/* RFC 7377 MULTISEARCH correlator, no correlator, unknown items */
 	{ "* ESEARCH (TAG \"B1\" MAILBOX \"folder1\" UIDVALIDITY 1) UID ALL 3001:3004\r\n",
 	  "ESEARCH corr=(6) tag=B1 uid all=3001:3004" },

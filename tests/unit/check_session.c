@@ -239,7 +239,7 @@ START_TEST(greeting_ok_asks_capability_then_login)
 		{ IMAP_ARG_ASTRING, 0, "alice", 5, NULL },
 		{ IMAP_ARG_ASTRING, IMAP_ARG_SECRET, "se cret", 7, NULL },
 	};
-	struct session_cmd cmd = { "LOGIN", args, 2, NULL, NULL, NULL };
+	struct session_cmd cmd = { "LOGIN", args, 2, NULL, NULL, NULL, false };
 	struct imap_response *t;
 
 	ck_assert_int_eq(session_greet(s, &err), 0);
@@ -275,10 +275,10 @@ START_TEST(select_states_and_kept_responses)
 	struct imap_err err = IMAP_ERR_INIT;
 	struct imap_arg inbox = { IMAP_ARG_ASTRING, 0, "INBOX", 5, NULL };
 	struct imap_arg nope = { IMAP_ARG_ASTRING, 0, "Nope", 4, NULL };
-	struct session_cmd sel = { "SELECT", &inbox, 1, "EXISTS", NULL, NULL };
-	struct session_cmd bad = { "SELECT", &nope, 1, "EXISTS", NULL, NULL };
-	struct session_cmd ex = { "EXAMINE", &inbox, 1, "EXISTS", NULL, NULL };
-	struct session_cmd close = { "CLOSE", NULL, 0, NULL, NULL, NULL };
+	struct session_cmd sel = { "SELECT", &inbox, 1, "EXISTS", NULL, NULL, false };
+	struct session_cmd bad = { "SELECT", &nope, 1, "EXISTS", NULL, NULL, false };
+	struct session_cmd ex = { "EXAMINE", &inbox, 1, "EXISTS", NULL, NULL, false };
+	struct session_cmd close = { "CLOSE", NULL, 0, NULL, NULL, NULL, false };
 	struct imap_response *t, **list;
 	size_t n;
 
@@ -331,7 +331,7 @@ START_TEST(sync_literal_waits_for_continuation)
 		{ IMAP_ARG_ASTRING, 0, "INBOX", 5, NULL },
 		{ IMAP_ARG_LITERAL, 0, "hello", 5, NULL },
 	};
-	struct session_cmd cmd = { "APPEND", args, 2, NULL, NULL, NULL };
+	struct session_cmd cmd = { "APPEND", args, 2, NULL, NULL, NULL, false };
 	struct imap_response *t;
 	ck_assert_int_eq(session_greet(s, &err), 0);
 	ck_assert_msg(session_command(s, &cmd, &t, &err) == 0, "%s [sent=%s]", err.msg, f->sent.buf);
@@ -351,7 +351,7 @@ START_TEST(wrong_tag_is_abort)
 	struct seen seen;
 	struct session *s = start(f, &seen);
 	struct imap_err err = IMAP_ERR_INIT;
-	struct session_cmd cmd = { "NOOP", NULL, 0, NULL, NULL, NULL };
+	struct session_cmd cmd = { "NOOP", NULL, 0, NULL, NULL, NULL, false };
 	struct imap_response *t;
 	ck_assert_int_eq(session_greet(s, &err), 0);
 	ck_assert_int_eq(session_command(s, &cmd, &t, &err), -1);
@@ -372,7 +372,7 @@ START_TEST(bye_then_eof_and_stray_continuation)
 	struct seen seen;
 	struct session *s = start(f, &seen);
 	struct imap_err err = IMAP_ERR_INIT;
-	struct session_cmd cmd = { "NOOP", NULL, 0, NULL, NULL, NULL };
+	struct session_cmd cmd = { "NOOP", NULL, 0, NULL, NULL, NULL, false };
 	struct imap_response *t;
 	f->eof_after = true;
 	ck_assert_int_eq(session_greet(s, &err), 0);
@@ -440,7 +440,7 @@ START_TEST(continuation_handler)
 	struct imap_err err = IMAP_ERR_INIT;
 	struct imap_arg mech = { IMAP_ARG_ASTRING, 0, "PLAIN", 5, NULL };
 	int calls = 0;
-	struct session_cmd cmd = { "AUTHENTICATE", &mech, 1, NULL, plain_cont, &calls };
+	struct session_cmd cmd = { "AUTHENTICATE", &mech, 1, NULL, plain_cont, &calls, false };
 	struct imap_response *t;
 	ck_assert_int_eq(session_greet(s, &err), 0);
 	ck_assert_msg(session_command(s, &cmd, &t, &err) == 0, "%s [sent=%s]", err.msg, f->sent.buf);
@@ -490,7 +490,7 @@ START_TEST(streamed_literal)
 		{ IMAP_ARG_ASTRING, 0, "INBOX", 5, NULL },
 		{ IMAP_ARG_LITERAL, 0, NULL, 0, &src },
 	};
-	struct session_cmd cmd = { "APPEND", args, 2, NULL, NULL, NULL };
+	struct session_cmd cmd = { "APPEND", args, 2, NULL, NULL, NULL, false };
 	struct imap_response *t;
 	ck_assert_int_eq(session_greet(s, &err), 0);
 	ck_assert_msg(session_command(s, &cmd, &t, &err) == 0, "%s", err.msg);
@@ -517,7 +517,7 @@ START_TEST(streamed_literal_short_source_aborts)
 		{ IMAP_ARG_ASTRING, 0, "INBOX", 5, NULL },
 		{ IMAP_ARG_LITERAL, 0, NULL, 0, &src },
 	};
-	struct session_cmd cmd = { "APPEND", args, 2, NULL, NULL, NULL };
+	struct session_cmd cmd = { "APPEND", args, 2, NULL, NULL, NULL, false };
 	struct imap_response *t;
 	ck_assert_int_eq(session_greet(s, &err), 0);
 	ck_assert_int_eq(session_command(s, &cmd, &t, &err), -1);
@@ -540,8 +540,8 @@ START_TEST(mailbox_becomes_readonly)
 	struct session *s = start(f, &seen);
 	struct imap_err err = IMAP_ERR_INIT;
 	struct imap_arg inbox = { IMAP_ARG_ASTRING, 0, "INBOX", 5, NULL };
-	struct session_cmd sel = { "SELECT", &inbox, 1, "EXISTS", NULL, NULL };
-	struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL };
+	struct session_cmd sel = { "SELECT", &inbox, 1, "EXISTS", NULL, NULL, false };
+	struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL, false };
 	struct imap_response *t;
 	ck_assert_int_eq(session_greet(s, &err), 0);
 	ck_assert_int_eq(session_command(s, &sel, &t, &err), 0);
@@ -583,9 +583,9 @@ START_TEST(pipeline_out_of_order)
 	struct imap_arg fa[2] = { { IMAP_ARG_RAW, 0, "1", 1, NULL }, { IMAP_ARG_RAW, 0, "(FLAGS)", 7, NULL } };
 	struct imap_arg sa[2] = { { IMAP_ARG_ASTRING, 0, "INBOX", 5, NULL }, { IMAP_ARG_RAW, 0, "(MESSAGES)", 10, NULL } };
 	struct session_cmd cmds[3] = {
-		{ "FETCH", fa, 2, "FETCH", NULL, NULL },
-		{ "STATUS", sa, 2, "STATUS", NULL, NULL },
-		{ "NOOP", NULL, 0, NULL, NULL, NULL },
+		{ "FETCH", fa, 2, "FETCH", NULL, NULL, false },
+		{ "STATUS", sa, 2, "STATUS", NULL, NULL, false },
+		{ "NOOP", NULL, 0, NULL, NULL, NULL, false },
 	};
 	struct done_log d;
 	struct imap_response **list;
@@ -609,7 +609,7 @@ START_TEST(pipeline_refuses_sync_literal)
 	struct session *s = start(f, &seen);
 	struct imap_err err = IMAP_ERR_INIT;
 	struct imap_arg a[2] = { { IMAP_ARG_ASTRING, 0, "INBOX", 5, NULL }, { IMAP_ARG_LITERAL, 0, "x", 1, NULL } };
-	struct session_cmd cmds[1] = { { "APPEND", a, 2, NULL, NULL, NULL } };
+	struct session_cmd cmds[1] = { { "APPEND", a, 2, NULL, NULL, NULL, false } };
 	struct done_log d;
 	buf_init(&d.order, 0);
 	ck_assert_int_eq(session_greet(s, &err), 0);
@@ -634,7 +634,7 @@ START_TEST(numbers_out_of_range)
 		struct seen seen;
 		struct session *s = start(f, &seen);
 		struct imap_err err = IMAP_ERR_INIT;
-		struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL };
+		struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL, false };
 		struct imap_response *t;
 		ck_assert_int_eq(session_greet(s, &err), 0);
 		ck_assert_int_eq(session_command(s, &noop, &t, &err), -1);
@@ -650,7 +650,7 @@ START_TEST(numbers_out_of_range)
 		struct seen seen;
 		struct session *s = start(f, &seen);
 		struct imap_err err = IMAP_ERR_INIT;
-		struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL };
+		struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL, false };
 		struct imap_response *t;
 		ck_assert_int_eq(session_greet(s, &err), 0);
 		ck_assert_int_eq(session_command(s, &noop, &t, &err), 0);
@@ -670,7 +670,7 @@ START_TEST(capability_bad_is_not_fatal)
 	struct seen seen;
 	struct session *s = start(f, &seen);
 	struct imap_err err = IMAP_ERR_INIT;
-	struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL };
+	struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL, false };
 	struct imap_response *t;
 	const char *const *caps;
 	ck_assert_int_eq(session_greet(s, &err), 1);
@@ -720,7 +720,7 @@ START_TEST(bye_then_ok_ends_the_session)
 	struct seen seen;
 	struct session *s = start(f, &seen);
 	struct imap_err err = IMAP_ERR_INIT;
-	struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL };
+	struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL, false };
 	struct imap_response *t;
 	ck_assert_int_eq(session_greet(s, &err), 0);
 	ck_assert_int_eq(session_command(s, &noop, &t, &err), 0);
@@ -748,7 +748,7 @@ START_TEST(result_before_command)
 		struct seen seen;
 		struct session *s = start(f, &seen);
 		struct imap_err err = IMAP_ERR_INIT;
-		struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL };
+		struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL, false };
 		struct imap_response *t;
 		buf_addf(&f->out, "%s%s OK fake\r\n", early[i], session_next_tag(s));
 		ck_assert_int_eq(session_greet(s, &err), 0);
@@ -767,8 +767,8 @@ START_TEST(result_before_command)
 		struct seen seen;
 		struct session *s = start(f, &seen);
 		struct imap_err err = IMAP_ERR_INIT;
-		struct session_cmd cmds[2] = { { "NOOP", NULL, 0, NULL, NULL, NULL },
-					       { "NOOP", NULL, 0, NULL, NULL, NULL } };
+		struct session_cmd cmds[2] = { { "NOOP", NULL, 0, NULL, NULL, NULL, false },
+					       { "NOOP", NULL, 0, NULL, NULL, NULL, false } };
 		buf_addf(&f->out, "%s OK early\r\n", session_next_tag(s));
 		ck_assert_int_eq(session_greet(s, &err), 0);
 		ck_assert_int_eq(session_pipeline(s, cmds, 2, NULL, NULL, &err), -1);
@@ -792,7 +792,7 @@ START_TEST(pre_tls_data_discarded)
 	struct seen seen;
 	struct session *s = start(f, &seen);
 	struct imap_err err = IMAP_ERR_INIT;
-	struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL };
+	struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL, false };
 	struct net_tls_opts o;
 	struct imap_response *t, **list;
 
@@ -834,7 +834,7 @@ START_TEST(raw_select_mailbox)
 		struct session *s = start(f, &seen);
 		struct imap_err err = IMAP_ERR_INIT;
 		struct imap_arg a = { IMAP_ARG_RAW, 0, cases[i].arg, strlen(cases[i].arg), NULL };
-		struct session_cmd sel = { "SELECT", &a, 1, "EXISTS", NULL, NULL };
+		struct session_cmd sel = { "SELECT", &a, 1, "EXISTS", NULL, NULL, false };
 		struct imap_response *t;
 		ck_assert_int_eq(session_greet(s, &err), 0);
 		ck_assert_int_eq(session_command(s, &sel, &t, &err), 0);
@@ -855,7 +855,7 @@ START_TEST(unsolicited_flood_is_bounded)
 	struct seen seen;
 	struct session *s;
 	struct imap_err err = IMAP_ERR_INIT;
-	struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL };
+	struct session_cmd noop = { "NOOP", NULL, 0, NULL, NULL, NULL, false };
 	struct imap_response *t, **list;
 	size_t i, n, kept = 0;
 
