@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Lexes s (strlen) and expects success with n tokens. */
 static void lex_ok(struct shell_line *l, const char *s, size_t n)
 {
@@ -32,10 +34,12 @@ static void lex_fail(const char *s, const char *msg)
 	shell_line_release(&l);
 }
 
-/* Token i has this value and raw (both NUL-terminated, lengths match). */
+/* Token i has this value and raw (both NUL-terminated, lengths match);
+ * the value is never NULL, not even for an empty quoted string. */
 static void tok_is(const struct shell_line *l, size_t i, const char *value, const char *raw)
 {
 	ck_assert_uint_lt(i, l->count);
+	ck_assert_ptr_nonnull(l->tok[i].value);
 	ck_assert_uint_eq(l->tok[i].value_len, strlen(value));
 	ck_assert_mem_eq(l->tok[i].value, value, strlen(value) + 1);
 	ck_assert_uint_eq(l->tok[i].raw_len, strlen(raw));
@@ -49,246 +53,164 @@ static void tok_flags(const struct shell_line *l, size_t i, bool quoted, bool gr
 	ck_assert_int_eq(l->tok[i].at_file, at_file);
 }
 
-START_TEST(test_plain_words)
-{
-	struct shell_line l = SHELL_LINE_INIT;
+/* What a row expects of token i (its tok[i]); an entry with neither raw
+ * nor flags is not looked at. */
+struct tok_want {
+	const char *raw;   /* as typed; NULL: only the flags are checked */
+	const char *value; /* NULL: the same as raw */
+	unsigned flags;    /* 0: not checked; else PLAIN, QUOTED, GROUP, AT_FILE or'ed */
+};
 
-	lex_ok(&l, "select INBOX", 2);
-	tok_is(&l, 0, "select", "select");
-	tok_is(&l, 1, "INBOX", "INBOX");
-	tok_flags(&l, 0, false, false, false);
-	tok_flags(&l, 1, false, false, false);
+#define PLAIN 1u /* the flags are checked: those not named are false */
+#define QUOTED (PLAIN | 2u)
+#define GROUP (PLAIN | 4u)
+#define AT_FILE (PLAIN | 8u)
+
+#define T(raw) { (raw), NULL, 0 }
+#define TF(raw, flags) { (raw), NULL, (flags) }
+#define TV(raw, value) { (raw), (value), 0 }
+#define TVF(raw, value, flags) { (raw), (value), (flags) }
+#define F(flags) { NULL, NULL, (flags) }
+#define NO_TOK { NULL, NULL, 0 }
+
+struct lex_case {
+	const char *line;
+	size_t n;          /* tokens */
+	const char *error; /* NULL: lexes; else fails with exactly this */
+	struct tok_want tok[4];
+};
+
+#define LEXES(line, n, ...) { (line), (n), NULL, { __VA_ARGS__ } }
+#define FAILS(line, msg) { (line), 0, (msg), { NO_TOK } }
+
+static const struct lex_case lex_cases[] = {
+	/* plain words, blanks and tabs */
+	LEXES("select INBOX", 2, TF("select", PLAIN), TF("INBOX", PLAIN)),
+	LEXES(" \t fetch\t\t1:*  \tFLAGS \t", 3, T("fetch"), T("1:*"), T("FLAGS")),
+	LEXES("", 0, NO_TOK),
+	LEXES("   \t  ", 0, NO_TOK),
+
+	/* CR, LF, CRLF at the end */
+	LEXES("noop\r", 1, T("noop")),
+	LEXES("select INBOX\r\n", 2, [1] = T("INBOX")),
+	LEXES("list \"\" *\n", 3, [2] = T("*")),
+	/* only a trailing terminator is dropped; a CR inside stays */
+	LEXES("a\rb c", 2, T("a\rb")),
+	/* a CR inside an unclosed quote at the end is still dropped */
+	FAILS("login \"abc\r\n", "unclosed quote starting at column 7"),
+	LEXES("\r\n", 0, NO_TOK),
+
+	/* A comment is a line whose first non-blank byte is '#'; '#' anywhere
+	 * else is data (RFC 2342 namespaces: #news., #shared/). */
+	LEXES("# a comment (with unbalanced paren", 0, NO_TOK),
+	LEXES("   #indented", 0, NO_TOK),
+	LEXES("\t# after a tab \"unclosed", 0, NO_TOK),
+	LEXES("#", 0, NO_TOK),
+	LEXES("#\r\n", 0, NO_TOK),
+	LEXES("#select INBOX", 0, NO_TOK),
+	LEXES("subscribe #news.comp.mail.mime", 2, T("subscribe"), T("#news.comp.mail.mime")),
+	LEXES("list \"\" #news.*", 3, T("list"), TV("\"\"", ""), T("#news.*")),
+	LEXES("list #shared/ %", 3, T("list"), T("#shared/"), T("%")),
+	LEXES("select INBOX # not a comment", 6, T("select"), T("INBOX"), T("#"), T("not")),
+	LEXES("noop\t#tab", 2, T("noop"), T("#tab")),
+	LEXES("a#b c", 2, T("a#b"), T("c")),
+	LEXES("login u \"#quoted\"", 3, T("login"), T("u"), TV("\"#quoted\"", "#quoted")),
+	LEXES("'#quoted first' x", 2, TV("'#quoted first'", "#quoted first"), T("x")),
+	LEXES("search (SUBJECT #x)", 2, T("search"), T("(SUBJECT #x)")),
+	LEXES("status #news.a (MESSAGES)", 3, T("status"), T("#news.a"), T("(MESSAGES)")),
+	/* a quote after a mid-line '#' is a quote again: it must close */
+	FAILS("select INBOX # pick the inbox \"unclosed", "unclosed quote starting at column 31"),
+
+	/* double quotes: \" and \\ are escapes */
+	LEXES("login \"john smith\" \"p\\\"w\\\\d\"", 3,
+	      [1] = TVF("\"john smith\"", "john smith", QUOTED), TV("\"p\\\"w\\\\d\"", "p\"w\\d")),
+	/* other backslashes are kept as typed (for send and \Seen) */
+	LEXES("send \"A1 NOOP\\r\\n\" \"\\Seen\"", 3,
+	      [1] = TV("\"A1 NOOP\\r\\n\"", "A1 NOOP\\r\\n"), TV("\"\\Seen\"", "\\Seen")),
+	/* a backslash before the closing quote escapes it */
+	FAILS("x \"abc\\\"", "unclosed quote starting at column 3"),
+	FAILS("x \"abc\\\\\"\"", "unclosed quote starting at column 10"),
+
+	/* single quotes: no escapes at all */
+	LEXES("login 'a b' 'c\\\"d' '\"'", 4,
+	      [1] = TVF("'a b'", "a b", QUOTED), TV("'c\\\"d'", "c\\\"d"), TV("'\"'", "\"")),
+	LEXES("\"it's\"", 1, TV("\"it's\"", "it's")),
+	FAILS("say don't", "unclosed quote starting at column 8"),
+
+	/* an empty quoted string is a token, quoted, with a value (not NULL) */
+	LEXES("list \"\" *", 3, [1] = TVF("\"\"", "", QUOTED)),
+	LEXES("x ''", 2, [1] = TVF("''", "", QUOTED)),
+
+	/* quoted and unquoted parts glued into one token */
+	LEXES("a\"b c\"d e'f g'h \"x\"'y'z", 3,
+	      TVF("a\"b c\"d", "ab cd", QUOTED), TV("e'f g'h", "ef gh"), TV("\"x\"'y'z", "xyz")),
+
+	/* groups: (...) and [...] are one token, kept as typed */
+	LEXES("fetch 1:4 (FLAGS UID)", 3, [2] = TF("(FLAGS UID)", GROUP)),
+	LEXES("store 1 +FLAGS (\\Seen \\Answered)", 4, [3] = T("(\\Seen \\Answered)")),
+	LEXES("fetch 1 BODY.PEEK[HEADER.FIELDS (FROM)]", 3,
+	      [2] = TF("BODY.PEEK[HEADER.FIELDS (FROM)]", GROUP)),
+	LEXES("fetch 1 (UID BODY[HEADER.FIELDS (FROM TO)]<0.100>) x", 4,
+	      [2] = T("(UID BODY[HEADER.FIELDS (FROM TO)]<0.100>)"), T("x")),
+	/* quotes inside a group are respected and kept as typed */
+	LEXES("search (HEADER \"Subject\" \"a (b\")", 2,
+	      [1] = TF("(HEADER \"Subject\" \"a (b\")", GROUP)),
+	LEXES("search (SUBJECT \"x \\\" ) [\" FROM a)", 2, [1] = T("(SUBJECT \"x \\\" ) [\" FROM a)")),
+	/* apostrophes mean nothing inside a group */
+	LEXES("search (FROM o'brien)", 2, [1] = T("(FROM o'brien)")),
+	/* nesting, and groups glued together */
+	LEXES("search (OR (FROM a) (TO [b]))(x) y", 3, [1] = T("(OR (FROM a) (TO [b]))(x)")),
+	LEXES("a\"q\"(b c)", 1, TF("a\"q\"(b c)", QUOTED | GROUP)),
+	LEXES("()", 1, T("()")),
+	/* a group may hold tabs and '#' */
+	LEXES("(a\tb #c)", 1, T("(a\tb #c)")),
+
+	/* groups and quotes that do not close */
+	FAILS("fetch 1 (FLAGS", "'(' at column 9 is never closed"),
+	FAILS("search (OR (FROM a) (TO b)", "'(' at column 8 is never closed"),
+	FAILS("fetch 1 (FLAGS BODY[HEADER", "'[' at column 20 is never closed"),
+	FAILS("fetch 1 FLAGS)", "unbalanced ')' at column 14"),
+	FAILS("fetch 1 (FLAGS)) x", "unbalanced ')' at column 16"),
+	FAILS("a]", "unbalanced ']' at column 2"),
+	FAILS("fetch 1 (BODY[HEADER)]", "')' at column 21 does not close '[' at column 14"),
+	FAILS("x (a]", "']' at column 5 does not close '(' at column 3"),
+	FAILS("search (HEADER \"Subject\" \"a (b)", "unclosed quote starting at column 26"),
+	FAILS("select INBOX\"", "unclosed quote starting at column 13"),
+	FAILS("'", "unclosed quote starting at column 1"),
+
+	/* @FILE */
+	LEXES("append INBOX @/tmp/msg.eml", 3, [2] = TVF("@/tmp/msg.eml", "/tmp/msg.eml", AT_FILE)),
+	LEXES("append INBOX @\"my file.eml\"", 3,
+	      [2] = TVF("@\"my file.eml\"", "my file.eml", QUOTED | AT_FILE)),
+	/* quoted @ is a plain string */
+	LEXES("login \"@me\" '@you'", 3, [1] = TVF("\"@me\"", "@me", QUOTED), F(QUOTED)),
+	/* @ not first, lone @, or a group: plain */
+	LEXES("a@b @ @(x y)", 3, TF("a@b", PLAIN), TF("@", PLAIN), TF("@(x y)", GROUP)),
+};
+
+/* Each row lexed into a fresh line; releasing it empties it. */
+START_TEST(test_lex_cases)
+{
+	const struct lex_case *c = &lex_cases[_i];
+	struct shell_line l = SHELL_LINE_INIT;
+	size_t j;
+
+	if (c->error) {
+		lex_fail(c->line, c->error);
+		return;
+	}
+	lex_ok(&l, c->line, c->n);
+	for (j = 0; j < N(c->tok); j++) {
+		const struct tok_want *t = &c->tok[j];
+		if (t->raw)
+			tok_is(&l, j, t->value ? t->value : t->raw, t->raw);
+		if (t->flags)
+			tok_flags(&l, j, (t->flags & QUOTED & ~PLAIN) != 0, (t->flags & GROUP & ~PLAIN) != 0,
+				  (t->flags & AT_FILE & ~PLAIN) != 0);
+	}
 	shell_line_release(&l);
 	ck_assert_ptr_null(l.tok);
 	ck_assert_uint_eq(l.count, 0);
-}
-END_TEST
-
-START_TEST(test_blanks_and_tabs)
-{
-	struct shell_line l = SHELL_LINE_INIT;
-
-	lex_ok(&l, " \t fetch\t\t1:*  \tFLAGS \t", 3);
-	tok_is(&l, 0, "fetch", "fetch");
-	tok_is(&l, 1, "1:*", "1:*");
-	tok_is(&l, 2, "FLAGS", "FLAGS");
-	lex_ok(&l, "", 0);
-	lex_ok(&l, "   \t  ", 0);
-	shell_line_release(&l);
-}
-END_TEST
-
-START_TEST(test_crlf)
-{
-	struct shell_line l = SHELL_LINE_INIT;
-
-	lex_ok(&l, "noop\r", 1);
-	tok_is(&l, 0, "noop", "noop");
-	lex_ok(&l, "select INBOX\r\n", 2);
-	tok_is(&l, 1, "INBOX", "INBOX");
-	lex_ok(&l, "list \"\" *\n", 3);
-	tok_is(&l, 2, "*", "*");
-	/* only a trailing terminator is dropped; a CR inside stays */
-	lex_ok(&l, "a\rb c", 2);
-	tok_is(&l, 0, "a\rb", "a\rb");
-	/* a CR inside an unclosed quote at the end is still dropped */
-	lex_fail("login \"abc\r\n", "unclosed quote starting at column 7");
-	lex_ok(&l, "\r\n", 0);
-	shell_line_release(&l);
-}
-END_TEST
-
-/* A comment is a line whose first non-blank byte is '#'; '#' anywhere
- * else is data (RFC 2342 namespaces: #news., #shared/). */
-START_TEST(test_comments)
-{
-	static const struct {
-		const char *line;
-		size_t n;
-		const char *raw[4];
-		const char *value[4]; /* NULL: same as raw */
-	} cases[] = {
-		{ "# a comment (with unbalanced paren", 0, { NULL }, { NULL } },
-		{ "   #indented", 0, { NULL }, { NULL } },
-		{ "\t# after a tab \"unclosed", 0, { NULL }, { NULL } },
-		{ "#", 0, { NULL }, { NULL } },
-		{ "#\r\n", 0, { NULL }, { NULL } },
-		{ "#select INBOX", 0, { NULL }, { NULL } },
-		{ "subscribe #news.comp.mail.mime", 2, { "subscribe", "#news.comp.mail.mime" }, { NULL } },
-		{ "list \"\" #news.*", 3, { "list", "\"\"", "#news.*" }, { NULL, "" } },
-		{ "list #shared/ %", 3, { "list", "#shared/", "%" }, { NULL } },
-		{ "select INBOX # not a comment", 6, { "select", "INBOX", "#", "not" }, { NULL } },
-		{ "noop\t#tab", 2, { "noop", "#tab" }, { NULL } },
-		{ "a#b c", 2, { "a#b", "c" }, { NULL } },
-		{ "login u \"#quoted\"", 3, { "login", "u", "\"#quoted\"" }, { NULL, NULL, "#quoted" } },
-		{ "'#quoted first' x", 2, { "'#quoted first'", "x" }, { "#quoted first" } },
-		{ "search (SUBJECT #x)", 2, { "search", "(SUBJECT #x)" }, { NULL } },
-		{ "status #news.a (MESSAGES)", 3, { "status", "#news.a", "(MESSAGES)" }, { NULL } },
-	};
-	struct shell_line l = SHELL_LINE_INIT;
-	size_t i, j;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		lex_ok(&l, cases[i].line, cases[i].n);
-		for (j = 0; j < cases[i].n && j < 4 && cases[i].raw[j]; j++)
-			tok_is(&l, j, cases[i].value[j] ? cases[i].value[j] : cases[i].raw[j],
-			       cases[i].raw[j]);
-	}
-	/* a quote after a mid-line '#' is a quote again: it must close */
-	lex_fail("select INBOX # pick the inbox \"unclosed", "unclosed quote starting at column 31");
-	shell_line_release(&l);
-}
-END_TEST
-
-START_TEST(test_double_quotes)
-{
-	struct shell_line l = SHELL_LINE_INIT;
-
-	lex_ok(&l, "login \"john smith\" \"p\\\"w\\\\d\"", 3);
-	tok_is(&l, 1, "john smith", "\"john smith\"");
-	tok_is(&l, 2, "p\"w\\d", "\"p\\\"w\\\\d\"");
-	tok_flags(&l, 1, true, false, false);
-	/* other backslashes are kept as typed (for send and \Seen) */
-	lex_ok(&l, "send \"A1 NOOP\\r\\n\" \"\\Seen\"", 3);
-	tok_is(&l, 1, "A1 NOOP\\r\\n", "\"A1 NOOP\\r\\n\"");
-	tok_is(&l, 2, "\\Seen", "\"\\Seen\"");
-	/* a backslash before the closing quote escapes it */
-	lex_fail("x \"abc\\\"", "unclosed quote starting at column 3");
-	lex_fail("x \"abc\\\\\"\"", "unclosed quote starting at column 10");
-	shell_line_release(&l);
-}
-END_TEST
-
-START_TEST(test_single_quotes)
-{
-	struct shell_line l = SHELL_LINE_INIT;
-
-	lex_ok(&l, "login 'a b' 'c\\\"d' '\"'", 4);
-	tok_is(&l, 1, "a b", "'a b'");
-	tok_is(&l, 2, "c\\\"d", "'c\\\"d'");
-	tok_is(&l, 3, "\"", "'\"'");
-	tok_flags(&l, 1, true, false, false);
-	lex_ok(&l, "\"it's\"", 1);
-	tok_is(&l, 0, "it's", "\"it's\"");
-	lex_fail("say don't", "unclosed quote starting at column 8");
-	shell_line_release(&l);
-}
-END_TEST
-
-START_TEST(test_empty_quoted)
-{
-	struct shell_line l = SHELL_LINE_INIT;
-
-	lex_ok(&l, "list \"\" *", 3);
-	tok_is(&l, 1, "", "\"\"");
-	tok_flags(&l, 1, true, false, false);
-	ck_assert_ptr_nonnull(l.tok[1].value);
-	lex_ok(&l, "x ''", 2);
-	tok_is(&l, 1, "", "''");
-	ck_assert(l.tok[1].quoted);
-	shell_line_release(&l);
-}
-END_TEST
-
-START_TEST(test_mixed_quoting)
-{
-	struct shell_line l = SHELL_LINE_INIT;
-
-	lex_ok(&l, "a\"b c\"d e'f g'h \"x\"'y'z", 3);
-	tok_is(&l, 0, "ab cd", "a\"b c\"d");
-	tok_is(&l, 1, "ef gh", "e'f g'h");
-	tok_is(&l, 2, "xyz", "\"x\"'y'z");
-	tok_flags(&l, 0, true, false, false);
-	shell_line_release(&l);
-}
-END_TEST
-
-START_TEST(test_groups)
-{
-	struct shell_line l = SHELL_LINE_INIT;
-
-	lex_ok(&l, "fetch 1:4 (FLAGS UID)", 3);
-	tok_is(&l, 2, "(FLAGS UID)", "(FLAGS UID)");
-	tok_flags(&l, 2, false, true, false);
-
-	lex_ok(&l, "store 1 +FLAGS (\\Seen \\Answered)", 4);
-	tok_is(&l, 3, "(\\Seen \\Answered)", "(\\Seen \\Answered)");
-
-	lex_ok(&l, "fetch 1 BODY.PEEK[HEADER.FIELDS (FROM)]", 3);
-	tok_is(&l, 2, "BODY.PEEK[HEADER.FIELDS (FROM)]", "BODY.PEEK[HEADER.FIELDS (FROM)]");
-	tok_flags(&l, 2, false, true, false);
-
-	lex_ok(&l, "fetch 1 (UID BODY[HEADER.FIELDS (FROM TO)]<0.100>) x", 4);
-	tok_is(&l, 2, "(UID BODY[HEADER.FIELDS (FROM TO)]<0.100>)",
-	       "(UID BODY[HEADER.FIELDS (FROM TO)]<0.100>)");
-	tok_is(&l, 3, "x", "x");
-
-	/* quotes inside a group are respected and kept as typed */
-	lex_ok(&l, "search (HEADER \"Subject\" \"a (b\")", 2);
-	tok_is(&l, 1, "(HEADER \"Subject\" \"a (b\")", "(HEADER \"Subject\" \"a (b\")");
-	tok_flags(&l, 1, false, true, false);
-	lex_ok(&l, "search (SUBJECT \"x \\\" ) [\" FROM a)", 2);
-	tok_is(&l, 1, "(SUBJECT \"x \\\" ) [\" FROM a)", "(SUBJECT \"x \\\" ) [\" FROM a)");
-	/* apostrophes mean nothing inside a group */
-	lex_ok(&l, "search (FROM o'brien)", 2);
-	tok_is(&l, 1, "(FROM o'brien)", "(FROM o'brien)");
-
-	/* nesting, and groups glued together */
-	lex_ok(&l, "search (OR (FROM a) (TO [b]))(x) y", 3);
-	tok_is(&l, 1, "(OR (FROM a) (TO [b]))(x)", "(OR (FROM a) (TO [b]))(x)");
-	lex_ok(&l, "a\"q\"(b c)", 1);
-	tok_is(&l, 0, "a\"q\"(b c)", "a\"q\"(b c)");
-	tok_flags(&l, 0, true, true, false);
-	lex_ok(&l, "()", 1);
-	tok_is(&l, 0, "()", "()");
-	/* a group may hold tabs and '#' */
-	lex_ok(&l, "(a\tb #c)", 1);
-	tok_is(&l, 0, "(a\tb #c)", "(a\tb #c)");
-	shell_line_release(&l);
-}
-END_TEST
-
-START_TEST(test_group_errors)
-{
-	lex_fail("fetch 1 (FLAGS", "'(' at column 9 is never closed");
-	lex_fail("search (OR (FROM a) (TO b)", "'(' at column 8 is never closed");
-	lex_fail("fetch 1 (FLAGS BODY[HEADER", "'[' at column 20 is never closed");
-	lex_fail("fetch 1 FLAGS)", "unbalanced ')' at column 14");
-	lex_fail("fetch 1 (FLAGS)) x", "unbalanced ')' at column 16");
-	lex_fail("a]", "unbalanced ']' at column 2");
-	lex_fail("fetch 1 (BODY[HEADER)]", "')' at column 21 does not close '[' at column 14");
-	lex_fail("x (a]", "']' at column 5 does not close '(' at column 3");
-	lex_fail("search (HEADER \"Subject\" \"a (b)",
-		 "unclosed quote starting at column 26");
-	lex_fail("select INBOX\"", "unclosed quote starting at column 13");
-	lex_fail("'", "unclosed quote starting at column 1");
-}
-END_TEST
-
-START_TEST(test_at_file)
-{
-	struct shell_line l = SHELL_LINE_INIT;
-
-	lex_ok(&l, "append INBOX @/tmp/msg.eml", 3);
-	tok_is(&l, 2, "/tmp/msg.eml", "@/tmp/msg.eml");
-	tok_flags(&l, 2, false, false, true);
-	lex_ok(&l, "append INBOX @\"my file.eml\"", 3);
-	tok_is(&l, 2, "my file.eml", "@\"my file.eml\"");
-	tok_flags(&l, 2, true, false, true);
-	/* quoted @ is a plain string */
-	lex_ok(&l, "login \"@me\" '@you'", 3);
-	tok_is(&l, 1, "@me", "\"@me\"");
-	tok_flags(&l, 1, true, false, false);
-	tok_flags(&l, 2, true, false, false);
-	/* @ not first, lone @, or a group: plain */
-	lex_ok(&l, "a@b @ @(x y)", 3);
-	tok_is(&l, 0, "a@b", "a@b");
-	tok_flags(&l, 0, false, false, false);
-	tok_is(&l, 1, "@", "@");
-	tok_flags(&l, 1, false, false, false);
-	tok_is(&l, 2, "@(x y)", "@(x y)");
-	tok_flags(&l, 2, false, true, false);
-	shell_line_release(&l);
 }
 END_TEST
 
@@ -425,17 +347,41 @@ static void unescape_fail(const char *in, const char *msg)
 	buf_release(&b);
 }
 
-START_TEST(test_unescape_golden)
+struct unescape_case {
+	const char *in;
+	const char *want; /* want_len bytes */
+	size_t want_len;
+	const char *error; /* NULL: succeeds; else fails with exactly this */
+};
+
+static const struct unescape_case unescape_cases[] = {
+	{ "", "", 0, NULL },
+	{ "plain text", "plain text", 10, NULL },
+	{ "A1 NOOP\\r\\n", "A1 NOOP\r\n", 9, NULL },
+	{ "\\t\\\\\\\"", "\t\\\"", 3, NULL },
+	{ "a\\0b", "a\0b", 3, NULL },
+	{ "\\x41\\x7e\\xff\\x00\\xAb", "A~\xff\0\xab", 5, NULL },
+	{ "\\101\\0101\\12\\377\\1x", "A" "\x08" "1" "\n" "\xff" "\x01" "x", 7, NULL },
+	{ "\\08", "\0" "8", 2, NULL },
+	{ "x\\n", "x\n", 2, NULL },
+	{ "abc\\", NULL, 0, "lone backslash at the end (column 4); write \\\\ for a backslash" },
+	{ "\\q", NULL, 0, "unknown escape \\q at column 1 (known: \\r \\n \\t \\0 \\\\ \\\" \\xHH \\NNN)" },
+	{ "ok\\x4", NULL, 0, "bad escape at column 3: \\x needs two hex digits" },
+	{ "ok\\xg0", NULL, 0, "bad escape at column 3: \\x needs two hex digits" },
+	{ "\\x", NULL, 0, "bad escape at column 1: \\x needs two hex digits" },
+	{ "ab\\400", NULL, 0, "bad escape at column 3: octal \\400 is above \\377" },
+	{ "\\\x01", NULL, 0, "unknown escape: backslash followed by byte 0x01 at column 1" },
+	{ "\\ ", NULL, 0, "unknown escape: backslash followed by byte 0x20 at column 1" },
+};
+
+START_TEST(test_unescape_cases)
 {
-	unescape_ok("", "", 0);
-	unescape_ok("plain text", "plain text", 10);
-	unescape_ok("A1 NOOP\\r\\n", "A1 NOOP\r\n", 9);
-	unescape_ok("\\t\\\\\\\"", "\t\\\"", 3);
-	unescape_ok("a\\0b", "a\0b", 3);
-	unescape_ok("\\x41\\x7e\\xff\\x00\\xAb", "A~\xff\0\xab", 5);
-	unescape_ok("\\101\\0101\\12\\377\\1x", "A" "\x08" "1" "\n" "\xff" "\x01" "x", 7);
-	unescape_ok("\\08", "\0" "8", 2);
-	unescape_ok("x\\n", "x\n", 2);
+	const struct unescape_case *c = &unescape_cases[_i];
+
+	if (c->error)
+		unescape_fail(c->in, c->error);
+	else
+		unescape_ok(c->in, c->want, c->want_len);
 }
 END_TEST
 
@@ -452,19 +398,6 @@ START_TEST(test_unescape_binary_input)
 }
 END_TEST
 
-START_TEST(test_unescape_errors)
-{
-	unescape_fail("abc\\", "lone backslash at the end (column 4); write \\\\ for a backslash");
-	unescape_fail("\\q", "unknown escape \\q at column 1 (known: \\r \\n \\t \\0 \\\\ \\\" \\xHH \\NNN)");
-	unescape_fail("ok\\x4", "bad escape at column 3: \\x needs two hex digits");
-	unescape_fail("ok\\xg0", "bad escape at column 3: \\x needs two hex digits");
-	unescape_fail("\\x", "bad escape at column 1: \\x needs two hex digits");
-	unescape_fail("ab\\400", "bad escape at column 3: octal \\400 is above \\377");
-	unescape_fail("\\\x01", "unknown escape: backslash followed by byte 0x01 at column 1");
-	unescape_fail("\\ ", "unknown escape: backslash followed by byte 0x20 at column 1");
-}
-END_TEST
-
 Suite *lexer_suite(void);
 
 Suite *lexer_suite(void)
@@ -472,26 +405,15 @@ Suite *lexer_suite(void)
 	Suite *s = suite_create("lexer");
 	TCase *tc = tcase_create("lex");
 
-	tcase_add_test(tc, test_plain_words);
-	tcase_add_test(tc, test_blanks_and_tabs);
-	tcase_add_test(tc, test_crlf);
-	tcase_add_test(tc, test_comments);
-	tcase_add_test(tc, test_double_quotes);
-	tcase_add_test(tc, test_single_quotes);
-	tcase_add_test(tc, test_empty_quoted);
-	tcase_add_test(tc, test_mixed_quoting);
-	tcase_add_test(tc, test_groups);
-	tcase_add_test(tc, test_group_errors);
-	tcase_add_test(tc, test_at_file);
+	tcase_add_loop_test(tc, test_lex_cases, 0, (int)N(lex_cases));
 	tcase_add_test(tc, test_nul_in_line);
 	tcase_add_test(tc, test_reuse_and_error_resets);
 	tcase_add_test(tc, test_huge_line);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("unescape");
-	tcase_add_test(tc, test_unescape_golden);
+	tcase_add_loop_test(tc, test_unescape_cases, 0, (int)N(unescape_cases));
 	tcase_add_test(tc, test_unescape_binary_input);
-	tcase_add_test(tc, test_unescape_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

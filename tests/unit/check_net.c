@@ -1,4 +1,9 @@
-/* check_net.c - the TCP and child-process transports (src/net), on loopback only. */
+/*
+ * check_net.c - the TCP and child-process transports (src/net), on
+ * loopback only: tables of cases for what fails to open, what times out
+ * and how a server process ends, each run by one loop test, and the
+ * one-off tests around them.
+ */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -10,6 +15,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +26,9 @@
 #include <unistd.h>
 
 #include "net/transport.h"
+#include "unit.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static long long now_ms(void)
 {
@@ -102,34 +111,128 @@ static int read_to_eof(struct net_conn *c, struct buf *b, struct imap_err *err)
 	}
 }
 
+/* How an error message is compared with the expected one. */
+enum match {
+	MSG_IS,            /* the whole message */
+	MSG_STARTS,        /* its start (more may follow, e.g. " (tried ...)") */
+	MSG_STARTS_REASON, /* its start, and a reason of more than ": x" after it */
+};
+
+static void expect_msg(const char *msg, const char *want, enum match m)
+{
+	if (m == MSG_IS) {
+		ck_assert_str_eq(msg, want);
+		return;
+	}
+	ck_assert_msg(strncmp(msg, want, strlen(want)) == 0, "got: %s (want it to start: %s)", msg,
+		      want);
+	if (m == MSG_STARTS_REASON)
+		ck_assert_uint_gt(strlen(msg), strlen(want) + 3);
+}
+
+/* want with "{port}" replaced by port, into out. */
+static void with_port(char *out, size_t size, const char *want, const char *port)
+{
+	const char *at = strstr(want, "{port}");
+
+	if (at)
+		snprintf(out, size, "%.*s%s%s", (int)(at - want), want, port, at + strlen("{port}"));
+	else
+		snprintf(out, size, "%s", want);
+}
+
+/* A listener on family's loopback address (its fd in *lfd, its port in
+ * port) and a connection to it by the name host, with timeout_ms.  NULL,
+ * with a note, when the family is not available here. */
+static struct net_conn *tcp_open(int family, const char *host, int timeout_ms, int *lfd,
+				 char *port, size_t portlen)
+{
+	struct imap_err err = IMAP_ERR_INIT;
+	struct net_conn *c;
+
+	*lfd = listener(family, 5, port, portlen);
+	if (*lfd < 0) {
+		fprintf(stderr, "note: %s not available, skipped\n", host);
+		return NULL;
+	}
+	c = net_tcp_connect(host, port, timeout_ms, &err);
+	ck_assert_msg(c != NULL, "%s: connect: %s", host, err.msg);
+	return c;
+}
+
+/* tcp_open on 127.0.0.1, which must be there. */
+static struct net_conn *tcp_open4(int timeout_ms, int *lfd, char *port, size_t portlen)
+{
+	struct net_conn *c = tcp_open(AF_INET, "127.0.0.1", timeout_ms, lfd, port, portlen);
+
+	ck_assert_int_ge(*lfd, 0);
+	return c;
+}
+
+/* A listener on 127.0.0.1 whose accept queue is full (backlog 0 and
+ * fill[0..2] connected, not accepted): it drops further SYNs. */
+static int full_listener(char *port, size_t portlen, int fill[3])
+{
+	struct sockaddr_in sa;
+	int lfd = listener(AF_INET, 0, port, portlen), i;
+
+	ck_assert_int_ge(lfd, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons((unsigned short)atoi(port));
+	for (i = 0; i < 3; i++) {
+		fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		connect(fill[i], (struct sockaddr *)&sa, sizeof(sa));
+	}
+	usleep(50 * 1000);
+	return lfd;
+}
+
+/* "exit 0" read to its end: a server that is gone, its input pipe broken. */
+static struct net_conn *spawn_gone(struct buf *data, struct imap_err *err)
+{
+	struct net_conn *c = net_child_spawn("exit 0", 2000, err);
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(read_to_eof(c, data, err), 0);
+	return c;
+}
+
 /* ---------------------------------------------------------------- TCP */
 
-static void tcp_round_trip(int family, const char *host)
+/* The loopback addresses, by the name we connect to. */
+static const struct loopback {
+	int family;
+	const char *host;
+	const char *addr; /* as net_describe writes it; NULL: not known in advance */
+} loopbacks[] = {
+	{ AF_INET, "127.0.0.1", "127.0.0.1" },
+	{ AF_INET6, "::1", "[::1]" },
+	{ AF_INET, "localhost", NULL }, /* through getaddrinfo's list */
+};
+#define NUMERIC_LOOPBACKS 2 /* the rows with an addr, first */
+
+START_TEST(test_tcp_round_trip)
 {
+	const struct loopback *lb = &loopbacks[_i];
 	struct imap_err err = IMAP_ERR_INIT;
 	struct buf desc = BUF_INIT;
 	char port[16], want[128], got[64];
 	struct net_conn *c;
 	int lfd, sfd;
 
-	lfd = listener(family, 5, port, sizeof(port));
-	if (lfd < 0) {
-		fprintf(stderr, "note: %s not available, skipped\n", host);
+	c = tcp_open(lb->family, lb->host, 2000, &lfd, port, sizeof(port));
+	if (!c)
 		return;
-	}
-	c = net_tcp_connect(host, port, 2000, &err);
-	ck_assert_msg(c != NULL, "connect: %s", err.msg);
 	ck_assert_str_eq(c->ops->name, "tcp");
 	ck_assert_int_eq(c->timeout_ms, 2000);
 	sfd = accept(lfd, NULL, NULL);
 	ck_assert_int_ge(sfd, 0);
 
 	net_describe(c, &desc);
-	if (family == AF_INET6)
-		snprintf(want, sizeof(want), "tcp [::1]:%s (local [::1]:%u)", port, peer_port(sfd));
-	else
-		snprintf(want, sizeof(want), "tcp 127.0.0.1:%s (local 127.0.0.1:%u)", port,
-			 peer_port(sfd));
+	snprintf(want, sizeof(want), "tcp %s:%s (local %s:%u)", lb->addr, port, lb->addr,
+		 peer_port(sfd));
 	ck_assert_str_eq(desc.buf, want);
 	ck_assert_int_ge(c->ops->pollfd(c), 0);
 	ck_assert_uint_eq(c->ops->pending(c), 0);
@@ -160,206 +263,42 @@ static void tcp_round_trip(int family, const char *host)
 	close(lfd);
 	buf_release(&desc);
 }
-
-START_TEST(test_tcp_ipv4)
-{
-	tcp_round_trip(AF_INET, "127.0.0.1");
-}
-END_TEST
-
-START_TEST(test_tcp_ipv6)
-{
-	tcp_round_trip(AF_INET6, "::1");
-}
 END_TEST
 
 /* TCP_NODELAY on every connection we make (curl does the same): a short
  * command goes out at once instead of waiting for the previous ACK. */
 START_TEST(test_tcp_nodelay)
 {
-	static const struct {
-		int family;
-		const char *host;
-	} cases[] = {
-		{ AF_INET, "127.0.0.1" },
-		{ AF_INET6, "::1" },
-		{ AF_INET, "localhost" }, /* through getaddrinfo's list */
-	};
-
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct imap_err err = IMAP_ERR_INIT;
-		char port[16];
-		struct net_conn *c;
-		int lfd, sfd, on = -1;
-		socklen_t sl = sizeof(on);
-
-		lfd = listener(cases[i].family, 5, port, sizeof(port));
-		if (lfd < 0) {
-			fprintf(stderr, "note: %s not available, skipped\n", cases[i].host);
-			continue;
-		}
-		c = net_tcp_connect(cases[i].host, port, 2000, &err);
-		ck_assert_msg(c != NULL, "%s: connect: %s", cases[i].host, err.msg);
-		ck_assert_int_eq(getsockopt(c->ops->pollfd(c), IPPROTO_TCP, TCP_NODELAY, &on, &sl),
-				 0);
-		ck_assert_msg(on != 0, "%s: TCP_NODELAY is off", cases[i].host);
-		/* the kernel's default is off: the check above means something */
-		sfd = accept(lfd, NULL, NULL);
-		ck_assert_int_ge(sfd, 0);
-		on = -1;
-		sl = sizeof(on);
-		ck_assert_int_eq(getsockopt(sfd, IPPROTO_TCP, TCP_NODELAY, &on, &sl), 0);
-		ck_assert_int_eq(on, 0);
-		close(sfd);
-		net_close(c, NULL);
-		close(lfd);
-	}
-}
-END_TEST
-
-START_TEST(test_tcp_read_timeout)
-{
-	struct imap_err err = IMAP_ERR_INIT;
-	char port[16], b[16];
+	const struct loopback *lb = &loopbacks[_i];
+	char port[16];
 	struct net_conn *c;
-	long long t0, dt;
-	int lfd = listener(AF_INET, 5, port, sizeof(port));
+	int lfd, sfd, on = -1;
+	socklen_t sl = sizeof(on);
 
-	ck_assert_int_ge(lfd, 0);
-	c = net_tcp_connect("127.0.0.1", port, 200, &err);
-	ck_assert_msg(c != NULL, "connect: %s", err.msg);
-	t0 = now_ms();
-	ck_assert_int_eq(net_read(c, b, sizeof(b), &err), -1);
-	dt = now_ms() - t0;
-	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
-	ck_assert_str_eq(err.msg, "timed out after 0.2 s waiting for the server");
-	ck_assert_int_ge(dt, 150);
-	ck_assert_int_lt(dt, 2000);
+	c = tcp_open(lb->family, lb->host, 2000, &lfd, port, sizeof(port));
+	if (!c)
+		return;
+	ck_assert_int_eq(getsockopt(c->ops->pollfd(c), IPPROTO_TCP, TCP_NODELAY, &on, &sl), 0);
+	ck_assert_msg(on != 0, "%s: TCP_NODELAY is off", lb->host);
+	/* the kernel's default is off: the check above means something */
+	sfd = accept(lfd, NULL, NULL);
+	ck_assert_int_ge(sfd, 0);
+	on = -1;
+	sl = sizeof(on);
+	ck_assert_int_eq(getsockopt(sfd, IPPROTO_TCP, TCP_NODELAY, &on, &sl), 0);
+	ck_assert_int_eq(on, 0);
+	close(sfd);
 	net_close(c, NULL);
 	close(lfd);
-}
-END_TEST
-
-START_TEST(test_tcp_write_timeout)
-{
-	/* a server that never reads: the socket buffers fill, then we stop */
-	struct imap_err err = IMAP_ERR_INIT;
-	size_t n = 64 * 1024 * 1024;
-	char port[16], *big = calloc(1, n);
-	struct net_conn *c;
-	long long t0, dt;
-	int lfd = listener(AF_INET, 5, port, sizeof(port));
-
-	ck_assert_int_ge(lfd, 0);
-	c = net_tcp_connect("127.0.0.1", port, 300, &err);
-	ck_assert_msg(c != NULL, "connect: %s", err.msg);
-	t0 = now_ms();
-	ck_assert_int_eq(net_write(c, big, n, &err), -1);
-	dt = now_ms() - t0;
-	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
-	ck_assert_pstr_eq(strstr(err.msg, "timed out after 0.3 s sending to the server"), err.msg);
-	ck_assert_int_lt(dt, 5000);
-	net_close(c, NULL);
-	close(lfd);
-	free(big);
-}
-END_TEST
-
-START_TEST(test_tcp_connect_timeout)
-{
-	/* a listener whose accept queue is full drops further SYNs */
-	struct imap_err err = IMAP_ERR_INIT;
-	struct sockaddr_in sa;
-	char port[16], want[128];
-	int lfd = listener(AF_INET, 0, port, sizeof(port)), fill[3], i;
-	long long t0, dt;
-
-	ck_assert_int_ge(lfd, 0);
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sa.sin_port = htons((unsigned short)atoi(port));
-	for (i = 0; i < 3; i++) {
-		fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-		connect(fill[i], (struct sockaddr *)&sa, sizeof(sa));
-	}
-	usleep(50 * 1000);
-	t0 = now_ms();
-	ck_assert_ptr_null(net_tcp_connect("127.0.0.1", port, 300, &err));
-	dt = now_ms() - t0;
-	snprintf(want, sizeof(want), "timed out after 0.3 s connecting to 127.0.0.1 port %s", port);
-	ck_assert_str_eq(err.msg, want);
-	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
-	ck_assert_int_ge(dt, 250);
-	ck_assert_int_lt(dt, 3000);
-	for (i = 0; i < 3; i++)
-		close(fill[i]);
-	close(lfd);
-}
-END_TEST
-
-START_TEST(test_tcp_refused)
-{
-	struct imap_err err = IMAP_ERR_INIT;
-	char port[16], want[128];
-	int lfd = listener(AF_INET, 5, port, sizeof(port));
-
-	ck_assert_int_ge(lfd, 0);
-	close(lfd); /* nothing listens there any more */
-	ck_assert_ptr_null(net_tcp_connect("127.0.0.1", port, 2000, &err));
-	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
-	snprintf(want, sizeof(want), "cannot connect to 127.0.0.1 port %s: Connection refused", port);
-	ck_assert_str_eq(err.msg, want);
-}
-END_TEST
-
-START_TEST(test_tcp_refused_port_1)
-{
-	struct imap_err err = IMAP_ERR_INIT;
-	ck_assert_ptr_null(net_tcp_connect("127.0.0.1", "1", 2000, &err));
-	ck_assert_str_eq(err.msg, "cannot connect to 127.0.0.1 port 1: Connection refused");
-}
-END_TEST
-
-START_TEST(test_tcp_refused_all_addresses)
-{
-	/* "localhost" may give several addresses: each is tried, all are named */
-	struct imap_err err = IMAP_ERR_INIT;
-	ck_assert_ptr_null(net_tcp_connect("localhost", "1", 2000, &err));
-	ck_assert_pstr_eq(strstr(err.msg, "cannot connect to localhost port 1: Connection refused"),
-			  err.msg);
-}
-END_TEST
-
-START_TEST(test_tcp_unresolvable)
-{
-	struct imap_err err = IMAP_ERR_INIT;
-	const char *want = "cannot resolve host nonexistent.invalid";
-
-	ck_assert_ptr_null(net_tcp_connect("nonexistent.invalid", "143", 2000, &err));
-	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
-	ck_assert_msg(strncmp(err.msg, want, strlen(want)) == 0, "got: %s", err.msg);
-	/* a reason follows, whatever the resolver said */
-	ck_assert_uint_gt(strlen(err.msg), strlen(want) + 3);
-}
-END_TEST
-
-START_TEST(test_tcp_bad_port)
-{
-	struct imap_err err = IMAP_ERR_INIT;
-	ck_assert_ptr_null(net_tcp_connect("127.0.0.1", "no-such-service-x", 2000, &err));
-	ck_assert_pstr_eq(strstr(err.msg, "cannot resolve host 127.0.0.1: unknown port \"no-such-service-x\""),
-			  err.msg);
 }
 END_TEST
 
 START_TEST(test_tcp_not_a_child)
 {
-	struct imap_err err = IMAP_ERR_INIT;
 	struct buf msg = BUF_INIT;
 	char port[16];
-	int lfd = listener(AF_INET, 5, port, sizeof(port));
-	struct net_conn *c = net_tcp_connect("127.0.0.1", port, 2000, &err);
+	int lfd;
+	struct net_conn *c = tcp_open4(2000, &lfd, port, sizeof(port));
 
 	ck_assert_ptr_nonnull(c);
 	ck_assert_int_eq(net_child_exit_status(c, &msg), -1);
@@ -371,7 +310,255 @@ START_TEST(test_tcp_not_a_child)
 }
 END_TEST
 
-/* -------------------------------------------------------------- child */
+/* ------------------------------------------------ what fails to open */
+
+enum peer {
+	PEER_PORT,   /* the port as given */
+	PEER_CLOSED, /* a port just listened on and closed: nothing listens there any more */
+	PEER_FULL,   /* a listener whose accept queue is full: full_listener */
+};
+
+/* net_tcp_connect(host, port) or, with cmd, net_child_spawn(cmd): NULL,
+ * with this error, within these bounds (0: not timed). */
+static const struct open_fail {
+	const char *cmd;
+	const char *host;
+	const char *port;
+	enum peer peer;
+	int timeout_ms;
+	enum imap_err_kind kind;
+	const char *want; /* "{port}" stands for the port */
+	enum match match;
+	long long min_ms, max_ms;
+} open_fails[] = {
+	/* a listener whose accept queue is full drops further SYNs */
+	{ NULL, "127.0.0.1", NULL, PEER_FULL, 300, IMAP_ERR_ABORT,
+	  "timed out after 0.3 s connecting to 127.0.0.1 port {port}", MSG_IS, 250, 3000 },
+	{ NULL, "127.0.0.1", NULL, PEER_CLOSED, 2000, IMAP_ERR_ABORT,
+	  "cannot connect to 127.0.0.1 port {port}: Connection refused", MSG_IS, 0, 0 },
+	{ NULL, "127.0.0.1", "1", PEER_PORT, 2000, IMAP_ERR_ABORT,
+	  "cannot connect to 127.0.0.1 port 1: Connection refused", MSG_IS, 0, 0 },
+	/* "localhost" may give several addresses: each is tried, all are named */
+	{ NULL, "localhost", "1", PEER_PORT, 2000, IMAP_ERR_ABORT,
+	  "cannot connect to localhost port 1: Connection refused", MSG_STARTS, 0, 0 },
+	/* a reason follows, whatever the resolver said */
+	{ NULL, "nonexistent.invalid", "143", PEER_PORT, 2000, IMAP_ERR_ABORT,
+	  "cannot resolve host nonexistent.invalid", MSG_STARTS_REASON, 0, 0 },
+	{ NULL, "127.0.0.1", "no-such-service-x", PEER_PORT, 2000, IMAP_ERR_ABORT,
+	  "cannot resolve host 127.0.0.1: unknown port \"no-such-service-x\"", MSG_STARTS, 0, 0 },
+	{ "", NULL, NULL, PEER_PORT, 2000, IMAP_ERR_ERROR, "the server command is empty", MSG_IS, 0,
+	  0 },
+};
+
+START_TEST(test_open_fails)
+{
+	const struct open_fail *f = &open_fails[_i];
+	struct imap_err err = IMAP_ERR_INIT;
+	char ours[16] = "", want[256];
+	const char *port = f->port ? f->port : ours;
+	int lfd = -1, fill[3] = { -1, -1, -1 }, i;
+	struct net_conn *c;
+	long long t0, dt;
+
+	if (f->peer == PEER_CLOSED) {
+		lfd = listener(AF_INET, 5, ours, sizeof(ours));
+		ck_assert_int_ge(lfd, 0);
+		close(lfd);
+		lfd = -1;
+	} else if (f->peer == PEER_FULL) {
+		lfd = full_listener(ours, sizeof(ours), fill);
+	}
+	t0 = now_ms();
+	if (f->cmd)
+		c = net_child_spawn(f->cmd, f->timeout_ms, &err);
+	else
+		c = net_tcp_connect(f->host, port, f->timeout_ms, &err);
+	dt = now_ms() - t0;
+	ck_assert_ptr_null(c);
+	ck_assert_int_eq(err.kind, f->kind);
+	with_port(want, sizeof(want), f->want, port);
+	expect_msg(err.msg, want, f->match);
+	if (f->min_ms)
+		ck_assert_int_ge(dt, f->min_ms);
+	if (f->max_ms)
+		ck_assert_int_lt(dt, f->max_ms);
+	for (i = 0; i < 3; i++)
+		if (fill[i] >= 0)
+			close(fill[i]);
+	if (lfd >= 0)
+		close(lfd);
+}
+END_TEST
+
+/* ------------------------------------------------------ what times out */
+
+/* A wait on a server that stays silent (cmd, or with cmd NULL a TCP
+ * server on 127.0.0.1 that never accepts) ends after timeout_ms with want;
+ * the server is still there, and net_close reports report. */
+static const struct io_timeout {
+	const char *cmd;
+	int timeout_ms;
+	size_t write_len; /* bytes sent, of zeros; 0: a read instead */
+	const char *want;
+	enum match match;
+	long long min_ms, max_ms;             /* bounds on the wait; 0: none */
+	const char *report;                   /* NULL: net_close asked for none */
+	long long close_min_ms, close_max_ms; /* bounds on net_close; 0: none */
+} io_timeouts[] = {
+	{ NULL, 200, 0, "timed out after 0.2 s waiting for the server", MSG_IS, 150, 2000, NULL, 0, 0 },
+	/* a server that never reads: the socket buffers fill, then we stop */
+	{ NULL, 300, 64 * 1024 * 1024, "timed out after 0.3 s sending to the server", MSG_STARTS, 0,
+	  5000, NULL, 0, 0 },
+	{ "cat >/dev/null", 200, 0, "timed out after 0.2 s waiting for the server", MSG_IS, 150, 0,
+	  "child exited with status 0", 0, 0 },
+	/* close: EOF does not stop sleep; after the grace period, SIGTERM */
+	{ "sleep 5", 300, 10 * 1024 * 1024,
+	  "timed out after 0.3 s sending to the server (it is not reading)", MSG_IS, 0, 3000,
+	  "child killed by signal 15 (Terminated) (sent SIGTERM after it did not exit)", 1900, 4000 },
+};
+
+START_TEST(test_io_timeout)
+{
+	const struct io_timeout *t = &io_timeouts[_i];
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf report = BUF_INIT;
+	char port[16], b[16], *big = t->write_len ? calloc(1, t->write_len) : NULL;
+	struct net_conn *c;
+	long long t0, dt;
+	int lfd = -1;
+
+	if (t->cmd)
+		c = net_child_spawn(t->cmd, t->timeout_ms, &err);
+	else
+		c = tcp_open4(t->timeout_ms, &lfd, port, sizeof(port));
+	ck_assert_msg(c != NULL, "open: %s", err.msg);
+	t0 = now_ms();
+	if (t->write_len)
+		ck_assert_int_eq(net_write(c, big, t->write_len, &err), -1);
+	else
+		ck_assert_int_eq(net_read(c, b, sizeof(b), &err), -1);
+	dt = now_ms() - t0;
+	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+	expect_msg(err.msg, t->want, t->match);
+	if (t->min_ms)
+		ck_assert_int_ge(dt, t->min_ms);
+	if (t->max_ms)
+		ck_assert_int_lt(dt, t->max_ms);
+	ck_assert_int_eq(net_child_exit_status(c, NULL), -1); /* still running, or no child */
+
+	t0 = now_ms();
+	net_close(c, t->report ? &report : NULL);
+	dt = now_ms() - t0;
+	if (t->report)
+		ck_assert_str_eq(report.buf, t->report);
+	if (t->close_min_ms)
+		ck_assert_int_ge(dt, t->close_min_ms);
+	if (t->close_max_ms)
+		ck_assert_int_lt(dt, t->close_max_ms);
+	if (lfd >= 0)
+		close(lfd);
+	buf_release(&report);
+	free(big);
+}
+END_TEST
+
+/* ------------------------------------------- how a server process ends */
+
+/* cmd is given input (then EOF on its stdin), writes data and ends with
+ * status: what a read at EOF, net_child_exit_status, net_describe and
+ * net_close say of it. */
+static const struct child_end {
+	const char *cmd;
+	const char *input;   /* written, then shutdown_write; NULL: neither */
+	const char *data;    /* all it wrote */
+	const char *status;  /* as net_child_exit_status words it */
+	int exit_code;       /* when signo is 0 */
+	int signo;           /* the signal that killed it; 0: it exited */
+	bool quiet;          /* its stderr goes to /dev/null */
+	bool ignore_sigpipe; /* SIGPIPE is ignored here while it starts */
+} child_ends[] = {
+	{ "printf '* PREAUTH hi\\r\\n'", NULL, "* PREAUTH hi\r\n", "exited with status 0", 0, 0, false,
+	  false },
+	{ "exit 3", NULL, "", "exited with status 3", 3, 0, false, false },
+	{ "kill -9 $$", NULL, "", "killed by signal 9 (Killed)", 0, 9, false, false },
+	/* sh complains on our stderr: keep the test output clean */
+	{ "/nonexistent/imapd --foo", NULL, "", "exited with status 127", 127, 0, true, false },
+	/* we ignore SIGPIPE; the server must not inherit that */
+	{ "kill -PIPE $$; exit 0", NULL, "", "killed by signal 13 (Broken pipe)", 0, 13, false, true },
+	{ "cat; echo done", "abc\n", "abc\ndone\n", "exited with status 0", 0, 0, false, false },
+	/* imaplib's IMAP4_stream: the server's stdin and stdout are pipes; its
+	 * connection counts as local; shutdown_write gives it EOF and later
+	 * writes fail with a reason. */
+	{ "test -p /dev/stdin && test -p /dev/stdout && echo pipes; cat; echo eof", "x\n",
+	  "pipes\nx\neof\n", "exited with status 0", 0, 0, false, false },
+};
+
+START_TEST(test_child_end)
+{
+	const struct child_end *e = &child_ends[_i];
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf data = BUF_INIT, msg = BUF_INIT, desc = BUF_INIT;
+	char want[256];
+	const char *got;
+	void (*old_sigpipe)(int) = SIG_DFL;
+	int saved_stderr = -1, st;
+	struct net_conn *c;
+
+	if (e->ignore_sigpipe)
+		old_sigpipe = signal(SIGPIPE, SIG_IGN);
+	if (e->quiet) {
+		int devnull = open("/dev/null", O_WRONLY);
+		ck_assert_int_ge(devnull, 0);
+		saved_stderr = dup(2);
+		dup2(devnull, 2);
+		close(devnull);
+	}
+	c = net_child_spawn(e->cmd, 2000, &err);
+	if (saved_stderr >= 0) {
+		dup2(saved_stderr, 2);
+		close(saved_stderr);
+	}
+	ck_assert_msg(c != NULL, "spawn: %s", err.msg);
+	ck_assert(net_peer_is_local(c));
+	if (e->input) {
+		ck_assert_int_eq(net_write(c, e->input, strlen(e->input), &err), 0);
+		ck_assert_int_eq(c->ops->shutdown_write(c, &err), 0);
+	}
+	ck_assert_int_eq(read_to_eof(c, &data, &err), 0);
+	got = data.len ? data.buf : "";
+	ck_assert_str_eq(got, e->data);
+	/* EOF stays a 0 return; err says how the server ended */
+	snprintf(want, sizeof(want), "server process %s", e->status);
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
+	st = net_child_exit_status(c, &msg);
+	if (e->signo)
+		ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == e->signo);
+	else
+		ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == e->exit_code);
+	ck_assert_str_eq(msg.buf, e->status);
+	net_describe(c, &desc);
+	snprintf(want, sizeof(want), ": %s (%s)", e->cmd, e->status);
+	ck_assert_pstr_eq(strstr(desc.buf, want), strchr(desc.buf, ':'));
+	/* reading again at EOF is still EOF */
+	ck_assert_int_eq(net_read(c, want, 1, &err), 0);
+	if (e->input) {
+		ck_assert_int_eq(net_write(c, "y\n", 2, &err), -1);
+		ck_assert_str_eq(err.msg, "cannot write to the server: its input was closed (shutdown)");
+	}
+	buf_reset(&msg);
+	net_close(c, &msg);
+	snprintf(want, sizeof(want), "child %s", e->status);
+	ck_assert_str_eq(msg.buf, want);
+	if (e->ignore_sigpipe)
+		signal(SIGPIPE, old_sigpipe);
+	buf_release(&data);
+	buf_release(&msg);
+	buf_release(&desc);
+}
+END_TEST
+
+/* --------------------------------------------------- one-off: children */
 
 START_TEST(test_child_cat_echo)
 {
@@ -402,98 +589,6 @@ START_TEST(test_child_cat_echo)
 }
 END_TEST
 
-START_TEST(test_child_preauth_eof)
-{
-	struct imap_err err = IMAP_ERR_INIT;
-	struct buf data = BUF_INIT, msg = BUF_INIT, desc = BUF_INIT;
-	struct net_conn *c = net_child_spawn("printf '* PREAUTH hi\\r\\n'", 2000, &err);
-
-	ck_assert_ptr_nonnull(c);
-	ck_assert_int_eq(read_to_eof(c, &data, &err), 0);
-	ck_assert_str_eq(data.buf, "* PREAUTH hi\r\n");
-	/* EOF stays a 0 return; err says how the server ended */
-	ck_assert_str_eq(err.msg, "server process exited with status 0");
-	ck_assert_int_eq(net_child_exit_status(c, &msg), 0);
-	ck_assert_str_eq(msg.buf, "exited with status 0");
-	net_describe(c, &desc);
-	ck_assert_pstr_eq(strstr(desc.buf, ": printf '* PREAUTH hi\\r\\n' (exited with status 0)"),
-			  strchr(desc.buf, ':'));
-	/* reading again at EOF is still EOF */
-	ck_assert_int_eq(net_read(c, msg.buf, 1, &err), 0);
-	buf_reset(&msg);
-	net_close(c, &msg);
-	ck_assert_str_eq(msg.buf, "child exited with status 0");
-	buf_release(&data);
-	buf_release(&msg);
-	buf_release(&desc);
-}
-END_TEST
-
-START_TEST(test_child_exit_3)
-{
-	struct imap_err err = IMAP_ERR_INIT;
-	struct buf data = BUF_INIT, msg = BUF_INIT;
-	struct net_conn *c = net_child_spawn("exit 3", 2000, &err);
-	int st;
-
-	ck_assert_ptr_nonnull(c);
-	ck_assert_int_eq(read_to_eof(c, &data, &err), 0);
-	ck_assert_uint_eq(data.len, 0);
-	ck_assert_str_eq(err.msg, "server process exited with status 3");
-	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
-	st = net_child_exit_status(c, &msg);
-	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 3);
-	ck_assert_str_eq(msg.buf, "exited with status 3");
-	buf_reset(&msg);
-	net_close(c, &msg);
-	ck_assert_str_eq(msg.buf, "child exited with status 3");
-	buf_release(&data);
-	buf_release(&msg);
-}
-END_TEST
-
-START_TEST(test_child_killed)
-{
-	struct imap_err err = IMAP_ERR_INIT;
-	struct buf data = BUF_INIT, msg = BUF_INIT;
-	struct net_conn *c = net_child_spawn("kill -9 $$", 2000, &err);
-	int st;
-
-	ck_assert_ptr_nonnull(c);
-	ck_assert_int_eq(read_to_eof(c, &data, &err), 0);
-	ck_assert_str_eq(err.msg, "server process killed by signal 9 (Killed)");
-	st = net_child_exit_status(c, &msg);
-	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == 9);
-	ck_assert_str_eq(msg.buf, "killed by signal 9 (Killed)");
-	buf_reset(&msg);
-	net_close(c, &msg);
-	ck_assert_str_eq(msg.buf, "child killed by signal 9 (Killed)");
-	buf_release(&data);
-	buf_release(&msg);
-}
-END_TEST
-
-START_TEST(test_child_cannot_exec)
-{
-	struct imap_err err = IMAP_ERR_INIT;
-	struct buf data = BUF_INIT, msg = BUF_INIT;
-	struct net_conn *c;
-	int devnull = open("/dev/null", O_WRONLY);
-
-	/* sh complains on our stderr: keep the test output clean */
-	ck_assert_int_ge(devnull, 0);
-	dup2(devnull, 2);
-	c = net_child_spawn("/nonexistent/imapd --foo", 2000, &err);
-	ck_assert_ptr_nonnull(c);
-	ck_assert_int_eq(read_to_eof(c, &data, &err), 0);
-	ck_assert_str_eq(err.msg, "server process exited with status 127");
-	net_close(c, &msg);
-	ck_assert_str_eq(msg.buf, "child exited with status 127");
-	buf_release(&data);
-	buf_release(&msg);
-}
-END_TEST
-
 START_TEST(test_child_big_output)
 {
 	struct imap_err err = IMAP_ERR_INIT;
@@ -512,37 +607,6 @@ START_TEST(test_child_big_output)
 }
 END_TEST
 
-START_TEST(test_child_never_reads)
-{
-	struct imap_err err = IMAP_ERR_INIT;
-	struct buf report = BUF_INIT;
-	size_t n = 10 * 1024 * 1024;
-	char *big = calloc(1, n);
-	struct net_conn *c = net_child_spawn("sleep 5", 300, &err);
-	long long t0, dt;
-
-	ck_assert_ptr_nonnull(c);
-	t0 = now_ms();
-	ck_assert_int_eq(net_write(c, big, n, &err), -1);
-	dt = now_ms() - t0;
-	ck_assert_int_eq(err.kind, IMAP_ERR_ABORT);
-	ck_assert_str_eq(err.msg, "timed out after 0.3 s sending to the server (it is not reading)");
-	ck_assert_int_lt(dt, 3000);
-	ck_assert_int_eq(net_child_exit_status(c, NULL), -1); /* still running */
-
-	/* close: EOF does not stop sleep; after the grace period, SIGTERM */
-	t0 = now_ms();
-	net_close(c, &report);
-	dt = now_ms() - t0;
-	ck_assert_str_eq(report.buf,
-			 "child killed by signal 15 (Terminated) (sent SIGTERM after it did not exit)");
-	ck_assert_int_ge(dt, 1900);
-	ck_assert_int_lt(dt, 4000);
-	buf_release(&report);
-	free(big);
-}
-END_TEST
-
 START_TEST(test_child_sigkill_after_sigterm)
 {
 	struct imap_err err = IMAP_ERR_INIT;
@@ -558,25 +622,6 @@ START_TEST(test_child_sigkill_after_sigterm)
 }
 END_TEST
 
-START_TEST(test_child_read_timeout)
-{
-	struct imap_err err = IMAP_ERR_INIT;
-	struct buf report = BUF_INIT;
-	struct net_conn *c = net_child_spawn("cat >/dev/null", 200, &err);
-	char b[16];
-	long long t0 = now_ms(), dt;
-
-	ck_assert_ptr_nonnull(c);
-	ck_assert_int_eq(net_read(c, b, sizeof(b), &err), -1);
-	dt = now_ms() - t0;
-	ck_assert_str_eq(err.msg, "timed out after 0.2 s waiting for the server");
-	ck_assert_int_ge(dt, 150);
-	net_close(c, &report);
-	ck_assert_str_eq(report.buf, "child exited with status 0");
-	buf_release(&report);
-}
-END_TEST
-
 START_TEST(test_child_sigpipe)
 {
 	struct imap_err err = IMAP_ERR_INIT;
@@ -585,9 +630,7 @@ START_TEST(test_child_sigpipe)
 	int i;
 
 	signal(SIGPIPE, SIG_DFL); /* a SIGPIPE would kill this test */
-	c = net_child_spawn("exit 0", 2000, &err);
-	ck_assert_ptr_nonnull(c);
-	ck_assert_int_eq(read_to_eof(c, &data, &err), 0);
+	c = spawn_gone(&data, &err);
 	for (i = 0; i < 3; i++) {
 		err_clear(&err);
 		ck_assert_int_eq(net_write(c, "a1 NOOP\r\n", 9, &err), -1);
@@ -612,9 +655,7 @@ START_TEST(test_child_sigpipe_not_left_pending)
 	sigemptyset(&set);
 	sigaddset(&set, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	c = net_child_spawn("exit 0", 2000, &err);
-	ck_assert_ptr_nonnull(c);
-	ck_assert_int_eq(read_to_eof(c, &data, &err), 0);
+	c = spawn_gone(&data, &err);
 	ck_assert_int_eq(net_write(c, "a1 NOOP\r\n", 9, &err), -1);
 	sigpending(&pending);
 	ck_assert_int_eq(sigismember(&pending, SIGPIPE), 0);
@@ -729,8 +770,8 @@ START_TEST(test_interrupt_tcp_read)
 {
 	struct imap_err err = IMAP_ERR_INIT;
 	char port[16], b[16];
-	int lfd = listener(AF_INET, 4, port, sizeof(port));
-	struct net_conn *c = net_tcp_connect("127.0.0.1", port, 0, &err);
+	int lfd;
+	struct net_conn *c = tcp_open4(0, &lfd, port, sizeof(port));
 
 	ck_assert_ptr_nonnull(c);
 	interrupt_after(100);
@@ -739,48 +780,6 @@ START_TEST(test_interrupt_tcp_read)
 	interrupt_off();
 	net_close(c, NULL);
 	close(lfd);
-}
-END_TEST
-
-/* imaplib's IMAP4_stream: the server's stdin and stdout are pipes; its
- * connection counts as local; shutdown_write gives it EOF and later
- * writes fail with a reason. */
-START_TEST(test_child_pipes)
-{
-	struct imap_err err = IMAP_ERR_INIT;
-	struct buf data = BUF_INIT, report = BUF_INIT;
-	struct net_conn *c = net_child_spawn(
-		"test -p /dev/stdin && test -p /dev/stdout && echo pipes; cat; echo eof", 2000, &err);
-
-	ck_assert_ptr_nonnull(c);
-	ck_assert(net_peer_is_local(c));
-	ck_assert_int_eq(net_write(c, "x\n", 2, &err), 0);
-	ck_assert_int_eq(c->ops->shutdown_write(c, &err), 0);
-	ck_assert_int_eq(read_to_eof(c, &data, &err), 0);
-	ck_assert_str_eq(data.buf, "pipes\nx\neof\n");
-	ck_assert_int_eq(net_write(c, "y\n", 2, &err), -1);
-	ck_assert_str_eq(err.msg, "cannot write to the server: its input was closed (shutdown)");
-	net_close(c, &report);
-	ck_assert_str_eq(report.buf, "child exited with status 0");
-	buf_release(&data);
-	buf_release(&report);
-}
-END_TEST
-
-START_TEST(test_child_sigpipe_reset)
-{
-	/* we ignore SIGPIPE; the server must not inherit that */
-	struct imap_err err = IMAP_ERR_INIT;
-	struct buf data = BUF_INIT;
-	struct net_conn *c;
-
-	signal(SIGPIPE, SIG_IGN);
-	c = net_child_spawn("kill -PIPE $$; exit 0", 2000, &err);
-	ck_assert_ptr_nonnull(c);
-	ck_assert_int_eq(read_to_eof(c, &data, &err), 0);
-	ck_assert_str_eq(err.msg, "server process killed by signal 13 (Broken pipe)");
-	net_close(c, NULL);
-	buf_release(&data);
 }
 END_TEST
 
@@ -815,83 +814,41 @@ START_TEST(test_child_fds_and_group)
 }
 END_TEST
 
-START_TEST(test_child_shutdown_write)
-{
-	struct imap_err err = IMAP_ERR_INIT;
-	struct buf data = BUF_INIT;
-	struct net_conn *c = net_child_spawn("cat; echo done", 2000, &err);
-
-	ck_assert_ptr_nonnull(c);
-	ck_assert_int_eq(net_write(c, "abc\n", 4, &err), 0);
-	ck_assert_int_eq(c->ops->shutdown_write(c, &err), 0);
-	ck_assert_int_eq(read_to_eof(c, &data, &err), 0);
-	ck_assert_str_eq(data.buf, "abc\ndone\n");
-	net_close(c, NULL);
-	buf_release(&data);
-}
-END_TEST
-
-START_TEST(test_child_empty_command)
-{
-	struct imap_err err = IMAP_ERR_INIT;
-	ck_assert_ptr_null(net_child_spawn("", 2000, &err));
-	ck_assert_str_eq(err.msg, "the server command is empty");
-	ck_assert_int_eq(err.kind, IMAP_ERR_ERROR);
-}
-END_TEST
-
 static Suite *net_suite(void)
 {
 	Suite *s = suite_create("net");
 	TCase *tt = tcase_create("tcp");
+	TCase *to = tcase_create("open");
+	TCase *tw = tcase_create("timeouts");
 	TCase *tc = tcase_create("child");
 
 	tcase_set_timeout(tt, 20);
-	tcase_add_test(tt, test_tcp_ipv4);
-	tcase_add_test(tt, test_tcp_ipv6);
-	tcase_add_test(tt, test_tcp_nodelay);
-	tcase_add_test(tt, test_tcp_read_timeout);
-	tcase_add_test(tt, test_tcp_write_timeout);
-	tcase_add_test(tt, test_tcp_connect_timeout);
-	tcase_add_test(tt, test_tcp_refused);
-	tcase_add_test(tt, test_tcp_refused_port_1);
-	tcase_add_test(tt, test_tcp_refused_all_addresses);
-	tcase_add_test(tt, test_tcp_unresolvable);
-	tcase_add_test(tt, test_tcp_bad_port);
+	tcase_add_loop_test(tt, test_tcp_round_trip, 0, NUMERIC_LOOPBACKS);
+	tcase_add_loop_test(tt, test_tcp_nodelay, 0, (int)N(loopbacks));
 	tcase_add_test(tt, test_tcp_not_a_child);
 	suite_add_tcase(s, tt);
 
+	tcase_set_timeout(to, 20);
+	tcase_add_loop_test(to, test_open_fails, 0, (int)N(open_fails));
+	suite_add_tcase(s, to);
+
+	tcase_set_timeout(tw, 20);
+	tcase_add_loop_test(tw, test_io_timeout, 0, (int)N(io_timeouts));
+	suite_add_tcase(s, tw);
+
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_child_cat_echo);
-	tcase_add_test(tc, test_child_preauth_eof);
-	tcase_add_test(tc, test_child_exit_3);
-	tcase_add_test(tc, test_child_killed);
-	tcase_add_test(tc, test_child_cannot_exec);
+	tcase_add_loop_test(tc, test_child_end, 0, (int)N(child_ends));
 	tcase_add_test(tc, test_child_big_output);
-	tcase_add_test(tc, test_child_never_reads);
 	tcase_add_test(tc, test_child_sigkill_after_sigterm);
-	tcase_add_test(tc, test_child_read_timeout);
 	tcase_add_test(tc, test_child_sigpipe);
 	tcase_add_test(tc, test_child_sigpipe_not_left_pending);
-	tcase_add_test(tc, test_child_pipes);
 	tcase_add_test(tc, test_interrupt_read);
 	tcase_add_test(tc, test_interrupt_wake_fd_only);
 	tcase_add_test(tc, test_interrupt_tcp_read);
-	tcase_add_test(tc, test_child_sigpipe_reset);
 	tcase_add_test(tc, test_child_fds_and_group);
-	tcase_add_test(tc, test_child_shutdown_write);
-	tcase_add_test(tc, test_child_empty_command);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(net_suite());
-	int nfailed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nfailed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfailed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+UNIT_MAIN(net_suite)
