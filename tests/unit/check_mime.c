@@ -551,35 +551,39 @@ END_TEST
 
 /* ------------------------------------------------------------------ */
 
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* A test case named name in s, with the descriptor cache emptied after
+ * each test. */
+static TCase *charset_tcase(Suite *s, const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(tc, NULL, charset_cleanup);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
 Suite *mime_suite(void)
 {
 	Suite *s = suite_create("mime");
 	TCase *tc;
 
-	tc = tcase_create("charset");
-	tcase_add_checked_fixture(tc, NULL, charset_cleanup);
-	tcase_add_loop_test(tc, test_charset_table, 0,
-			    sizeof(charset_cases) / sizeof(charset_cases[0]));
+	tc = charset_tcase(s, "charset");
+	tcase_add_loop_test(tc, test_charset_table, 0, N(charset_cases));
 	tcase_add_test(tc, test_charset_name_len);
 	tcase_add_test(tc, test_charset_state_and_growth);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("rfc2047");
-	tcase_add_checked_fixture(tc, NULL, charset_cleanup);
-	tcase_add_loop_test(tc, test_header_table, 0,
-			    sizeof(header_cases) / sizeof(header_cases[0]));
+	tc = charset_tcase(s, "rfc2047");
+	tcase_add_loop_test(tc, test_header_table, 0, N(header_cases));
 	tcase_add_test(tc, test_header_prefixes);
 	tcase_add_test(tc, test_header_cache);
-	tcase_add_loop_test(tc, test_qp, 0, (int)(sizeof(qp_cases) / sizeof(qp_cases[0])));
+	tcase_add_loop_test(tc, test_qp, 0, N(qp_cases));
 	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("rfc2231");
-	tcase_add_checked_fixture(tc, NULL, charset_cleanup);
-	tcase_add_loop_test(tc, test_param_table, 0,
-			    sizeof(param_cases) / sizeof(param_cases[0]));
+	tc = charset_tcase(s, "rfc2231");
+	tcase_add_loop_test(tc, test_param_table, 0, N(param_cases));
 	tcase_add_test(tc, test_params_from_list);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

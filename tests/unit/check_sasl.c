@@ -32,8 +32,9 @@
 #include "util/base64.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "unit.h"
 
-Suite *sasl_suite(void);
+#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -54,20 +55,6 @@ static void expect_new_error(const char *mech, const struct sasl_params *p, cons
 	ck_assert_ptr_null(sasl_client_new(mech, p, &err));
 	ck_assert_int_eq(err.kind, IMAP_ERR_ERROR);
 	ck_assert_str_eq(err.msg, msg);
-}
-
-static void assert_bytes(const struct buf *b, const char *want, size_t len)
-{
-	ck_assert_uint_eq(b->len, len);
-	ck_assert_msg(memcmp(b->buf, want, len) == 0, "bytes differ");
-}
-
-#define ASSERT_BYTES(b, lit) assert_bytes((b), (lit), sizeof(lit) - 1)
-
-/* Steps once with a C-string challenge. */
-static int step_s(struct sasl_client *c, const char *chal, struct buf *out, struct imap_err *err)
-{
-	return sasl_client_step(c, chal, strlen(chal), out, err);
 }
 
 /* ---- the table and sasl_choose -------------------------------------------- */
@@ -204,216 +191,139 @@ END_TEST
 
 /* ---- simple mechanisms: golden bytes ------------------------------------------ */
 
-START_TEST(test_plain)
-{
-	struct sasl_params p = { .user = "tim", .password = "tanstaaftanstaaf" };
-	struct imap_err err = IMAP_ERR_INIT;
-	struct buf out = BUF_INIT;
-	struct sasl_client *c = new_client("PLAIN", &p);
+/*
+ * One exchange: a client made with mech and p, then its steps in turn,
+ * each the initial response (IR: sasl_client_initial, as with SASL-IR) or
+ * the answer to a challenge.  out is never reset: it starts as pre and,
+ * after each step, must hold pre and every response so far, byte for byte
+ * (a response is appended to what out holds; a refusal adds nothing).
+ */
+struct sasl_step {
+	const char *chal; /* IR: the initial response */
+	int rc;
+	const char *resp; /* what the step appends to out; NULL: no more steps */
+	size_t resp_len;
+	const char *err;  /* err.msg when rc is -1 */
+};
 
-	ck_assert_int_eq(sasl_client_initial(c, &out, &err), 0);
-	ASSERT_BYTES(&out, "\0tim\0tanstaaftanstaaf");
-	/* done: a further "+" gets 1 and nothing */
-	buf_reset(&out);
-	ck_assert_int_eq(step_s(c, "", &out, &err), 1);
-	ck_assert_uint_eq(out.len, 0);
-	/* twice is a caller bug */
-	ck_assert_int_eq(sasl_client_initial(c, &out, &err), -1);
-	ck_assert_str_eq(err.msg, "PLAIN: the initial response was already made");
+#define IR NULL
+/* chal is answered with rc and the bytes of the literal resp (NULs and all) */
+#define SENDS(chal, rc, resp) { (chal), (rc), (resp), sizeof(resp) - 1, NULL }
+/* chal is refused: -1 with msg, nothing sent */
+#define FAILS(chal, msg) { (chal), -1, "", 0, (msg) }
+
+#define TIM_PLAIN { .user = "tim", .password = "tanstaaftanstaaf" }
+#define TIM_LOGIN { .user = "tim", .password = "secret word" }
+#define NO_PARAMS { .user = NULL } /* EXTERNAL and ANONYMOUS need nothing */
+#define GOOGLE_USER { .user = "someuser@example.com", \
+		      .token = "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg" }
+#define GOOGLE_XOAUTH2 "user=someuser@example.com\x01" \
+	"auth=Bearer ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg\x01\x01"
+
+static const struct exchange {
+	const char *why;
+	const char *mech;
+	struct sasl_params p;
+	const char *pre;
+	struct sasl_step steps[5];
+} exchanges[] = {
+	{ "PLAIN: done after the initial response, a further \"+\" gets 1 and nothing; "
+	  "twice is a caller bug",
+	  "PLAIN", TIM_PLAIN, "",
+	  { SENDS(IR, 0, "\0tim\0tanstaaftanstaaf"), SENDS("", 1, ""),
+	    FAILS(IR, "PLAIN: the initial response was already made") } },
+	{ "PLAIN with an authzid, and without SASL-IR: the first (empty) \"+\" asks",
+	  "plain", { .user = "tim", .password = "tanstaaftanstaaf", .authzid = "admin" }, "",
+	  { SENDS("", 0, "admin\0tim\0tanstaaftanstaaf"), SENDS("", 1, "") } },
+	{ "PLAIN: RFC 4616 sec. 4 example; appends after what out holds",
+	  "PLAIN", TIM_PLAIN, ">",
+	  { SENDS(IR, 0, "\0tim\0tanstaaftanstaaf") } },
+	{ "LOGIN: no initial response, the user, the password, then done",
+	  "LOGIN", TIM_LOGIN, "",
+	  { SENDS(IR, 1, ""), SENDS("Username:", 0, "tim"), SENDS("Password:", 0, "secret word"),
+	    SENDS("Password:", 1, "") } },
+	{ "LOGIN, any prompts: first the user, then the password",
+	  "LOGIN", TIM_LOGIN, "",
+	  { SENDS("User Name", 0, "tim"), SENDS("", 0, "secret word") } },
+	{ "CRAM-MD5: RFC 2195 sec. 2 example",
+	  "CRAM-MD5", TIM_PLAIN, "",
+	  { SENDS(IR, 1, ""),
+	    SENDS("<1896.697170952@postoffice.reston.mci.net>", 0,
+		  "tim b913a602c7eda7a495b4e6e7334d3890"),
+	    SENDS("<again@example>", 1, "") } },
+	{ "CRAM-MD5: another challenge (value from Python's hmac module)",
+	  "CRAM-MD5", TIM_PLAIN, "",
+	  { SENDS("<1896.697170952@postoffice.reston.mci.com>", 0,
+		  "tim da8568ed2db4dbfaeec1cc52bd269ccf") } },
+	{ "CRAM-MD5: an empty challenge; a failed exchange stays failed",
+	  "CRAM-MD5", TIM_PLAIN, "",
+	  { FAILS("", "the server's CRAM-MD5 challenge is empty"),
+	    FAILS("<1@x>", "CRAM-MD5: the exchange has already failed") } },
+	{ "XOAUTH2: Google's documentation example; the error challenge gets an empty "
+	  "response, so the server ends with NO",
+	  "XOAUTH2", GOOGLE_USER, "",
+	  { SENDS(IR, 0, GOOGLE_XOAUTH2),
+	    SENDS("{\"status\":\"401\",\"schemes\":\"bearer\","
+		  "\"scope\":\"https://mail.google.com/\"}", 0, ""),
+	    SENDS("{}", 1, "") } },
+	{ "XOAUTH2 without SASL-IR",
+	  "XOAUTH2", GOOGLE_USER, "",
+	  { SENDS("", 0, GOOGLE_XOAUTH2) } },
+	{ "OAUTHBEARER: RFC 7628 sec. 4.1 example; the error challenge is answered with ^A "
+	  "(sec. 3.2.3)",
+	  "OAUTHBEARER", { .user = "user@example.com", .host = "server.example.com", .port = 143,
+			   .token = "vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg==" }, "",
+	  { SENDS(IR, 0, "n,a=user@example.com,\x01host=server.example.com\x01port=143\x01"
+		  "auth=Bearer vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg==\x01\x01"),
+	    SENDS("{\"status\":\"invalid_token\"}", 0, "\x01"), SENDS("{}", 1, "") } },
+	{ "OAUTHBEARER: no user, host or port",
+	  "OAUTHBEARER", { .token = "T" }, "",
+	  { SENDS(IR, 0, "n,,\x01" "auth=Bearer T\x01\x01") } },
+	{ "OAUTHBEARER: a saslname with \",\" and \"=\" escaped",
+	  "OAUTHBEARER", { .user = "a,b=c", .port = 993, .token = "T" }, "",
+	  { SENDS(IR, 0, "n,a=a=2Cb=3Dc,\x01port=993\x01" "auth=Bearer T\x01\x01") } },
+	{ "EXTERNAL: an empty initial response (sent as \"=\")",
+	  "EXTERNAL", NO_PARAMS, "",
+	  { SENDS(IR, 0, ""), SENDS("", 1, "") } },
+	{ "EXTERNAL with an authzid, without SASL-IR",
+	  "EXTERNAL", { .authzid = "bob@example.org" }, "",
+	  { SENDS("", 0, "bob@example.org") } },
+	{ "ANONYMOUS: the default trace",
+	  "ANONYMOUS", NO_PARAMS, "",
+	  { SENDS(IR, 0, "imapsh") } },
+	{ "ANONYMOUS with a trace, then done",
+	  "ANONYMOUS", { .anonymous_trace = "sirhc" }, "",
+	  { SENDS(IR, 0, "sirhc"), SENDS("", 1, "") } },
+};
+
+START_TEST(test_exchange)
+{
+	const struct exchange *x = &exchanges[_i];
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf out = BUF_INIT, want = BUF_INIT;
+	struct sasl_client *c = new_client(x->mech, &x->p);
+
+	buf_adds(&out, x->pre);
+	buf_adds(&want, x->pre);
+	for (const struct sasl_step *s = x->steps; s < x->steps + N(x->steps) && s->resp; s++) {
+		size_t n = (size_t)(s - x->steps);
+		int rc = s->chal ? sasl_client_step(c, s->chal, strlen(s->chal), &out, &err)
+				 : sasl_client_initial(c, &out, &err);
+
+		ck_assert_msg(rc == s->rc, "%s: step %zu gave %d, want %d (%s)", x->why, n, rc,
+			      s->rc, err.msg);
+		if (s->err)
+			ck_assert_str_eq(err.msg, s->err);
+		/* out holds a password or a token: say that it differs, not what it holds */
+		buf_add(&want, s->resp, s->resp_len);
+		ck_assert_msg(out.len == want.len && !memcmp(out.buf, want.buf, want.len),
+			      "%s: after step %zu out differs (%zu bytes, want %zu)", x->why, n,
+			      out.len, want.len);
+	}
 	ck_assert(!sasl_client_server_verified(c));
 	sasl_client_free(c);
-
-	/* with an authzid, and without SASL-IR: the first (empty) "+" asks */
-	p.authzid = "admin";
-	c = new_client("plain", &p);
-	ck_assert_int_eq(sasl_client_step(c, "", 0, &out, &err), 0);
-	ASSERT_BYTES(&out, "admin\0tim\0tanstaaftanstaaf");
-	buf_reset(&out);
-	ck_assert_int_eq(sasl_client_step(c, "", 0, &out, &err), 1);
-	sasl_client_free(c);
-
-	/* RFC 4616 sec. 4 example; appends after what out holds */
-	p.authzid = NULL;
-	p.user = "tim";
-	p.password = "tanstaaftanstaaf";
-	c = new_client("PLAIN", &p);
-	buf_reset(&out);
-	buf_adds(&out, ">");
-	ck_assert_int_eq(sasl_client_initial(c, &out, &err), 0);
-	ASSERT_BYTES(&out, ">\0tim\0tanstaaftanstaaf");
-	sasl_client_free(c);
 	buf_release(&out);
-}
-END_TEST
-
-START_TEST(test_login)
-{
-	struct sasl_params p = { .user = "tim", .password = "secret word" };
-	struct imap_err err = IMAP_ERR_INIT;
-	struct buf out = BUF_INIT;
-	struct sasl_client *c = new_client("LOGIN", &p);
-
-	ck_assert_int_eq(sasl_client_initial(c, &out, &err), 1);
-	ck_assert_uint_eq(out.len, 0);
-	ck_assert_int_eq(step_s(c, "Username:", &out, &err), 0);
-	ASSERT_BYTES(&out, "tim");
-	buf_reset(&out);
-	ck_assert_int_eq(step_s(c, "Password:", &out, &err), 0);
-	ASSERT_BYTES(&out, "secret word");
-	buf_reset(&out);
-	ck_assert_int_eq(step_s(c, "Password:", &out, &err), 1);
-	ck_assert_uint_eq(out.len, 0);
-	sasl_client_free(c);
-
-	/* any prompts: first the user, then the password */
-	c = new_client("LOGIN", &p);
-	ck_assert_int_eq(step_s(c, "User Name", &out, &err), 0);
-	ck_assert_int_eq(sasl_client_step(c, "", 0, &out, &err), 0);
-	ASSERT_BYTES(&out, "timsecret word");
-	sasl_client_free(c);
-	buf_release(&out);
-}
-END_TEST
-
-START_TEST(test_cram_md5)
-{
-	/* RFC 2195 sec. 2 example */
-	struct sasl_params p = { .user = "tim", .password = "tanstaaftanstaaf" };
-	struct imap_err err = IMAP_ERR_INIT;
-	struct buf out = BUF_INIT;
-	struct sasl_client *c = new_client("CRAM-MD5", &p);
-
-	ck_assert_int_eq(sasl_client_initial(c, &out, &err), 1);
-	ck_assert_int_eq(step_s(c, "<1896.697170952@postoffice.reston.mci.net>", &out, &err), 0);
-	ASSERT_BYTES(&out, "tim b913a602c7eda7a495b4e6e7334d3890");
-	buf_reset(&out);
-	ck_assert_int_eq(step_s(c, "<again@example>", &out, &err), 1);
-	ck_assert_uint_eq(out.len, 0);
-	sasl_client_free(c);
-
-	/* another challenge (value from Python's hmac module) */
-	c = new_client("CRAM-MD5", &p);
-	ck_assert_int_eq(step_s(c, "<1896.697170952@postoffice.reston.mci.com>", &out, &err), 0);
-	ASSERT_BYTES(&out, "tim da8568ed2db4dbfaeec1cc52bd269ccf");
-	buf_reset(&out);
-	sasl_client_free(c);
-
-	c = new_client("CRAM-MD5", &p);
-	ck_assert_int_eq(sasl_client_step(c, "", 0, &out, &err), -1);
-	ck_assert_str_eq(err.msg, "the server's CRAM-MD5 challenge is empty");
-	/* a failed exchange stays failed */
-	ck_assert_int_eq(step_s(c, "<1@x>", &out, &err), -1);
-	ck_assert_str_eq(err.msg, "CRAM-MD5: the exchange has already failed");
-	ck_assert_uint_eq(out.len, 0);
-	sasl_client_free(c);
-	buf_release(&out);
-}
-END_TEST
-
-START_TEST(test_xoauth2)
-{
-	/* Google's XOAUTH2 documentation example */
-	struct sasl_params p = { .user = "someuser@example.com",
-				 .token = "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg" };
-	struct imap_err err = IMAP_ERR_INIT;
-	struct buf out = BUF_INIT;
-	struct sasl_client *c = new_client("XOAUTH2", &p);
-
-	ck_assert_int_eq(sasl_client_initial(c, &out, &err), 0);
-	ASSERT_BYTES(&out, "user=someuser@example.com\x01"
-		     "auth=Bearer ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg\x01\x01");
-	/* the error challenge gets an empty response, so the server ends with NO */
-	buf_reset(&out);
-	ck_assert_int_eq(step_s(c, "{\"status\":\"401\",\"schemes\":\"bearer\","
-				"\"scope\":\"https://mail.google.com/\"}", &out, &err), 0);
-	ck_assert_uint_eq(out.len, 0);
-	ck_assert_int_eq(step_s(c, "{}", &out, &err), 1);
-	sasl_client_free(c);
-
-	/* without SASL-IR */
-	c = new_client("XOAUTH2", &p);
-	ck_assert_int_eq(sasl_client_step(c, "", 0, &out, &err), 0);
-	ASSERT_BYTES(&out, "user=someuser@example.com\x01"
-		     "auth=Bearer ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg\x01\x01");
-	sasl_client_free(c);
-	buf_release(&out);
-}
-END_TEST
-
-START_TEST(test_oauthbearer)
-{
-	/* RFC 7628 sec. 4.1 example */
-	struct sasl_params p = { .user = "user@example.com", .host = "server.example.com",
-				 .port = 143, .token = "vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg==" };
-	struct imap_err err = IMAP_ERR_INIT;
-	struct buf out = BUF_INIT;
-	struct sasl_client *c = new_client("OAUTHBEARER", &p);
-
-	ck_assert_int_eq(sasl_client_initial(c, &out, &err), 0);
-	ASSERT_BYTES(&out, "n,a=user@example.com,\x01host=server.example.com\x01port=143\x01"
-		     "auth=Bearer vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg==\x01\x01");
-	/* RFC 7628 sec. 3.2.3: the error challenge is answered with ^A */
-	buf_reset(&out);
-	ck_assert_int_eq(step_s(c, "{\"status\":\"invalid_token\"}", &out, &err), 0);
-	ASSERT_BYTES(&out, "\x01");
-	buf_reset(&out);
-	ck_assert_int_eq(step_s(c, "{}", &out, &err), 1);
-	ck_assert_uint_eq(out.len, 0);
-	sasl_client_free(c);
-
-	/* no user, host or port; a saslname with "," and "=" escaped */
-	memset(&p, 0, sizeof(p));
-	p.token = "T";
-	c = new_client("OAUTHBEARER", &p);
-	ck_assert_int_eq(sasl_client_initial(c, &out, &err), 0);
-	ASSERT_BYTES(&out, "n,,\x01" "auth=Bearer T\x01\x01");
-	sasl_client_free(c);
-	buf_reset(&out);
-	p.user = "a,b=c";
-	p.port = 993;
-	c = new_client("OAUTHBEARER", &p);
-	ck_assert_int_eq(sasl_client_initial(c, &out, &err), 0);
-	ASSERT_BYTES(&out, "n,a=a=2Cb=3Dc,\x01port=993\x01" "auth=Bearer T\x01\x01");
-	sasl_client_free(c);
-	buf_release(&out);
-}
-END_TEST
-
-START_TEST(test_external_anonymous)
-{
-	struct sasl_params p;
-	struct imap_err err = IMAP_ERR_INIT;
-	struct buf out = BUF_INIT;
-	struct sasl_client *c;
-
-	memset(&p, 0, sizeof(p));
-	c = new_client("EXTERNAL", &p);
-	ck_assert_int_eq(sasl_client_initial(c, &out, &err), 0);
-	ck_assert_uint_eq(out.len, 0); /* empty: sent as "=" */
-	ck_assert_int_eq(sasl_client_step(c, "", 0, &out, &err), 1);
-	sasl_client_free(c);
-
-	p.authzid = "bob@example.org";
-	c = new_client("EXTERNAL", &p);
-	ck_assert_int_eq(sasl_client_step(c, "", 0, &out, &err), 0);
-	ASSERT_BYTES(&out, "bob@example.org");
-	sasl_client_free(c);
-
-	memset(&p, 0, sizeof(p));
-	buf_reset(&out);
-	c = new_client("ANONYMOUS", &p);
-	ck_assert_int_eq(sasl_client_initial(c, &out, &err), 0);
-	ASSERT_BYTES(&out, "imapsh");
-	sasl_client_free(c);
-
-	p.anonymous_trace = "sirhc";
-	buf_reset(&out);
-	c = new_client("ANONYMOUS", &p);
-	ck_assert_int_eq(sasl_client_initial(c, &out, &err), 0);
-	ASSERT_BYTES(&out, "sirhc");
-	ck_assert_int_eq(sasl_client_step(c, "", 0, &out, &err), 1);
-	sasl_client_free(c);
-	buf_release(&out);
+	buf_release(&want);
 }
 END_TEST
 
@@ -427,6 +337,9 @@ struct scram_alg {
 
 static const struct scram_alg sha1 = { GNUTLS_MAC_SHA1, GNUTLS_DIG_SHA1, 20 };
 static const struct scram_alg sha256 = { GNUTLS_MAC_SHA256, GNUTLS_DIG_SHA256, 32 };
+
+#define MISMATCH "the server's SCRAM signature does not match: it does not know your " \
+	"password (possible man in the middle)"
 
 /*
  * RFC 5802 sec. 3: ClientProof and ServerSignature (base64, into proof and
@@ -457,47 +370,76 @@ static void scram_compute(const struct scram_alg *a, const char *password, const
 	buf_release(&salt);
 }
 
+/* The RFC examples: user "user", password "pencil", 4096 iterations. */
+static const struct rfc_vector {
+	const char *mech;
+	const struct scram_alg *alg;
+	const char *salt64;
+	const char *snonce; /* the server's part of the nonce */
+	const char *authmsg;
+	const char *proof, *sig;
+} rfc_vectors[] = {
+	/* RFC 5802 sec. 5 */
+	{ "SCRAM-SHA-1", &sha1, "QSXCR+Q6sek8bf92", "3rfcNHYJY1ZVvWVs7j",
+	  "n=user,r=fyko+d2lbbFgONRv9qkxdawL,"
+	  "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096,"
+	  "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j",
+	  "v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=", "rmF9pqV8S7suAoZWja4dJRkFsKQ=" },
+	/* RFC 7677 sec. 3 */
+	{ "SCRAM-SHA-256", &sha256, "W22ZaJ0SNY7soEsUEjb6gQ==", "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0",
+	  "n=user,r=rOprNGfwEbeRWgbNEkqO,"
+	  "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+	  "s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,"
+	  "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0",
+	  "dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
+	  "6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=" },
+};
+
+#define RFC5802 (&rfc_vectors[0])
+#define RFC7677 (&rfc_vectors[1])
+
 START_TEST(test_scram_rfc_vectors)
 {
+	const struct rfc_vector *v = &rfc_vectors[_i];
 	struct buf proof = BUF_INIT, sig = BUF_INIT;
 
-	/* RFC 5802 sec. 5 */
-	scram_compute(&sha1, "pencil", "QSXCR+Q6sek8bf92", 4096,
-		      "n=user,r=fyko+d2lbbFgONRv9qkxdawL,"
-		      "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096,"
-		      "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j", &proof, &sig);
-	ck_assert_str_eq(proof.buf, "v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=");
-	ck_assert_str_eq(sig.buf, "rmF9pqV8S7suAoZWja4dJRkFsKQ=");
-	buf_reset(&proof);
-	buf_reset(&sig);
-	/* RFC 7677 sec. 3 */
-	scram_compute(&sha256, "pencil", "W22ZaJ0SNY7soEsUEjb6gQ==", 4096,
-		      "n=user,r=rOprNGfwEbeRWgbNEkqO,"
-		      "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
-		      "s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,"
-		      "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0", &proof, &sig);
-	ck_assert_str_eq(proof.buf, "dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=");
-	ck_assert_str_eq(sig.buf, "6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=");
+	scram_compute(v->alg, "pencil", v->salt64, 4096, v->authmsg, &proof, &sig);
+	ck_assert_str_eq(proof.buf, v->proof);
+	ck_assert_str_eq(sig.buf, v->sig);
 	buf_release(&proof);
 	buf_release(&sig);
 }
 END_TEST
 
 /*
- * The RFC example exchange with the client's random nonce in place of
- * "fyko+d2lbbFgONRv9qkxdawL" (GNU SASL has no way to fix it): the server
- * side is the arithmetic checked above, with the RFC's salt, iteration
- * count and server nonce.  server_password is what the server believes;
- * a wrong one is a server that does not know the password.
+ * The RFC example exchange with the client's random nonce in place of the
+ * RFC's (GNU SASL has no way to fix it): the server side is the arithmetic
+ * checked above, with the RFC's salt, iteration count and server nonce (or
+ * snonce).  server_password is what the server believes; a wrong one is a
+ * server that does not know the password.
  */
-static void rfc_exchange(const char *mech, const struct scram_alg *a, const char *salt64,
-			 const char *snonce, const char *server_password, bool expect_ok)
+static const struct {
+	const struct rfc_vector *v;
+	const char *snonce; /* NULL: the RFC's */
+	const char *server_password;
+	bool ok;
+} rfc_exchanges[] = {
+	{ RFC5802, NULL, "pencil", true },
+	{ RFC7677, NULL, "pencil", true },
+	/* a man in the middle answers with a signature from another password */
+	{ RFC5802, NULL, "pencil2", false },
+	{ RFC7677, "xyz", "", false },
+};
+
+START_TEST(test_scram_rfc_exchange)
 {
+	const struct rfc_vector *v = rfc_exchanges[_i].v;
+	const char *snonce = rfc_exchanges[_i].snonce ? rfc_exchanges[_i].snonce : v->snonce;
 	struct sasl_params p = { .user = "user", .password = "pencil" };
 	struct imap_err err = IMAP_ERR_INIT;
 	struct buf out = BUF_INIT, sfirst = BUF_INIT, want = BUF_INIT, authmsg = BUF_INIT;
 	struct buf proof = BUF_INIT, sig = BUF_INIT, badproof = BUF_INIT, sfinal = BUF_INIT;
-	struct sasl_client *c = new_client(mech, &p);
+	struct sasl_client *c = new_client(v->mech, &p);
 	const char *cnonce;
 
 	ck_assert_int_eq(sasl_client_initial(c, &out, &err), 0);
@@ -505,10 +447,11 @@ static void rfc_exchange(const char *mech, const struct scram_alg *a, const char
 	cnonce = out.buf + 12;
 	ck_assert_uint_ge(strlen(cnonce), 16);
 	ck_assert_ptr_null(strchr(cnonce, ','));
-	buf_addf(&sfirst, "r=%s%s,s=%s,i=4096", cnonce, snonce, salt64);
+	buf_addf(&sfirst, "r=%s%s,s=%s,i=4096", cnonce, snonce, v->salt64);
 	buf_addf(&authmsg, "n=user,r=%s,%s,c=biws,r=%s%s", cnonce, sfirst.buf, cnonce, snonce);
-	scram_compute(a, "pencil", salt64, 4096, authmsg.buf, &proof, &sig);
-	scram_compute(a, server_password, salt64, 4096, authmsg.buf, &badproof, &sfinal);
+	scram_compute(v->alg, "pencil", v->salt64, 4096, authmsg.buf, &proof, &sig);
+	scram_compute(v->alg, rfc_exchanges[_i].server_password, v->salt64, 4096, authmsg.buf,
+		      &badproof, &sfinal);
 	buf_addf(&want, "c=biws,r=%s%s,p=%s", cnonce, snonce, proof.buf);
 
 	buf_reset(&out);
@@ -519,15 +462,14 @@ static void rfc_exchange(const char *mech, const struct scram_alg *a, const char
 	buf_reset(&sfirst);
 	buf_addf(&sfirst, "v=%s", sfinal.buf);
 	buf_reset(&out);
-	if (expect_ok) {
+	if (rfc_exchanges[_i].ok) {
 		ck_assert_int_eq(sasl_client_step(c, sfirst.buf, sfirst.len, &out, &err), 0);
 		ck_assert_uint_eq(out.len, 0);
 		ck_assert(sasl_client_server_verified(c));
 		ck_assert_int_eq(sasl_client_step(c, "", 0, &out, &err), 1);
 	} else {
 		ck_assert_int_eq(sasl_client_step(c, sfirst.buf, sfirst.len, &out, &err), -1);
-		ck_assert_str_eq(err.msg, "the server's SCRAM signature does not match: it does "
-				 "not know your password (possible man in the middle)");
+		ck_assert_str_eq(err.msg, MISMATCH);
 		ck_assert_uint_eq(out.len, 0);
 		ck_assert(!sasl_client_server_verified(c));
 	}
@@ -540,27 +482,6 @@ static void rfc_exchange(const char *mech, const struct scram_alg *a, const char
 	buf_release(&sig);
 	buf_release(&badproof);
 	buf_release(&sfinal);
-}
-
-START_TEST(test_scram_sha1_rfc5802_exchange)
-{
-	rfc_exchange("SCRAM-SHA-1", &sha1, "QSXCR+Q6sek8bf92", "3rfcNHYJY1ZVvWVs7j", "pencil", true);
-}
-END_TEST
-
-START_TEST(test_scram_sha256_rfc7677_exchange)
-{
-	rfc_exchange("SCRAM-SHA-256", &sha256, "W22ZaJ0SNY7soEsUEjb6gQ==",
-		     "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0", "pencil", true);
-}
-END_TEST
-
-START_TEST(test_scram_server_without_password)
-{
-	/* a man in the middle answers with a signature from another password */
-	rfc_exchange("SCRAM-SHA-1", &sha1, "QSXCR+Q6sek8bf92", "3rfcNHYJY1ZVvWVs7j", "pencil2",
-		     false);
-	rfc_exchange("SCRAM-SHA-256", &sha256, "W22ZaJ0SNY7soEsUEjb6gQ==", "xyz", "", false);
 }
 END_TEST
 
@@ -707,173 +628,143 @@ done:
 	buf_release(&out);
 }
 
-#define MISMATCH "the server's SCRAM signature does not match: it does not know your " \
-	"password (possible man in the middle)"
+/* What must come of an exchange. */
+enum gsasl_outcome {
+	VERIFIED,       /* both sides content, the server's signature verified */
+	REFUSED_FIRST,  /* the server refused client-first */
+	REFUSED_FINAL,  /* the server refused client-final (the proof) */
+	MISMATCHED,     /* the client refused server-final: MISMATCH */
+};
 
-static void assert_success(const struct run *r)
-{
-	ck_assert_msg(r->stage == 4 && r->client_rc == 0,
-		      "stage %d server %d client %d: %s", r->stage, r->server_rc, r->client_rc,
-		      r->msg);
-	ck_assert(r->verified);
-}
+struct gsasl_case {
+	const char *why;
+	const char *mech;
+	const char *server_mech; /* NULL: mech */
+	struct sasl_params p;
+	struct server_cfg cfg;
+	enum gsasl_outcome outcome;
+	const char *first;       /* client-first starts so (NULL: not looked at) */
+	const char *final;       /* client-final starts so */
+	const char *authid;      /* what the server saw */
+	const char *authzid;
+};
 
-static void gsasl_ok(const char *mech)
+static void expect_gsasl(const struct gsasl_case *k)
 {
-	struct sasl_params p = { .user = "user", .password = "pencil" };
-	struct server_cfg cfg = { .user = "user", .password = "pencil" };
+	static const int stage[] = { [VERIFIED] = 4, [REFUSED_FIRST] = 1, [REFUSED_FINAL] = 3,
+				     [MISMATCHED] = 4 };
 	struct run r;
 
-	run_gsasl(mech, mech, &p, &cfg, &r);
-	assert_success(&r);
-	ck_assert_str_eq(r.authid, "user");
-	ck_assert_str_eq(r.authzid, "");
-	ck_assert_msg(!strncmp(r.client_first, "n,,n=user,r=", 12), "%s", r.client_first);
-
-	cfg.no_ir = true;
-	p.authzid = "admin";
-	run_gsasl(mech, mech, &p, &cfg, &r);
-	assert_success(&r);
-	ck_assert_str_eq(r.authzid, "admin");
-	ck_assert_msg(!strncmp(r.client_first, "n,a=admin,n=user,r=", 19), "%s", r.client_first);
+	run_gsasl(k->mech, k->server_mech ? k->server_mech : k->mech, &k->p, &k->cfg, &r);
+	ck_assert_msg(r.stage == stage[k->outcome], "%s (%s): stage %d server %d client %d: %s",
+		      k->why, k->mech, r.stage, r.server_rc, r.client_rc, r.msg);
+	switch (k->outcome) {
+	case VERIFIED:
+		ck_assert_msg(r.client_rc == 0, "%s (%s): client %d: %s", k->why, k->mech,
+			      r.client_rc, r.msg);
+		break;
+	case REFUSED_FIRST:
+	case REFUSED_FINAL:
+		ck_assert_int_eq(r.server_rc, GSASL_AUTHENTICATION_ERROR);
+		break;
+	case MISMATCHED:
+		ck_assert_int_eq(r.client_rc, -1);
+		ck_assert_str_eq(r.msg, MISMATCH);
+		break;
+	}
+	ck_assert_msg(r.verified == (k->outcome == VERIFIED), "%s (%s): verified %d", k->why,
+		      k->mech, r.verified);
+	if (k->first)
+		ck_assert_msg(!strncmp(r.client_first, k->first, strlen(k->first)),
+			      "%s (%s): client-first %s", k->why, k->mech, r.client_first);
+	if (k->final)
+		ck_assert_msg(!strncmp(r.client_final, k->final, strlen(k->final)),
+			      "%s (%s): client-final %s", k->why, k->mech, r.client_final);
+	if (k->authid)
+		ck_assert_str_eq(r.authid, k->authid);
+	if (k->authzid)
+		ck_assert_str_eq(r.authzid, k->authzid);
 }
 
-START_TEST(test_gsasl_scram_sha1)
-{
-	gsasl_ok("SCRAM-SHA-1");
-}
-END_TEST
-
-START_TEST(test_gsasl_scram_sha256)
-{
-	gsasl_ok("SCRAM-SHA-256");
-}
-END_TEST
-
-START_TEST(test_gsasl_wrong_password)
-{
-	struct sasl_params p = { .user = "user", .password = "pencil" };
-	struct server_cfg cfg = { .user = "user", .password = "crayon" };
-	struct run r;
-
-	run_gsasl("SCRAM-SHA-256", "SCRAM-SHA-256", &p, &cfg, &r);
-	ck_assert_int_eq(r.stage, 3);
-	ck_assert_int_eq(r.server_rc, GSASL_AUTHENTICATION_ERROR);
-	ck_assert(!r.verified);
-	run_gsasl("SCRAM-SHA-1", "SCRAM-SHA-1", &p, &cfg, &r);
-	ck_assert_int_eq(r.stage, 3);
-	ck_assert_int_eq(r.server_rc, GSASL_AUTHENTICATION_ERROR);
-	ck_assert(!r.verified);
-}
-END_TEST
-
-START_TEST(test_gsasl_tampered_final)
-{
-	struct sasl_params p = { .user = "user", .password = "pencil" };
-	struct server_cfg cfg = { .user = "user", .password = "pencil", .tamper = true };
-	struct run r;
-
-	run_gsasl("SCRAM-SHA-256", "SCRAM-SHA-256", &p, &cfg, &r);
-	ck_assert_int_eq(r.stage, 4);
-	ck_assert_int_eq(r.client_rc, -1);
-	ck_assert_str_eq(r.msg, MISMATCH);
-	ck_assert(!r.verified);
-	run_gsasl("SCRAM-SHA-1", "SCRAM-SHA-1", &p, &cfg, &r);
-	ck_assert_int_eq(r.client_rc, -1);
-	ck_assert_str_eq(r.msg, MISMATCH);
-	ck_assert(!r.verified);
-}
-END_TEST
-
-START_TEST(test_gsasl_saslprep)
-{
-	/* RFC 4013 sec. 3: "I<U+00AD>X" prepares to "IX"; a user name with "," */
-	struct sasl_params p = { .user = "a,b", .password = "I\xc2\xadX" };
-	struct server_cfg cfg = { .user = "a,b", .password = "IX" };
-	struct run r;
-
-	run_gsasl("SCRAM-SHA-256", "SCRAM-SHA-256", &p, &cfg, &r);
-	assert_success(&r);
-	ck_assert_str_eq(r.authid, "a,b");
-	ck_assert_msg(!strncmp(r.client_first, "n,,n=a=2Cb,r=", 13), "%s", r.client_first);
-}
-END_TEST
-
+#define PENCIL .user = "user", .password = "pencil"
 #define CB32 "0123456789abcdef0123456789ABCDEF"
+#define EXPORTER .cb_type = "tls-exporter", .cb_data = CB32, .cb_len = 32
+#define UNIQUE .cb_type = "tls-unique", .cb_data = "0123456789ab", .cb_len = 12
 
-START_TEST(test_gsasl_plus_exporter)
-{
-	struct sasl_params p = { .user = "user", .password = "pencil", .cb_type = "tls-exporter",
-				 .cb_data = CB32, .cb_len = 32 };
-	struct server_cfg cfg = { .user = "user", .password = "pencil", .cb_exporter = CB32 };
-	struct run r;
-
-	run_gsasl("SCRAM-SHA-256-PLUS", "SCRAM-SHA-256-PLUS", &p, &cfg, &r);
-	assert_success(&r);
-	ck_assert_msg(!strncmp(r.client_first, "p=tls-exporter,,n=user,r=", 25), "%s",
-		      r.client_first);
-	run_gsasl("SCRAM-SHA-1-PLUS", "SCRAM-SHA-1-PLUS", &p, &cfg, &r);
-	assert_success(&r);
-
-	/* the server sees other channel binding data: a man in the middle */
-	cfg.cb_exporter = "0123456789abcdef0123456789ABCDEX";
-	run_gsasl("SCRAM-SHA-256-PLUS", "SCRAM-SHA-256-PLUS", &p, &cfg, &r);
-	ck_assert_int_eq(r.stage, 3);
-	ck_assert_int_eq(r.server_rc, GSASL_AUTHENTICATION_ERROR);
-	ck_assert(!r.verified);
-
-	/* the default type is tls-exporter */
-	p.cb_type = NULL;
-	cfg.cb_exporter = CB32;
-	cfg.tamper = true;
-	run_gsasl("SCRAM-SHA-256-PLUS", "SCRAM-SHA-256-PLUS", &p, &cfg, &r);
-	ck_assert_msg(!strncmp(r.client_first, "p=tls-exporter,,", 16), "%s", r.client_first);
-	ck_assert_int_eq(r.stage, 4);
-	ck_assert_int_eq(r.client_rc, -1);
-	ck_assert_str_eq(r.msg, MISMATCH);
-}
-END_TEST
-
-START_TEST(test_gsasl_plus_unique)
-{
-	struct sasl_params p = { .user = "user", .password = "pencil", .cb_type = "tls-unique",
-				 .cb_data = "0123456789ab", .cb_len = 12 };
-	struct server_cfg cfg = { .user = "user", .password = "pencil",
-				  .cb_unique = "0123456789ab" };
-	struct run r;
-
-	run_gsasl("SCRAM-SHA-1-PLUS", "SCRAM-SHA-1-PLUS", &p, &cfg, &r);
-	assert_success(&r);
-	ck_assert_msg(!strncmp(r.client_first, "p=tls-unique,,n=user,r=", 23), "%s",
-		      r.client_first);
-	cfg.cb_unique = "0123456789aX";
-	run_gsasl("SCRAM-SHA-1-PLUS", "SCRAM-SHA-1-PLUS", &p, &cfg, &r);
-	ck_assert_int_eq(r.stage, 3);
-	ck_assert_int_eq(r.server_rc, GSASL_AUTHENTICATION_ERROR);
-}
-END_TEST
-
-START_TEST(test_gsasl_no_binding)
-{
+static const struct gsasl_case gsasl_cases[] = {
+	{ "the plain exchange",
+	  "SCRAM-SHA-1", NULL, { PENCIL }, { PENCIL },
+	  .outcome = VERIFIED, .first = "n,,n=user,r=", .authid = "user", .authzid = "" },
+	{ "the plain exchange",
+	  "SCRAM-SHA-256", NULL, { PENCIL }, { PENCIL },
+	  .outcome = VERIFIED, .first = "n,,n=user,r=", .authid = "user", .authzid = "" },
+	{ "without SASL-IR, with an authzid",
+	  "SCRAM-SHA-1", NULL, { PENCIL, .authzid = "admin" }, { PENCIL, .no_ir = true },
+	  .outcome = VERIFIED, .first = "n,a=admin,n=user,r=", .authzid = "admin" },
+	{ "without SASL-IR, with an authzid",
+	  "SCRAM-SHA-256", NULL, { PENCIL, .authzid = "admin" }, { PENCIL, .no_ir = true },
+	  .outcome = VERIFIED, .first = "n,a=admin,n=user,r=", .authzid = "admin" },
+	{ "the server knows another password",
+	  "SCRAM-SHA-256", NULL, { PENCIL }, { .user = "user", .password = "crayon" },
+	  .outcome = REFUSED_FINAL },
+	{ "the server knows another password",
+	  "SCRAM-SHA-1", NULL, { PENCIL }, { .user = "user", .password = "crayon" },
+	  .outcome = REFUSED_FINAL },
+	{ "a byte of the server's signature flipped",
+	  "SCRAM-SHA-256", NULL, { PENCIL }, { PENCIL, .tamper = true },
+	  .outcome = MISMATCHED },
+	{ "a byte of the server's signature flipped",
+	  "SCRAM-SHA-1", NULL, { PENCIL }, { PENCIL, .tamper = true },
+	  .outcome = MISMATCHED },
+	{ "RFC 4013 sec. 3: \"I<U+00AD>X\" prepares to \"IX\"; a user name with \",\"",
+	  "SCRAM-SHA-256", NULL, { .user = "a,b", .password = "I\xc2\xadX" },
+	  { .user = "a,b", .password = "IX" },
+	  .outcome = VERIFIED, .first = "n,,n=a=2Cb,r=", .authid = "a,b" },
+	{ "tls-exporter",
+	  "SCRAM-SHA-256-PLUS", NULL, { PENCIL, EXPORTER }, { PENCIL, .cb_exporter = CB32 },
+	  .outcome = VERIFIED, .first = "p=tls-exporter,,n=user,r=" },
+	{ "tls-exporter",
+	  "SCRAM-SHA-1-PLUS", NULL, { PENCIL, EXPORTER }, { PENCIL, .cb_exporter = CB32 },
+	  .outcome = VERIFIED },
+	{ "the server sees other channel binding data: a man in the middle",
+	  "SCRAM-SHA-256-PLUS", NULL, { PENCIL, EXPORTER },
+	  { PENCIL, .cb_exporter = "0123456789abcdef0123456789ABCDEX" },
+	  .outcome = REFUSED_FINAL },
+	{ "the default type is tls-exporter (and a flipped signature byte)",
+	  "SCRAM-SHA-256-PLUS", NULL, { PENCIL, .cb_data = CB32, .cb_len = 32 },
+	  { PENCIL, .cb_exporter = CB32, .tamper = true },
+	  .outcome = MISMATCHED, .first = "p=tls-exporter,," },
+	{ "tls-unique",
+	  "SCRAM-SHA-1-PLUS", NULL, { PENCIL, UNIQUE }, { PENCIL, .cb_unique = "0123456789ab" },
+	  .outcome = VERIFIED, .first = "p=tls-unique,,n=user,r=" },
+	{ "tls-unique: the server sees other channel binding data",
+	  "SCRAM-SHA-1-PLUS", NULL, { PENCIL, UNIQUE }, { PENCIL, .cb_unique = "0123456789aX" },
+	  .outcome = REFUSED_FINAL },
 	/* plain SCRAM never binds, even with the data at hand: "n" */
-	struct sasl_params p = { .user = "user", .password = "pencil", .cb_type = "tls-exporter",
-				 .cb_data = CB32, .cb_len = 32 };
-	struct server_cfg cfg = { .user = "user", .password = "pencil" };
-	struct run r;
+	{ "plain SCRAM, the client has channel binding data",
+	  "SCRAM-SHA-256", NULL, { PENCIL, EXPORTER }, { PENCIL },
+	  .outcome = VERIFIED, .first = "n,,n=user,r=" },
+	{ "plain SCRAM, both sides have channel binding data",
+	  "SCRAM-SHA-1", NULL, { PENCIL, EXPORTER }, { PENCIL, .cb_exporter = CB32 },
+	  .outcome = VERIFIED, .first = "n,,n=user,r=" },
+	{ "a -PLUS server refuses a client that does not bind",
+	  "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", { PENCIL, EXPORTER },
+	  { PENCIL, .cb_exporter = CB32 },
+	  .outcome = REFUSED_FIRST },
+	/* "y" is for plain SCRAM only: -PLUS binds ("p=") whatever cb_possible says. */
+	{ "-PLUS with cb_possible",
+	  "SCRAM-SHA-256-PLUS", NULL, { PENCIL, EXPORTER, .cb_possible = true },
+	  { PENCIL, .cb_exporter = CB32 },
+	  .outcome = VERIFIED, .first = "p=tls-exporter,,n=user,r=" },
+	{ "a server that binds (it offers -PLUS) refuses a \"y\" client: the downgrade is seen",
+	  "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", { PENCIL, EXPORTER, .cb_possible = true },
+	  { PENCIL, .cb_exporter = CB32 },
+	  .outcome = REFUSED_FIRST, .first = "y,," },
+};
 
-	run_gsasl("SCRAM-SHA-256", "SCRAM-SHA-256", &p, &cfg, &r);
-	assert_success(&r);
-	ck_assert_msg(!strncmp(r.client_first, "n,,n=user,r=", 12), "%s", r.client_first);
-	cfg.cb_exporter = CB32;
-	run_gsasl("SCRAM-SHA-1", "SCRAM-SHA-1", &p, &cfg, &r);
-	assert_success(&r);
-	ck_assert_msg(!strncmp(r.client_first, "n,,n=user,r=", 12), "%s", r.client_first);
-
-	/* a -PLUS server refuses a client that does not bind */
-	run_gsasl("SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", &p, &cfg, &r);
-	ck_assert_int_eq(r.stage, 1);
-	ck_assert_int_eq(r.server_rc, GSASL_AUTHENTICATION_ERROR);
-	ck_assert(!r.verified);
+START_TEST(test_gsasl)
+{
+	expect_gsasl(&gsasl_cases[_i]);
 }
 END_TEST
 
@@ -881,92 +772,64 @@ END_TEST
  * RFC 5802 sec. 6: a client that could bind but sees no -PLUS sends the
  * gs2 flag "y", and the client-final c= is the base64 of that header
  * ("eSws" for "y,,"), which the proof covers.  GNU SASL's server checks
- * both: its success means it saw "y" and a proof over it.
+ * both: its success means it saw "y" and a proof over it.  Each case
+ * against each of the servers below.
  */
+static const struct {
+	const char *mech;
+	const char *authzid;
+	const char *first; /* client-first starts so */
+	const char *final; /* client-final starts so */
+} y_cases[] = {
+	{ "SCRAM-SHA-256", NULL, "y,,n=user,r=", "c=eSws,r=" },
+	{ "SCRAM-SHA-1", NULL, "y,,n=user,r=", "c=eSws,r=" },
+	{ "SCRAM-SHA-256", "admin", "y,a=admin,n=user,r=", "c=eSxhPWFkbWluLA==,r=" },
+	{ "SCRAM-SHA-1", "admin", "y,a=admin,n=user,r=", "c=eSxhPWFkbWluLA==,r=" },
+};
+
+static const struct {
+	const char *why;
+	const char *password; /* the server's */
+	const char *force_c;
+	bool tamper;
+	enum gsasl_outcome outcome;
+} y_servers[] = {
+	{ "\"y\" with a server that does not bind", "pencil", NULL, false, VERIFIED },
+	{ "the server checks c= against the \"y\" it saw", "pencil", "biws", false, REFUSED_FINAL },
+	{ "our own signature check is the only one in a \"y\" exchange", "pencil", NULL, true,
+	  MISMATCHED },
+	{ "a wrong password is still one", "crayon", NULL, false, REFUSED_FINAL },
+};
+
 START_TEST(test_gsasl_flag_y)
 {
-	static const struct {
-		const char *mech;
-		const char *authzid;
-		const char *first;  /* client-first starts so */
-		const char *final;  /* client-final starts so */
-	} cases[] = {
-		{ "SCRAM-SHA-256", NULL, "y,,n=user,r=", "c=eSws,r=" },
-		{ "SCRAM-SHA-1", NULL, "y,,n=user,r=", "c=eSws,r=" },
-		{ "SCRAM-SHA-256", "admin", "y,a=admin,n=user,r=", "c=eSxhPWFkbWluLA==,r=" },
-		{ "SCRAM-SHA-1", "admin", "y,a=admin,n=user,r=", "c=eSxhPWFkbWluLA==,r=" },
+	const size_t ns = N(y_servers);
+	const size_t ci = (size_t)_i / ns, si = (size_t)_i % ns;
+	const struct gsasl_case k = {
+		.why = y_servers[si].why,
+		.mech = y_cases[ci].mech,
+		.p = { PENCIL, .authzid = y_cases[ci].authzid, .cb_possible = true },
+		.cfg = { .user = "user", .password = y_servers[si].password,
+			 .force_c = y_servers[si].force_c, .tamper = y_servers[si].tamper },
+		.outcome = y_servers[si].outcome,
+		.first = y_cases[ci].first,
+		.final = y_cases[ci].final,
+		.authzid = y_cases[ci].authzid ? y_cases[ci].authzid : "",
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct sasl_params p = { .user = "user", .password = "pencil",
-					 .authzid = cases[i].authzid, .cb_possible = true };
-		struct server_cfg cfg = { .user = "user", .password = "pencil" };
-		struct run r;
-
-		run_gsasl(cases[i].mech, cases[i].mech, &p, &cfg, &r);
-		assert_success(&r);
-		ck_assert_msg(!strncmp(r.client_first, cases[i].first, strlen(cases[i].first)),
-			      "case %zu: %s", i, r.client_first);
-		ck_assert_msg(!strncmp(r.client_final, cases[i].final, strlen(cases[i].final)),
-			      "case %zu: %s", i, r.client_final);
-		ck_assert_str_eq(r.authzid, cases[i].authzid ? cases[i].authzid : "");
-
-		/* the server checks c= against the "y" it saw */
-		cfg.force_c = "biws";
-		run_gsasl(cases[i].mech, cases[i].mech, &p, &cfg, &r);
-		ck_assert_int_eq(r.stage, 3);
-		ck_assert_int_eq(r.server_rc, GSASL_AUTHENTICATION_ERROR);
-
-		/* our own signature check is the only one in a "y" exchange */
-		cfg.force_c = NULL;
-		cfg.tamper = true;
-		run_gsasl(cases[i].mech, cases[i].mech, &p, &cfg, &r);
-		ck_assert_int_eq(r.stage, 4);
-		ck_assert_int_eq(r.client_rc, -1);
-		ck_assert_str_eq(r.msg, MISMATCH);
-		ck_assert(!r.verified);
-
-		/* a wrong password is still one */
-		cfg.tamper = false;
-		cfg.password = "crayon";
-		run_gsasl(cases[i].mech, cases[i].mech, &p, &cfg, &r);
-		ck_assert_int_eq(r.stage, 3);
-		ck_assert_int_eq(r.server_rc, GSASL_AUTHENTICATION_ERROR);
-	}
-}
-END_TEST
-
-/* "y" is for plain SCRAM only: -PLUS binds ("p=") whatever cb_possible says. */
-START_TEST(test_gsasl_flag_y_plus)
-{
-	struct sasl_params p = { .user = "user", .password = "pencil", .cb_type = "tls-exporter",
-				 .cb_data = CB32, .cb_len = 32, .cb_possible = true };
-	struct server_cfg cfg = { .user = "user", .password = "pencil", .cb_exporter = CB32 };
-	struct run r;
-
-	run_gsasl("SCRAM-SHA-256-PLUS", "SCRAM-SHA-256-PLUS", &p, &cfg, &r);
-	assert_success(&r);
-	ck_assert_msg(!strncmp(r.client_first, "p=tls-exporter,,n=user,r=", 25), "%s",
-		      r.client_first);
-
-	/* a server that binds (it offers -PLUS) refuses a "y" client: the
-	 * downgrade is seen */
-	run_gsasl("SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", &p, &cfg, &r);
-	ck_assert_msg(!strncmp(r.client_first, "y,,", 3), "%s", r.client_first);
-	ck_assert_int_eq(r.stage, 1);
-	ck_assert_int_eq(r.server_rc, GSASL_AUTHENTICATION_ERROR);
+	expect_gsasl(&k);
 }
 END_TEST
 
 /* ---- hostile SCRAM servers -------------------------------------------------- */
 
-/* A SCRAM-SHA-1 client after its first message; *cnonce_r its nonce. */
-static struct sasl_client *scram_started(struct buf *cnonce)
+/* A client after its first message; cnonce gets its nonce. */
+static struct sasl_client *scram_started(const char *mech, struct buf *cnonce)
 {
 	struct sasl_params p = { .user = "user", .password = "pencil" };
 	struct imap_err err = IMAP_ERR_INIT;
 	struct buf out = BUF_INIT;
-	struct sasl_client *c = new_client("SCRAM-SHA-1", &p);
+	struct sasl_client *c = new_client(mech, &p);
 
 	ck_assert_int_eq(sasl_client_initial(c, &out, &err), 0);
 	ck_assert_msg(!strncmp(out.buf, "n,,n=user,r=", 12), "%s", out.buf);
@@ -975,146 +838,109 @@ static struct sasl_client *scram_started(struct buf *cnonce)
 	return c;
 }
 
+/* The client must refuse chal: -1 with msg, nothing sent, nothing verified. */
+static void expect_refusal(struct sasl_client *c, const struct buf *chal, const char *msg)
+{
+	struct imap_err err = IMAP_ERR_INIT;
+	struct buf out = BUF_INIT;
+
+	ck_assert_int_eq(sasl_client_step(c, chal->buf, chal->len, &out, &err), -1);
+	ck_assert_uint_eq(out.len, 0);
+	ck_assert_str_eq(err.msg, msg);
+	ck_assert(!sasl_client_server_verified(c));
+	buf_release(&out);
+}
+
+static const char MALFORMED[] = "(the malformed message)";
+
+#define SALT_I "xyz,s=QSXCR+Q6sek8bf92,i="
+#define REPLAYED "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096"
+#define TOO_FEW(mech, i) mech ": the server asks for only " i " iterations, fewer than the " \
+	"4096 that RFC 5802 section 5.1 and RFC 7677 section 4 call for (a weak password " \
+	"hash); refusing"
+#define TOO_MANY(mech, i) mech ": the server asks for " i " iterations (4096 to 10000000 " \
+	"allowed); refusing"
+
 /*
- * The client's answer to a server-first message ("r=" our nonce, then rest;
- * or rest alone) must be -1 with msg, or with the "malformed" message
- * quoting it when msg is NULL.
+ * A server that sends server-first ("r=" and the client's nonce, then rest;
+ * or rest alone) and then, when the client takes it, server-final.  The
+ * client must refuse server-first with first_err (MALFORMED: the
+ * "malformed" message quoting it), or take it (first_err NULL: it answers
+ * "c=biws,r=...") and refuse server-final with final_err.
  */
-static void hostile_first(bool nonce, const char *rest, const char *msg)
+static const struct {
+	const char *mech;
+	bool nonce;
+	const char *rest;
+	const char *first_err;
+	const char *final;     /* NULL: none sent */
+	const char *final_err;
+} hostile[] = {
+	/* billions of iterations would hang us: refused before any work */
+	{ "SCRAM-SHA-1", true, SALT_I "4294967296", TOO_MANY("SCRAM-SHA-1", "4294967296"),
+	  NULL, NULL },
+	{ "SCRAM-SHA-1", true, SALT_I "99999999999999999999999999999999",
+	  TOO_MANY("SCRAM-SHA-1", "999999999999999999999999"), NULL, NULL },
+	{ "SCRAM-SHA-1", true, SALT_I "0", TOO_FEW("SCRAM-SHA-1", "0"), NULL, NULL },
+	{ "SCRAM-SHA-1", true, SALT_I "-1", MALFORMED, NULL, NULL },
+	{ "SCRAM-SHA-1", true, "xyz,s=QSXCR+Q6sek8bf92", MALFORMED, NULL, NULL },
+	/* no salt: GNU SASL's parser says so */
+	{ "SCRAM-SHA-1", true, "xyz,i=4096", MALFORMED, NULL, NULL },
+	/* the server's nonce must extend ours (a replayed exchange) */
+	{ "SCRAM-SHA-1", false, REPLAYED,
+	  "SCRAM-SHA-1: the server's nonce does not extend ours: \"" REPLAYED "\"", NULL, NULL },
+	{ "SCRAM-SHA-1", false, "e=unknown-user",
+	  "SCRAM-SHA-1: the server refused the exchange: \"e=unknown-user\"", NULL, NULL },
+	/* The iteration count: at least 4096 (RFC 5802 sec. 5.1, RFC 7677 sec. 4:
+	 * fewer make a stolen exchange cheap to brute-force), at most ten million. */
+	{ "SCRAM-SHA-1", true, SALT_I "1", TOO_FEW("SCRAM-SHA-1", "1"), NULL, NULL },
+	{ "SCRAM-SHA-1", true, SALT_I "4095", TOO_FEW("SCRAM-SHA-1", "4095"), NULL, NULL },
+	{ "SCRAM-SHA-1", true, SALT_I "04095", TOO_FEW("SCRAM-SHA-1", "04095"), NULL, NULL },
+	{ "SCRAM-SHA-1", true, SALT_I "4096", NULL, NULL, NULL },
+	{ "SCRAM-SHA-1", true, SALT_I "4097", NULL, NULL, NULL },
+	{ "SCRAM-SHA-256", true, SALT_I "1", TOO_FEW("SCRAM-SHA-256", "1"), NULL, NULL },
+	{ "SCRAM-SHA-256", true, SALT_I "4095", TOO_FEW("SCRAM-SHA-256", "4095"), NULL, NULL },
+	{ "SCRAM-SHA-256", true, SALT_I "4096", NULL, NULL, NULL },
+	{ "SCRAM-SHA-256", true, SALT_I "10000001", TOO_MANY("SCRAM-SHA-256", "10000001"),
+	  NULL, NULL },
+	/* after a correct server-first, a server-final without the right signature */
+	{ "SCRAM-SHA-1", true, SALT_I "4096", NULL, "v=rmF9pqV8S7suAoZWja4dJRkFsKQ=", MISMATCH },
+	{ "SCRAM-SHA-1", true, SALT_I "4096", NULL, "v=", MISMATCH },
+	{ "SCRAM-SHA-1", true, SALT_I "4096", NULL, "", MISMATCH },
+	{ "SCRAM-SHA-1", true, SALT_I "4096", NULL, "garbage", MISMATCH },
+	{ "SCRAM-SHA-1", true, SALT_I "4096", NULL, "e=invalid-proof",
+	  "SCRAM-SHA-1: the server refused the exchange: \"e=invalid-proof\"" },
+};
+
+START_TEST(test_scram_hostile)
 {
 	struct imap_err err = IMAP_ERR_INIT;
 	struct buf cnonce = BUF_INIT, sf = BUF_INIT, out = BUF_INIT, want = BUF_INIT;
-	struct sasl_client *c = scram_started(&cnonce);
+	struct sasl_client *c = scram_started(hostile[_i].mech, &cnonce);
 
-	if (nonce)
+	if (hostile[_i].nonce)
 		buf_addf(&sf, "r=%s", cnonce.buf);
-	buf_adds(&sf, rest);
-	ck_assert_int_eq(sasl_client_step(c, sf.buf, sf.len, &out, &err), -1);
-	ck_assert_uint_eq(out.len, 0);
-	if (msg)
-		buf_adds(&want, msg);
-	else
-		buf_addf(&want, "SCRAM-SHA-1: malformed server-first message: \"%s\"", sf.buf);
-	ck_assert_str_eq(err.msg, want.buf);
-	ck_assert(!sasl_client_server_verified(c));
+	buf_adds(&sf, hostile[_i].rest);
+	if (hostile[_i].first_err == MALFORMED) {
+		buf_addf(&want, "%s: malformed server-first message: \"%s\"", hostile[_i].mech,
+			 sf.buf);
+		expect_refusal(c, &sf, want.buf);
+	} else if (hostile[_i].first_err) {
+		expect_refusal(c, &sf, hostile[_i].first_err);
+	} else {
+		ck_assert_msg(sasl_client_step(c, sf.buf, sf.len, &out, &err) == 0, "%s", err.msg);
+		ck_assert_msg(!strncmp(out.buf, "c=biws,r=", 9), "%s", out.buf);
+		if (hostile[_i].final) {
+			buf_reset(&sf);
+			buf_adds(&sf, hostile[_i].final);
+			expect_refusal(c, &sf, hostile[_i].final_err);
+		}
+	}
 	sasl_client_free(c);
 	buf_release(&cnonce);
 	buf_release(&sf);
 	buf_release(&out);
 	buf_release(&want);
-}
-
-START_TEST(test_scram_hostile_first)
-{
-	/* billions of iterations would hang us: refused before any work */
-	hostile_first(true, "xyz,s=QSXCR+Q6sek8bf92,i=4294967296",
-		      "SCRAM-SHA-1: the server asks for 4294967296 iterations (4096 to 10000000 "
-		      "allowed); refusing");
-	hostile_first(true, "xyz,s=QSXCR+Q6sek8bf92,i=99999999999999999999999999999999",
-		      "SCRAM-SHA-1: the server asks for 999999999999999999999999 iterations "
-		      "(4096 to 10000000 allowed); refusing");
-	hostile_first(true, "xyz,s=QSXCR+Q6sek8bf92,i=0",
-		      "SCRAM-SHA-1: the server asks for only 0 iterations, fewer than the 4096 "
-		      "that RFC 5802 section 5.1 and RFC 7677 section 4 call for (a weak password "
-		      "hash); refusing");
-	hostile_first(true, "xyz,s=QSXCR+Q6sek8bf92,i=-1", NULL);
-	hostile_first(true, "xyz,s=QSXCR+Q6sek8bf92", NULL);
-	hostile_first(true, "xyz,i=4096", NULL); /* no salt: GNU SASL's parser says so */
-	/* the server's nonce must extend ours (a replayed exchange) */
-	hostile_first(false, "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096",
-		      "SCRAM-SHA-1: the server's nonce does not extend ours: "
-		      "\"r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096\"");
-	hostile_first(false, "e=unknown-user",
-		      "SCRAM-SHA-1: the server refused the exchange: \"e=unknown-user\"");
-}
-END_TEST
-
-/*
- * The iteration count: at least 4096 (RFC 5802 sec. 5.1, RFC 7677 sec. 4:
- * fewer make a stolen exchange cheap to brute-force), at most ten million.
- */
-START_TEST(test_scram_iteration_limits)
-{
-	static const struct {
-		const char *mech;
-		const char *i;
-		bool ok;
-	} cases[] = {
-		{ "SCRAM-SHA-1", "1", false },
-		{ "SCRAM-SHA-1", "4095", false },
-		{ "SCRAM-SHA-1", "04095", false },
-		{ "SCRAM-SHA-1", "4096", true },
-		{ "SCRAM-SHA-1", "4097", true },
-		{ "SCRAM-SHA-256", "1", false },
-		{ "SCRAM-SHA-256", "4095", false },
-		{ "SCRAM-SHA-256", "4096", true },
-		{ "SCRAM-SHA-256", "10000001", false },
-	};
-
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct sasl_params p = { .user = "user", .password = "pencil" };
-		struct imap_err err = IMAP_ERR_INIT;
-		struct buf out = BUF_INIT, sf = BUF_INIT, want = BUF_INIT;
-		struct sasl_client *c = new_client(cases[i].mech, &p);
-		int rc;
-
-		ck_assert_int_eq(sasl_client_initial(c, &out, &err), 0);
-		buf_addf(&sf, "r=%sxyz,s=QSXCR+Q6sek8bf92,i=%s", out.buf + 12, cases[i].i);
-		buf_reset(&out);
-		rc = sasl_client_step(c, sf.buf, sf.len, &out, &err);
-		if (cases[i].ok) {
-			ck_assert_msg(rc == 0, "case %zu: %s", i, err.msg);
-			ck_assert_msg(!strncmp(out.buf, "c=biws,r=", 9), "case %zu: %s", i, out.buf);
-		} else {
-			ck_assert_msg(rc == -1, "case %zu: accepted", i);
-			ck_assert_uint_eq(out.len, 0);
-			if (strlen(cases[i].i) < 6)
-				buf_addf(&want, "%s: the server asks for only %s iterations, fewer "
-					 "than the 4096 that RFC 5802 section 5.1 and RFC 7677 section "
-					 "4 call for (a weak password hash); refusing", cases[i].mech,
-					 cases[i].i);
-			else
-				buf_addf(&want, "%s: the server asks for %s iterations (4096 to "
-					 "10000000 allowed); refusing", cases[i].mech, cases[i].i);
-			ck_assert_str_eq(err.msg, want.buf);
-		}
-		sasl_client_free(c);
-		buf_release(&out);
-		buf_release(&sf);
-		buf_release(&want);
-	}
-}
-END_TEST
-
-/* After a correct server-first, the client must refuse this server-final. */
-static void hostile_final(const char *sfinal, const char *msg)
-{
-	struct imap_err err = IMAP_ERR_INIT;
-	struct buf cnonce = BUF_INIT, sf = BUF_INIT, out = BUF_INIT;
-	struct sasl_client *c = scram_started(&cnonce);
-
-	buf_addf(&sf, "r=%sxyz,s=QSXCR+Q6sek8bf92,i=4096", cnonce.buf);
-	ck_assert_int_eq(sasl_client_step(c, sf.buf, sf.len, &out, &err), 0);
-	ck_assert_msg(!strncmp(out.buf, "c=biws,r=", 9), "%s", out.buf);
-	buf_reset(&out);
-	ck_assert_int_eq(sasl_client_step(c, sfinal, strlen(sfinal), &out, &err), -1);
-	ck_assert_uint_eq(out.len, 0);
-	ck_assert_str_eq(err.msg, msg);
-	ck_assert(!sasl_client_server_verified(c));
-	sasl_client_free(c);
-	buf_release(&cnonce);
-	buf_release(&sf);
-	buf_release(&out);
-}
-
-START_TEST(test_scram_hostile_final)
-{
-	hostile_final("v=rmF9pqV8S7suAoZWja4dJRkFsKQ=", MISMATCH);
-	hostile_final("v=", MISMATCH);
-	hostile_final("", MISMATCH);
-	hostile_final("garbage", MISMATCH);
-	hostile_final("e=invalid-proof",
-		      "SCRAM-SHA-1: the server refused the exchange: \"e=invalid-proof\"");
 }
 END_TEST
 
@@ -1369,88 +1195,87 @@ static pid_t imap_srv_start(struct imap_srv *cfg, char *port, size_t portlen)
 #define BOTH "AUTH=SCRAM-SHA-256 AUTH=SCRAM-SHA-256-PLUS"
 #define PLAIN_ONLY "AUTH=SCRAM-SHA-256"
 
+static const struct auth_case {
+	const char *priority; /* the server's */
+	const char *caps;
+	bool binds;           /* the server does channel binding */
+	const char *mech;     /* NULL: auth_choose's pick, which must be... */
+	const char *chosen;
+	const char *result;   /* the tagged result's text ("done": OK, "failed":
+			       * NO), or auth_run's error */
+} auth_cases[] = {
+	/* TLS 1.3: tls-exporter */
+	{ "NORMAL", BOTH, true, NULL, "SCRAM-SHA-256-PLUS", "done gs2=p=tls-exporter,," },
+	/* we could bind, the server shows no -PLUS: "y" */
+	{ "NORMAL", PLAIN_ONLY, false, NULL, "SCRAM-SHA-256", "done gs2=y,," },
+	/* ... and when someone stripped -PLUS from a server that binds,
+	 * "y" lets it see that (RFC 5802 sec. 6) */
+	{ "NORMAL", PLAIN_ONLY, true, NULL, "SCRAM-SHA-256", "failed gs2=y,," },
+	/* plain SCRAM asked for by name from a -PLUS server: "n" */
+	{ "NORMAL", BOTH, true, "SCRAM-SHA-256", NULL, "done gs2=n,," },
+	/* TLS 1.2 with the extended master secret: tls-unique */
+	{ TLS12, BOTH, true, NULL, "SCRAM-SHA-256-PLUS", "done gs2=p=tls-unique,," },
+	{ TLS12, PLAIN_ONLY, false, NULL, "SCRAM-SHA-256", "done gs2=y,," },
+	/* TLS 1.2 without it: no binding, so no -PLUS, and "n" */
+	{ TLS12 NO_EMS, BOTH, true, NULL, "SCRAM-SHA-256", "done gs2=n,," },
+	{ TLS12 NO_EMS, PLAIN_ONLY, false, NULL, "SCRAM-SHA-256", "done gs2=n,," },
+	{ TLS12 NO_EMS, BOTH, true, "SCRAM-SHA-256-PLUS", NULL,
+	  "SCRAM-SHA-256-PLUS: channel binding tls-unique is unsafe on this connection: the "
+	  "server did not negotiate the extended master secret (RFC 7627), so a man in the "
+	  "middle could share it" },
+};
+
 START_TEST(test_auth_channel_binding)
 {
-	static const struct {
-		const char *priority; /* the server's */
-		const char *caps;
-		bool binds;           /* the server does channel binding */
-		const char *mech;     /* NULL: auth_choose's pick, which must be... */
-		const char *chosen;
-		const char *result;   /* the tagged result's text ("done": OK, "failed":
-				       * NO), or auth_run's error */
-	} cases[] = {
-		/* TLS 1.3: tls-exporter */
-		{ "NORMAL", BOTH, true, NULL, "SCRAM-SHA-256-PLUS", "done gs2=p=tls-exporter,," },
-		/* we could bind, the server shows no -PLUS: "y" */
-		{ "NORMAL", PLAIN_ONLY, false, NULL, "SCRAM-SHA-256", "done gs2=y,," },
-		/* ... and when someone stripped -PLUS from a server that binds,
-		 * "y" lets it see that (RFC 5802 sec. 6) */
-		{ "NORMAL", PLAIN_ONLY, true, NULL, "SCRAM-SHA-256", "failed gs2=y,," },
-		/* plain SCRAM asked for by name from a -PLUS server: "n" */
-		{ "NORMAL", BOTH, true, "SCRAM-SHA-256", NULL, "done gs2=n,," },
-		/* TLS 1.2 with the extended master secret: tls-unique */
-		{ TLS12, BOTH, true, NULL, "SCRAM-SHA-256-PLUS", "done gs2=p=tls-unique,," },
-		{ TLS12, PLAIN_ONLY, false, NULL, "SCRAM-SHA-256", "done gs2=y,," },
-		/* TLS 1.2 without it: no binding, so no -PLUS, and "n" */
-		{ TLS12 NO_EMS, BOTH, true, NULL, "SCRAM-SHA-256", "done gs2=n,," },
-		{ TLS12 NO_EMS, PLAIN_ONLY, false, NULL, "SCRAM-SHA-256", "done gs2=n,," },
-		{ TLS12 NO_EMS, BOTH, true, "SCRAM-SHA-256-PLUS", NULL,
-		  "SCRAM-SHA-256-PLUS: channel binding tls-unique is unsafe on this connection: the "
-		  "server did not negotiate the extended master secret (RFC 7627), so a man in the "
-		  "middle could share it" },
-	};
+	const struct auth_case *k = &auth_cases[_i];
+	struct imap_srv cfg = { k->priority, k->caps, k->binds, NULL };
+	struct net_tls_opts o;
+	struct session_hooks h;
+	struct sasl_params p = { .user = "user", .password = "pencil" };
+	struct imap_err err = IMAP_ERR_INIT;
+	struct imap_response *t = NULL;
+	struct net_conn *c;
+	struct session *s;
+	const char *mech = k->mech;
+	char port[16];
+	int status, want_status = 0;
+	pid_t pid = imap_srv_start(&cfg, port, sizeof(port));
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct imap_srv cfg = { cases[i].priority, cases[i].caps, cases[i].binds, NULL };
-		struct net_tls_opts o;
-		struct session_hooks h;
-		struct sasl_params p = { .user = "user", .password = "pencil" };
-		struct imap_err err = IMAP_ERR_INIT;
-		struct imap_response *t = NULL;
-		struct net_conn *c;
-		struct session *s;
-		const char *mech = cases[i].mech;
-		char port[16];
-		int status, want_status = 0;
-		pid_t pid = imap_srv_start(&cfg, port, sizeof(port));
-
-		memset(&o, 0, sizeof(o));
-		o.host = "localhost";
-		o.insecure = true;
-		o.timeout_ms = 5000;
-		memset(&h, 0, sizeof(h));
-		c = net_tcp_connect("127.0.0.1", port, 2000, &err);
-		ck_assert_msg(c != NULL, "case %zu: %s", i, err.msg);
-		c = net_tls_wrap(c, &o, &err);
-		ck_assert_msg(c != NULL, "case %zu: %s", i, err.msg);
-		s = session_new(c, &h);
-		ck_assert_msg(session_greet(s, &err) == 0, "case %zu: %s", i, err.msg);
-		if (!mech) {
-			mech = auth_choose(s, SASL_NEEDS_PASSWORD);
-			ck_assert_msg(mech && !strcmp(mech, cases[i].chosen), "case %zu: chose %s", i,
-				      mech ? mech : "(none)");
-		}
-		if (auth_run(s, mech, &p, &t, &err) == 0) {
-			ck_assert_msg(t->status == (strncmp(cases[i].result, "done", 4)
-						    ? IMAP_STATUS_NO : IMAP_STATUS_OK),
-				      "case %zu: %s", i, t->text);
-			ck_assert_str_eq(t->text, cases[i].result);
-			imap_response_free(t);
-		} else {
-			ck_assert_msg(err.kind == IMAP_ERR_ERROR, "case %zu: %s", i, err.msg);
-			ck_assert_str_eq(err.msg, cases[i].result);
-			want_status = 5; /* the server saw no AUTHENTICATE */
-		}
-		session_free(s, NULL);
-		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == want_status,
-			      "case %zu: server %d", i, status);
+	memset(&o, 0, sizeof(o));
+	o.host = "localhost";
+	o.insecure = true;
+	o.timeout_ms = 5000;
+	memset(&h, 0, sizeof(h));
+	c = net_tcp_connect("127.0.0.1", port, 2000, &err);
+	ck_assert_msg(c != NULL, "case %d: %s", _i, err.msg);
+	c = net_tls_wrap(c, &o, &err);
+	ck_assert_msg(c != NULL, "case %d: %s", _i, err.msg);
+	s = session_new(c, &h);
+	ck_assert_msg(session_greet(s, &err) == 0, "case %d: %s", _i, err.msg);
+	if (!mech) {
+		mech = auth_choose(s, SASL_NEEDS_PASSWORD);
+		ck_assert_msg(mech && !strcmp(mech, k->chosen), "case %d: chose %s", _i,
+			      mech ? mech : "(none)");
 	}
+	if (auth_run(s, mech, &p, &t, &err) == 0) {
+		ck_assert_msg(t->status == (strncmp(k->result, "done", 4)
+					    ? IMAP_STATUS_NO : IMAP_STATUS_OK),
+			      "case %d: %s", _i, t->text);
+		ck_assert_str_eq(t->text, k->result);
+		imap_response_free(t);
+	} else {
+		ck_assert_msg(err.kind == IMAP_ERR_ERROR, "case %d: %s", _i, err.msg);
+		ck_assert_str_eq(err.msg, k->result);
+		want_status = 5; /* the server saw no AUTHENTICATE */
+	}
+	session_free(s, NULL);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == want_status,
+		      "case %d: server %d", _i, status);
 }
 END_TEST
 
-Suite *sasl_suite(void)
+static Suite *sasl_suite(void)
 {
 	Suite *s = suite_create("sasl");
 	TCase *tc;
@@ -1462,49 +1287,23 @@ Suite *sasl_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("simple");
-	tcase_add_test(tc, test_plain);
-	tcase_add_test(tc, test_login);
-	tcase_add_test(tc, test_cram_md5);
-	tcase_add_test(tc, test_xoauth2);
-	tcase_add_test(tc, test_oauthbearer);
-	tcase_add_test(tc, test_external_anonymous);
+	tcase_add_loop_test(tc, test_exchange, 0, (int)N(exchanges));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("scram");
 	tcase_set_timeout(tc, 30); /* PBKDF2 under sanitizers */
-	tcase_add_test(tc, test_scram_rfc_vectors);
-	tcase_add_test(tc, test_scram_sha1_rfc5802_exchange);
-	tcase_add_test(tc, test_scram_sha256_rfc7677_exchange);
-	tcase_add_test(tc, test_scram_server_without_password);
-	tcase_add_test(tc, test_gsasl_scram_sha1);
-	tcase_add_test(tc, test_gsasl_scram_sha256);
-	tcase_add_test(tc, test_gsasl_wrong_password);
-	tcase_add_test(tc, test_gsasl_tampered_final);
-	tcase_add_test(tc, test_gsasl_saslprep);
-	tcase_add_test(tc, test_gsasl_plus_exporter);
-	tcase_add_test(tc, test_gsasl_plus_unique);
-	tcase_add_test(tc, test_gsasl_no_binding);
-	tcase_add_test(tc, test_gsasl_flag_y);
-	tcase_add_test(tc, test_gsasl_flag_y_plus);
-	tcase_add_test(tc, test_scram_hostile_first);
-	tcase_add_test(tc, test_scram_iteration_limits);
-	tcase_add_test(tc, test_scram_hostile_final);
+	tcase_add_loop_test(tc, test_scram_rfc_vectors, 0, (int)N(rfc_vectors));
+	tcase_add_loop_test(tc, test_scram_rfc_exchange, 0, (int)N(rfc_exchanges));
+	tcase_add_loop_test(tc, test_gsasl, 0, (int)N(gsasl_cases));
+	tcase_add_loop_test(tc, test_gsasl_flag_y, 0, (int)(N(y_cases) * N(y_servers)));
+	tcase_add_loop_test(tc, test_scram_hostile, 0, (int)N(hostile));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("auth");
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_auth_channel_binding);
+	tcase_add_loop_test(tc, test_auth_channel_binding, 0, (int)N(auth_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(sasl_suite());
-	int nfailed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nfailed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfailed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+UNIT_MAIN(sasl_suite)
